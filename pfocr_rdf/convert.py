@@ -1,0 +1,108 @@
+"""One record in, one small graph out: the pure per-record pipeline.
+
+read -> split front matter -> normalise -> mentions -> JSON-LD -> mapping (-> validation).
+Every failure becomes data on the returned `RecordOutcome`, so a bad record never stops a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Finding, RecordError
+from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits, has_front_matter, read_front_matter
+from .graph import NodeMap, RecordGraph
+from .jsonld import FIELD as JSONLD_FIELD
+from .jsonld import expand_jsonld, expand_jsonld_reference, prepare_jsonld
+from .mapping import figure_iri_for, map_record, organism_resolver
+from .mentions import CHEMICAL, DISEASE, GENE, MentionSet, read_mentions
+from .organisms import OrganismTable, bundled_table
+from .record import FigureRecord, normalise_record
+from .sources import DEFAULT_MAX_FILE_BYTES, RecordSource, read_text
+
+JsonLdExpander = Callable[[dict[str, Any], str, str], NodeMap]
+
+
+@dataclass(frozen=True)
+class ConvertOptions:
+    """Read-only settings shared by every record of a run."""
+
+    organisms: OrganismTable = field(default_factory=bundled_table)
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    yaml_limits: YamlLimits = DEFAULT_YAML_LIMITS
+    reference: bool = False  # run pyld on every record instead of the memoised templates
+
+
+@dataclass
+class RecordOutcome:
+    """What became of one source: a graph, or an error; warnings and repair counts either way."""
+
+    source: str
+    figid: str | None = None
+    graph: RecordGraph | None = None
+    error: Finding | None = None
+    skipped: str | None = None  # a folder's file that is not a record, and why
+    warnings: list[Finding] = field(default_factory=list)
+    repairs: dict[str, int] = field(default_factory=dict)
+    unmapped: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.graph is not None and self.error is None
+
+
+def record_from_text(text: str, display: str, options: ConvertOptions = ConvertOptions()) -> FigureRecord:
+    """Parse and normalise one record's text (raises RecordError)."""
+    data = read_front_matter(text, display, options.yaml_limits)
+    return normalise_record(data, display)
+
+
+def _inline(record: FigureRecord) -> dict[str, Any]:
+    return {GENE: record.inline_genes, CHEMICAL: record.inline_chemicals, DISEASE: record.inline_diseases}
+
+
+def graph_from_record(
+    record: FigureRecord,
+    table_dirs: tuple[str, ...],
+    fallback_name: str,
+    options: ConvertOptions = ConvertOptions(),
+    outcome: RecordOutcome | None = None,
+) -> RecordGraph:
+    """Mentions, JSON-LD and mapping for a parsed record; findings go to `outcome` when given."""
+    outcome = outcome if outcome is not None else RecordOutcome(record.source)
+    outcome.figid, outcome.unmapped = record.figid, record.unmapped
+    outcome.warnings.extend(record.warnings)
+    mentions: MentionSet = read_mentions(record.figid, _inline(record), table_dirs, record.source, options.max_file_bytes)
+    outcome.warnings.extend(mentions.warnings)
+    figure = figure_iri_for(record, fallback_name)
+    nodes: NodeMap | None = None
+    if record.jsonld is not None:
+        prepared = prepare_jsonld(record.jsonld, figure, record.figtitle, record.source)
+        expand = expand_jsonld_reference if options.reference else expand_jsonld
+        nodes = expand(prepared.document, figure, record.source)
+        outcome.warnings.extend(prepared.warnings)
+        for kind, n in prepared.repairs.items():
+            outcome.repairs[kind] = outcome.repairs.get(kind, 0) + n
+    else:
+        outcome.warnings.append(Finding(record.source, "no-jsonld", "no schema-jsonld block", JSONLD_FIELD))
+    resolve = organism_resolver(options.organisms, mentions.organisms)
+    mapped = map_record(record, mentions, nodes, resolve, fallback_name)
+    outcome.warnings.extend(mapped.warnings)
+    return mapped.graph
+
+
+def convert_source(source: RecordSource, options: ConvertOptions = ConvertOptions()) -> RecordOutcome:
+    """Convert one record file (or stdin text); never raises for bad input."""
+    outcome = RecordOutcome(source.display)
+    try:
+        text = source.text if source.text is not None else read_text(source.path, source.display, options.max_file_bytes)
+        if not source.explicit and not has_front_matter(text):
+            outcome.skipped = "empty file" if not text.strip() else "no front matter"
+            return outcome
+        record = record_from_text(text, source.display, options)
+        outcome.graph = graph_from_record(record, source.table_dirs, source.stem, options, outcome)
+    except RecordError as exc:
+        outcome.error = exc.finding
+        outcome.graph = None
+    return outcome

@@ -1,0 +1,310 @@
+"""The record's `schema-jsonld` block: repaired as VOCABULARY.md says, then expanded to triples.
+
+Expansion is defined by pyld against the bundled official schema.org context; no context is ever
+fetched. Running pyld for each record costs milliseconds, so `expand_jsonld` memoises it by the
+block's *structure*: every literal string is replaced by a placeholder, pyld expands that skeleton
+once, and later records with the same structure fill their strings into the memoised template.
+`expand_jsonld_reference` always runs pyld; a differential test holds the two paths equal.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from pyld import jsonld as pyld
+
+from .errors import Finding, RecordError
+from .record import is_missing
+from .terms import encode_iri, escape_literal, literal
+
+CONTEXT_FILE = "data/schemaorgcontext-29.0.jsonld"
+FIELD = "schema-jsonld"
+_SCHEMA_ORG_CONTEXT = re.compile(r"https?://(?:www\.)?schema\.org(?:/|/docs/jsonldcontext\.jsonld?)?/?", re.IGNORECASE)
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
+_CC0 = re.compile(r"\s*cc[- ]?0(?:[- ]1\.0)?\s*", re.IGNORECASE)
+CC0_IRI = "http://creativecommons.org/publicdomain/zero/1.0/"
+NAME_PLACEHOLDER = "CreativeWork"
+WIKIPATHWAYS_CREATOR = {"@type": "Organization", "name": "WikiPathways"}
+
+# Node map of a JSON-LD block: subject term -> predicate term -> object terms (canonical N-Triples).
+NodeMap = dict[str, dict[str, list[str]]]
+
+
+class ContextRefused(Exception):
+    """A context other than schema.org's was asked for; it is refused, never fetched."""
+
+
+def is_schema_org_context(url: Any) -> bool:
+    return isinstance(url, str) and _SCHEMA_ORG_CONTEXT.fullmatch(url.strip()) is not None
+
+
+@lru_cache(maxsize=1)
+def schema_org_context() -> dict[str, Any]:
+    """The bundled official schema.org JSON-LD context (release 29.0)."""
+    text = resources.files("pfocr_rdf").joinpath(CONTEXT_FILE).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def offline_document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """pyld document loader: schema.org's context from the package, anything else refused.
+
+    The `tag` makes pyld cache the processed context across calls instead of re-reading 3,000 terms.
+    """
+    if not is_schema_org_context(url):
+        raise ContextRefused(url)
+    return {"contextUrl": None, "documentUrl": url, "document": schema_org_context(), "tag": "static"}
+
+
+@lru_cache(maxsize=1)
+def _iri_coerced_terms() -> frozenset[str]:
+    """Context terms whose string values are IRIs (`"@type": "@id"` or `"@vocab"`)."""
+    context = schema_org_context()["@context"]
+    return frozenset(
+        term
+        for term, definition in context.items()
+        if isinstance(definition, dict) and definition.get("@type") in ("@id", "@vocab")
+    )
+
+
+@dataclass
+class PreparedJsonLd:
+    """A repaired block, ready to expand, with what the repairs did."""
+
+    document: dict[str, Any]
+    repairs: dict[str, int] = field(default_factory=dict)
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def _count(repairs: dict[str, int], kind: str, n: int = 1) -> None:
+    repairs[kind] = repairs.get(kind, 0) + n
+
+
+def prepare_jsonld(block: dict[str, Any], figure: str, title: str | None, source: str) -> PreparedJsonLd:
+    """Check the context and apply the spec's repairs to a copy of the block."""
+    context = block.get("@context")
+    if not is_schema_org_context(context):
+        shown = json.dumps(context, ensure_ascii=False)[:120] if context is not None else "none"
+        raise RecordError(
+            source,
+            "refused-context",
+            f"@context {shown} is not schema.org; other contexts are refused, never fetched",
+            field=FIELD + ".@context",
+        )
+    document = copy.deepcopy(block)
+    prepared = PreparedJsonLd(document)
+    repairs, warnings = prepared.repairs, prepared.warnings
+
+    given_id = document.get("@id")
+    if given_id != figure:
+        warnings.append(
+            Finding(
+                source,
+                "jsonld-id-differs",
+                f"@id {given_id!r} is not the figure IRI {figure}; the figure IRI is used",
+                FIELD + ".@id",
+            )
+        )
+    document["@id"] = figure
+
+    license_value = document.get("license")
+    if isinstance(license_value, str):
+        if _CC0.fullmatch(license_value):
+            document["license"] = CC0_IRI
+            _count(repairs, "license-cc0")
+        elif not _ABSOLUTE_IRI.fullmatch(license_value.strip()):
+            del document["license"]
+            warnings.append(
+                Finding(
+                    source, "junk-license", f"license {license_value!r} is neither CC0 nor an IRI; dropped", FIELD + ".license"
+                )
+            )
+
+    if document.get("name") == NAME_PLACEHOLDER and title:
+        document["name"] = title
+        _count(repairs, "name-placeholder")
+
+    if document.get("creator") == WIKIPATHWAYS_CREATOR:
+        document["creator"] = {"@id": WIKIPATHWAYS_ORG}
+        _count(repairs, "shared-creator")
+
+    keywords = document.get("keywords")
+    if isinstance(keywords, list):
+        kept = [keyword for keyword in keywords if not is_missing(keyword)]
+        if len(kept) != len(keywords):
+            _count(repairs, "missing-keyword", len(keywords) - len(kept))
+            document["keywords"] = kept
+    return prepared
+
+
+from .vocab import WIKIPATHWAYS_ORG  # noqa: E402  (after the constants it does not need)
+
+
+def blank_prefix(figure: str) -> str:
+    """A blank-node label prefix unique to one record and the same on every run."""
+    return "r" + hashlib.blake2b(figure.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _term(node: dict[str, str], blank: str) -> str:
+    kind = node["type"]
+    if kind == "IRI":
+        return "<" + encode_iri(node["value"]) + ">"
+    if kind == "blank node":
+        return "_:" + blank + node["value"][2:]
+    return literal(node["value"], node.get("datatype"), node.get("language"))
+
+
+def _run_pyld(document: dict[str, Any], source: str) -> list[dict[str, Any]]:
+    """pyld's triples for a document, all graphs together."""
+    try:
+        dataset = pyld.to_rdf(document, {"documentLoader": offline_document_loader})
+    except pyld.JsonLdError as exc:
+        cause: BaseException | None = exc
+        while cause is not None and not isinstance(cause, ContextRefused):
+            cause = cause.__cause__
+        if isinstance(cause, ContextRefused):
+            raise RecordError(
+                source, "refused-context", f"context {cause} is not schema.org; refused, never fetched", field=FIELD
+            ) from None
+        raise RecordError(source, "invalid-jsonld", f"invalid JSON-LD: {exc.message}", field=FIELD) from None
+    return [triple for graph in dataset.values() for triple in graph]
+
+
+def _add(nodes: NodeMap, subject: str, predicate: str, obj: str) -> None:
+    values = nodes.setdefault(subject, {}).setdefault(predicate, [])
+    if obj not in values:
+        values.append(obj)
+
+
+def expand_jsonld_reference(document: dict[str, Any], figure: str, source: str) -> NodeMap:
+    """Expand with pyld, record by record: the definition of correct."""
+    blank = blank_prefix(figure)
+    nodes: NodeMap = {}
+    for triple in _run_pyld(document, source):
+        _add(nodes, _term(triple["subject"], blank), _term(triple["predicate"], blank), _term(triple["object"], blank))
+    return nodes
+
+
+# ---- the memoised fast path -------------------------------------------------------------------
+
+_FIGURE_MARKER = "urn:x-pfocr-rdf:figure"
+_PLACEHOLDER = re.compile("\ue000([0-9]+)\ue001")
+_FIXED, _FIGURE, _BLANK, _SLOT = 0, 1, 2, 3
+_KEEP_VERBATIM = frozenset(("@context", "@type", "type", "@language", "@direction", "@base", "@vocab", "@container"))
+
+
+def _skeleton(value: Any, key: str | None, leaves: list[str], top: bool) -> Any:
+    """`value` with every literal string replaced by a numbered placeholder."""
+    if isinstance(value, dict):
+        out = {}
+        for name, item in value.items():
+            if name in _KEEP_VERBATIM or name in _iri_coerced_terms():
+                out[name] = item
+            elif name in ("@id", "id"):
+                out[name] = _FIGURE_MARKER if top and item == value.get("@id", value.get("id")) else item
+            else:
+                out[name] = _skeleton(item, name, leaves, False)
+        if top:
+            out["@id"] = _FIGURE_MARKER
+        return out
+    if isinstance(value, list):
+        return [_skeleton(item, key, leaves, False) for item in value]
+    if isinstance(value, str):
+        leaves.append(value)
+        return f"\ue000{len(leaves) - 1}\ue001"
+    return value
+
+
+@dataclass(frozen=True)
+class _Template:
+    """Triples with holes: (subject kind, subject, predicate, object kind, object, literal suffix)."""
+
+    parts: tuple[tuple[int, str, str, int, str, str], ...] | None  # None: this shape needs pyld each time
+
+
+def _template_part(node: dict[str, str]) -> tuple[int, str, str] | None:
+    """(kind, text, suffix) of one term of the skeleton's expansion; None if it cannot be templated."""
+    kind, value = node["type"], node["value"]
+    if kind == "blank node":
+        return _BLANK, value[2:], ""
+    if kind == "IRI":
+        if value == _FIGURE_MARKER:
+            return _FIGURE, "", ""
+        if "\ue000" in value:
+            return None
+        return _FIXED, "<" + encode_iri(value) + ">", ""
+    match = _PLACEHOLDER.fullmatch(value)
+    if match is None:
+        if "\ue000" in value:
+            return None
+        return _FIXED, literal(value, node.get("datatype"), node.get("language")), ""
+    suffix = literal("", node.get("datatype"), node.get("language"))[2:]
+    return _SLOT, match.group(1), suffix
+
+
+def _compile_template(skeleton: dict[str, Any], source: str) -> _Template:
+    parts = []
+    for triple in _run_pyld(skeleton, source):
+        subject = _template_part(triple["subject"])
+        predicate = _template_part(triple["predicate"])
+        obj = _template_part(triple["object"])
+        if subject is None or predicate is None or obj is None or subject[0] == _SLOT or predicate[0] != _FIXED:
+            return _Template(None)
+        parts.append((subject[0], subject[1], predicate[1], obj[0], obj[1], obj[2]))
+    return _Template(tuple(parts))
+
+
+class _TemplateCache(OrderedDict[str, _Template]):
+    """A small LRU of templates keyed by skeleton: real corpora have a few hundred shapes."""
+
+    def __init__(self, size: int = 4096) -> None:
+        super().__init__()
+        self.size = size
+
+    def get_or_compile(self, key: str, skeleton: dict[str, Any], source: str) -> _Template:
+        template = self.get(key)
+        if template is None:
+            template = _compile_template(skeleton, source)
+            self[key] = template
+            if len(self) > self.size:
+                self.popitem(last=False)
+        else:
+            self.move_to_end(key)
+        return template
+
+
+_TEMPLATES = _TemplateCache()
+
+
+def expand_jsonld(document: dict[str, Any], figure: str, source: str) -> NodeMap:
+    """Expand a prepared block; same result as `expand_jsonld_reference`, memoised by structure."""
+    if "@graph" in document or ("@context" in document and not isinstance(document["@context"], str)):
+        return expand_jsonld_reference(document, figure, source)
+    leaves: list[str] = []
+    skeleton = _skeleton(document, None, leaves, True)
+    key = json.dumps(skeleton, ensure_ascii=False, separators=(",", ":"))
+    template = _TEMPLATES.get_or_compile(key, skeleton, source)
+    if template.parts is None:
+        return expand_jsonld_reference(document, figure, source)
+    figure_term = "<" + figure + ">"
+    blank = "_:" + blank_prefix(figure)
+    nodes: NodeMap = {}
+    for s_kind, s_text, predicate, o_kind, o_text, suffix in template.parts:
+        subject = figure_term if s_kind == _FIGURE else blank + s_text if s_kind == _BLANK else s_text
+        if o_kind == _SLOT:
+            obj = '"' + escape_literal(leaves[int(o_text)]) + '"' + suffix
+        elif o_kind == _FIGURE:
+            obj = figure_term
+        elif o_kind == _BLANK:
+            obj = blank + o_text
+        else:
+            obj = o_text
+        _add(nodes, subject, predicate, obj)
+    return nodes

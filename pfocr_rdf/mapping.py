@@ -1,0 +1,260 @@
+"""FigureRecord (+ its mentions and JSON-LD) -> RecordGraph, exactly as VOCABULARY.md says.
+
+A pure function of its inputs and read-only tables: no files, no network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from . import vocab as v
+from .errors import Finding
+from .graph import RecordGraph
+from .mentions import CHEMICAL, DISEASE, GENE, HUMAN_TAXID, Mention, MentionSet
+from .organisms import OrganismTable
+from .record import FigureRecord
+from .terms import encode_segment, plain, typed
+
+OrganismResolver = Callable[[str], "str | None"]
+
+
+@dataclass
+class MappingResult:
+    graph: RecordGraph
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def figure_iri_for(record: FigureRecord, fallback_name: str) -> str:
+    """F from the figid; without one, from the file name, so the record can still be reported."""
+    return v.figure_iri(record.figid or fallback_name)
+
+
+def _iri(value: str) -> str:
+    return "<" + value + ">"
+
+
+def organism_resolver(table: OrganismTable, from_tables: dict[str, str]) -> OrganismResolver:
+    """Names resolve through the site/bundled table, then the record's own genes TSV pairs."""
+    extra = {name.casefold(): taxid for name, taxid in from_tables.items()}
+
+    def resolve(name: str) -> str | None:
+        return table.lookup(name) or extra.get(" ".join(name.split()).casefold())
+
+    return resolve
+
+
+def _organisms(graph: RecordGraph, figure: str, record: FigureRecord, resolve: OrganismResolver, warnings: list[Finding]) -> None:
+    for name in record.organisms:
+        taxid = resolve(name)
+        if taxid:
+            graph.add(figure, v.WP_ORGANISM, _iri(v.taxon_iri(taxid)))
+        else:
+            warnings.append(
+                Finding(
+                    record.source, "unknown-organism", f"organism {name!r} has no known NCBI Taxonomy id; name kept", "organisms"
+                )
+            )
+        graph.add(figure, v.WP_ORGANISM_NAME, plain(name))
+    for name in record.organisms_ner:
+        taxid = resolve(name)
+        if taxid:
+            graph.add(figure, v.PFOCR_NER_ORGANISM, _iri(v.taxon_iri(taxid)))
+        else:
+            warnings.append(
+                Finding(
+                    record.source,
+                    "unknown-organism",
+                    f"organism {name!r} has no known NCBI Taxonomy id; not mapped",
+                    "organisms_ner",
+                )
+            )
+
+
+def _figure(graph: RecordGraph, figure: str, paper: str | None, record: FigureRecord) -> None:
+    add = graph.add
+    add(figure, v.RDF_TYPE, v.PFOCR_FIGURE)
+    if record.figid:
+        add(figure, v.DCT_IDENTIFIER, plain(record.figid))
+    if record.figtitle:
+        add(figure, v.DC_TITLE, plain(record.figtitle))
+    if record.caption:
+        add(figure, v.DCT_DESCRIPTION, plain(record.caption))
+    if paper:
+        add(figure, v.DCT_IS_PART_OF, paper)
+    if record.filename and record.pmcid:
+        add(figure, v.FOAF_IMG, _iri(v.figure_image(record.pmcid, record.filename)))
+    if record.figlink:
+        add(figure, v.FOAF_PAGE, _iri(v.figure_page(record.figlink)))
+    if record.number:
+        add(figure, v.PFOCR_FIGURE_NUMBER, plain(record.number))
+    if record.figtype:
+        add(figure, v.PFOCR_FIGURE_TYPE, plain(record.figtype))
+    if record.figid_alias:
+        add(figure, v.SCHEMA_ALTERNATE_NAME, plain(record.figid_alias))
+    if record.pathway_score:
+        add(figure, v.PFOCR_PATHWAY_SCORE, typed(record.pathway_score, v.XSD_DOUBLE))
+    if record.pmc_ranked_result_index:
+        add(figure, v.PFOCR_RANKED_INDEX, typed(record.pmc_ranked_result_index, v.XSD_INTEGER))
+    if record.ndex:
+        add(figure, v.PFOCR_NDEX, _iri(v.ndex_iri(record.ndex)))
+    if record.wpid:
+        add(figure, v.PFOCR_WIKIPATHWAYS, _iri(v.wikipathways_iri(record.wpid)))
+
+
+def _paper(graph: RecordGraph, paper: str, record: FigureRecord) -> None:
+    add = graph.add
+    pmcid = record.pmcid or ""
+    add(paper, v.RDF_TYPE, v.FABIO_ARTICLE)
+    add(paper, v.FABIO_PMCID, plain(pmcid))
+    add(paper, v.FOAF_PAGE, _iri(v.pmc_article_page(pmcid)))
+    if record.papertitle:
+        add(paper, v.DCT_TITLE, plain(record.papertitle))
+    if record.reftext:
+        add(paper, v.DCT_CITATION, plain(record.reftext))
+    if record.year:
+        add(paper, v.FABIO_YEAR, typed(record.year, v.XSD_GYEAR))
+    if record.doi:
+        add(paper, v.PRISM_DOI, plain(record.doi))
+        add(paper, v.SCHEMA_SAME_AS, _iri(v.doi_iri(record.doi)))
+    if record.journal_title:
+        add(paper, v.PRISM_PUBLICATION_NAME, plain(record.journal_title))
+    if record.journal_nlm_ta:
+        add(paper, v.FABIO_NLM_TA, plain(record.journal_nlm_ta))
+    if record.publisher_name:
+        add(paper, v.DCT_PUBLISHER, plain(record.publisher_name))
+    for keyword in record.keywords:
+        add(paper, v.PRISM_KEYWORD, plain(keyword))
+
+
+def _evidence(props: dict[str, list[str]], mention: Mention) -> None:
+    if mention.words:
+        props[v.PFOCR_OCR_WORD] = [plain(word) for word in mention.words]
+    if mention.matched:
+        props[v.PFOCR_MATCHED_TEXT] = [plain(text) for text in mention.matched]
+    if mention.sources:
+        props[v.PFOCR_MATCH_SOURCE] = [plain(source) for source in mention.sources]
+
+
+def _mention_subject(figure_iri: str, mention: Mention) -> str:
+    identifier = mention.identifier
+    if identifier:
+        return _iri(v.mention_iri(figure_iri, mention.kind, identifier))
+    return _iri(v.word_mention_iri(figure_iri, mention.kind, next(iter(mention.words), "")))
+
+
+def _curie_iris(prefix: str, first: str | None, extra: Iterable[str]) -> list[str]:
+    converter = v.prefix_converter()
+    ids = ([first] if first else []) + list(extra)
+    return [_iri(converter.expand_strict(f"{prefix}:{encode_segment(local)}")) for local in ids]
+
+
+def _gene(figure: str, mention: Mention) -> dict[str, list[str]]:
+    props: dict[str, list[str]] = {
+        v.RDF_TYPE: [v.WP_DATA_NODE, v.WP_GENE_PRODUCT, v.PFOCR_GENE_MENTION],
+        v.DCT_IS_PART_OF: [figure],
+    }
+    if mention.gene_id:
+        props[v.WP_ENTREZ] = [_iri(v.ncbigene_iri(mention.gene_id))]
+        props[v.DCT_IDENTIFIER] = [plain(mention.gene_id)]
+    if mention.labels:
+        props[v.RDFS_LABEL] = [plain(label) for label in mention.labels]
+    if mention.taxid:
+        props[v.WP_ORGANISM] = [_iri(v.taxon_iri(mention.taxid))]
+    if mention.organism_name:
+        props[v.WP_ORGANISM_NAME] = [plain(mention.organism_name)]
+    if mention.taxid == HUMAN_TAXID and mention.labels:
+        props[v.WP_HGNC_SYMBOL] = [_iri(v.hgnc_symbol_iri(label)) for label in mention.labels]
+    _evidence(props, mention)
+    return props
+
+
+def _chemical(figure: str, mention: Mention) -> dict[str, list[str]]:
+    types = [v.WP_DATA_NODE, v.PFOCR_CHEMICAL_MENTION]
+    if mention.chebi:
+        types.append(v.WP_METABOLITE)
+    props: dict[str, list[str]] = {v.RDF_TYPE: types, v.DCT_IS_PART_OF: [figure]}
+    if mention.mesh:
+        props[v.PFOCR_MESH] = _curie_iris("mesh", mention.mesh, mention.extra_mesh)
+    if mention.chebi:
+        props[v.WP_CHEBI] = _curie_iris("chebi", mention.chebi, mention.extra_chebi)
+    if mention.labels:
+        props[v.RDFS_LABEL] = [plain(label) for label in mention.labels]
+    _evidence(props, mention)
+    return props
+
+
+def _disease(figure: str, mention: Mention) -> dict[str, list[str]]:
+    props: dict[str, list[str]] = {v.RDF_TYPE: [v.PFOCR_DISEASE_MENTION], v.DCT_IS_PART_OF: [figure]}
+    if mention.mesh:
+        props[v.PFOCR_MESH] = _curie_iris("mesh", mention.mesh, mention.extra_mesh)
+    if mention.doid:
+        props[v.PFOCR_DOID] = _curie_iris("doid", mention.doid, mention.extra_doid)
+    if mention.labels:
+        props[v.RDFS_LABEL] = [plain(label) for label in mention.labels]
+    _evidence(props, mention)
+    return props
+
+
+_MENTION_BUILDERS = {GENE: _gene, CHEMICAL: _chemical, DISEASE: _disease}
+_COUNT_PREDICATES = {
+    "count_direct": v.PFOCR_COUNT_DIRECT,
+    "count_synonym": v.PFOCR_COUNT_SYNONYM,
+    "count_match": v.PFOCR_COUNT_MATCH,
+}
+
+
+def _mentions(graph: RecordGraph, figure: str, figure_iri: str, mentions: MentionSet) -> None:
+    for taxid, counts in mentions.counts.items():
+        if not counts:
+            continue
+        node = _iri(v.counts_iri(figure_iri, taxid))
+        graph.add(figure, v.PFOCR_HAS_GENE_MATCH_COUNTS, node)
+        props: dict[str, list[str]] = {v.RDF_TYPE: [v.PFOCR_GENE_MATCH_COUNTS]}
+        if taxid:
+            props[v.WP_ORGANISM] = [_iri(v.taxon_iri(taxid))]
+        for column, predicate in _COUNT_PREDICATES.items():
+            if column in counts:
+                props[predicate] = [typed(counts[column], v.XSD_INTEGER)]
+        graph.nodes[node] = props
+    for mention in mentions.diseases:
+        if mention.doid:
+            for doid in _curie_iris("doid", mention.doid, mention.extra_doid):
+                graph.add(figure, v.WP_DISEASE_TAG, doid)
+    for kind in (GENE, CHEMICAL, DISEASE):
+        build = _MENTION_BUILDERS[kind]
+        for mention in mentions.of_kind(kind):
+            subject = _mention_subject(figure_iri, mention)
+            props = build(figure, mention)
+            existing = graph.nodes.get(subject)
+            if existing is None:
+                graph.nodes[subject] = props
+            else:  # two word mentions whose words encode alike: merge rather than lose one
+                for predicate, objects in props.items():
+                    for obj in objects:
+                        graph.add(subject, predicate, obj)
+
+
+def map_record(
+    record: FigureRecord,
+    mentions: MentionSet,
+    jsonld_nodes: dict[str, dict[str, list[str]]] | None,
+    resolve: OrganismResolver,
+    fallback_name: str,
+) -> MappingResult:
+    """Build the record's graph: figure, mentions, paper, then the JSON-LD's own nodes."""
+    figure_iri = figure_iri_for(record, fallback_name)
+    figure = _iri(figure_iri)
+    paper = _iri(v.paper_iri(record.pmcid)) if record.pmcid else None
+    graph = RecordGraph(figure, shared=frozenset((paper,)) if paper else frozenset())
+    result = MappingResult(graph)
+    _figure(graph, figure, paper, record)
+    _organisms(graph, figure, record, resolve, result.warnings)
+    if jsonld_nodes:
+        graph.merge({figure: jsonld_nodes.get(figure, {})})
+    _mentions(graph, figure, figure_iri, mentions)
+    if paper:
+        _paper(graph, paper, record)
+    if jsonld_nodes:
+        graph.merge({subject: props for subject, props in jsonld_nodes.items() if subject != figure})
+    return result

@@ -1,0 +1,108 @@
+"""Output files that are never half-written: temporary file in the same folder, renamed on success.
+
+An exception or Ctrl-C leaves the previous file in place and no temporary file behind. A `.gz`
+suffix compresses, with a fixed header (no time stamp, no name), so output stays byte-identical.
+`-` writes to standard output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import os
+import sys
+import tempfile
+from types import TracebackType
+from typing import BinaryIO
+
+from .errors import UsageError
+
+STDOUT = "-"
+_BUFFER = 1 << 20
+
+
+class AtomicOutput:
+    """A text sink for one output file (or stdout); use as a context manager."""
+
+    def __init__(self, path: str, compress: bool = False) -> None:
+        self.path = path
+        self.compress = compress
+        self._temp: str | None = None
+        self._raw: BinaryIO | None = None
+        self._gzip: gzip.GzipFile | None = None
+        self.text: io.TextIOWrapper | None = None
+
+    def __enter__(self) -> AtomicOutput:
+        if self.path == STDOUT:
+            raw: BinaryIO = sys.stdout.buffer
+        else:
+            folder = os.path.dirname(os.path.abspath(self.path))
+            if not os.path.isdir(folder):
+                raise UsageError(f"cannot write {self.path}: folder {folder} does not exist")
+            try:
+                handle, self._temp = tempfile.mkstemp(prefix="." + os.path.basename(self.path) + ".", suffix=".part", dir=folder)
+            except OSError as exc:
+                raise UsageError(f"cannot write {self.path}: {exc.strerror}") from None
+            raw = os.fdopen(handle, "wb", buffering=_BUFFER)
+        self._raw = raw
+        sink: BinaryIO = raw
+        if self.compress:
+            self._gzip = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
+            sink = self._gzip  # type: ignore[assignment]
+        self.text = io.TextIOWrapper(sink, encoding="utf-8", newline="\n", write_through=False)
+        return self
+
+    def write(self, text: str) -> None:
+        assert self.text is not None
+        self.text.write(text)
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        ok = kind is None
+        try:
+            if self.text is not None:
+                if ok:
+                    self.text.flush()
+                self.text.detach()
+            if self._gzip is not None and ok:
+                self._gzip.close()
+            if self._raw is not None and self.path != STDOUT:
+                if ok:
+                    self._raw.flush()
+                    os.fsync(self._raw.fileno())
+                self._raw.close()
+            elif self._raw is not None:
+                self._raw.flush()
+        except BaseException:
+            self._discard()
+            raise
+        if not ok:
+            if self._gzip is not None:
+                self._gzip.fileobj = None  # nothing more may be written to the discarded file
+            self._discard()
+            return
+        if self._temp is not None:
+            mode = 0o666 & ~_umask()
+            os.chmod(self._temp, mode)
+            os.replace(self._temp, self.path)
+            self._temp = None
+
+    def _discard(self) -> None:
+        if self._temp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._temp)
+            self._temp = None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def same_file(a: str, b: str) -> bool:
+    """True when two paths name the same existing file (reading and writing it at once is refused)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

@@ -1,0 +1,254 @@
+"""Convert many records: in parallel, in order, streamed to one output, summarised at the end.
+
+Workers convert records (pure, per record) and serialise each one's own triples; the main process
+writes them in input order, so the output is byte-identical whatever the number of workers. Papers
+shared by several figures are de-duplicated here, which also keeps the VoID counts exact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from . import vocab as v
+from .convert import ConvertOptions, RecordOutcome, convert_source
+from .errors import ERROR, Finding
+from .formats import JSONLD, RdfFormat
+from .graph import RecordGraph
+from .outputs import AtomicOutput
+from .serialize import Node, chunk, document_end, document_start
+from .sources import RecordSource
+from .void import DatasetStats, describe_dataset, own_nodes, stats_of
+
+
+@dataclass
+class RecordPacket:
+    """What a worker sends back for one source: small, picklable, already serialised."""
+
+    outcome: RecordOutcome
+    text: str = ""
+    shared: list[Node] = field(default_factory=list)
+    stats: DatasetStats | None = None
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    convert: ConvertOptions
+    rdf_format: RdfFormat
+
+
+def serialise_record(graph: RecordGraph, rdf_format: RdfFormat) -> tuple[str, list[Node]]:
+    """(text, shared nodes): quad formats keep shared nodes in each figure's graph."""
+    if rdf_format.quads:
+        return chunk(rdf_format, graph.nodes.items(), graph.figure), [(s, p) for s, p in graph.nodes.items() if s in graph.shared]
+    own = own_nodes(graph)
+    shared = [(s, p) for s, p in graph.nodes.items() if s in graph.shared]
+    return chunk(rdf_format, own, None), shared
+
+
+def process_source(source: RecordSource, settings: WorkerSettings) -> RecordPacket:
+    outcome = convert_source(source, settings.convert)
+    graph = outcome.graph
+    outcome.graph = None  # the graph travels as text; keep the packet small
+    if graph is None:
+        return RecordPacket(outcome)
+    text, shared = serialise_record(graph, settings.rdf_format)
+    return RecordPacket(outcome, text, shared, stats_of(own_nodes(graph), example=graph.figure))
+
+
+_SETTINGS: WorkerSettings | None = None
+
+
+def _init_worker(settings: WorkerSettings) -> None:
+    global _SETTINGS
+    _SETTINGS = settings
+
+
+def _work(source: RecordSource) -> RecordPacket:
+    assert _SETTINGS is not None
+    return process_source(source, _SETTINGS)
+
+
+def packets(sources: list[RecordSource], settings: WorkerSettings, workers: int) -> Iterator[RecordPacket]:
+    """Packets in source order, from `workers` processes (in this process when 1)."""
+    if workers <= 1 or len(sources) < 2:
+        for source in sources:
+            yield process_source(source, settings)
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    chunksize = max(1, min(64, len(sources) // (workers * 8)))
+    with context.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+        yield from pool.imap(_work, sources, chunksize=chunksize)
+
+
+class SharedNodes:
+    """Remembers the triples already written for shared subjects (papers), as 8-byte hashes."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, frozenset[bytes]] = {}
+
+    def new_part(self, subject: str, properties: dict[str, list[str]]) -> tuple[dict[str, list[str]], bool]:
+        """The triples not yet written for `subject`, and whether the subject was seen before."""
+        known = self.seen.get(subject)
+        fresh: dict[str, list[str]] = {}
+        hashes = set(known) if known else set()
+        for predicate, objects in properties.items():
+            for obj in objects:
+                digest = hashlib.blake2b((predicate + " " + obj).encode("utf-8"), digest_size=8).digest()
+                if digest not in hashes:
+                    hashes.add(digest)
+                    fresh.setdefault(predicate, []).append(obj)
+        if fresh or known is None:
+            self.seen[subject] = frozenset(hashes)
+        return fresh, known is not None
+
+
+@dataclass
+class RunOptions:
+    output: str
+    rdf_format: RdfFormat
+    compress: bool = False
+    workers: int = 1
+    fail_fast: bool = False
+    void: bool = True
+    dataset_iri: str = v.DATASET
+
+
+@dataclass
+class RunSummary:
+    """Everything the CLI reports at the end of a run."""
+
+    records: int = 0
+    triples: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    repairs: Counter[str] = field(default_factory=Counter)
+    unmapped: dict[str, list[str]] = field(default_factory=dict)  # field name -> sources
+    stopped_early: bool = False
+    seconds: float = 0.0
+
+    @property
+    def exit_status(self) -> int:
+        return 1 if self.failures else 0
+
+
+class _Document:
+    """Writes chunks in order, with the separators JSON-LD needs."""
+
+    def __init__(self, sink: AtomicOutput, rdf_format: RdfFormat) -> None:
+        self.sink, self.rdf_format, self.empty = sink, rdf_format, True
+        sink.write(document_start(rdf_format))
+
+    def write(self, text: str) -> None:
+        if not text:
+            return
+        if self.rdf_format is JSONLD and not self.empty:
+            self.sink.write(",\n")
+        self.sink.write(text)
+        self.empty = False
+
+    def close(self) -> None:
+        self.sink.write(document_end(self.rdf_format))
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def run_conversion(
+    sources: Iterable[RecordSource],
+    convert_options: ConvertOptions,
+    options: RunOptions,
+    progress: ProgressCallback | None = None,
+) -> RunSummary:
+    """Convert every source into one output file (or stdout)."""
+    started = time.monotonic()
+    sources = list(sources)
+    summary = RunSummary()
+    settings = WorkerSettings(convert_options, options.rdf_format)
+    stats = DatasetStats()
+    shared = SharedNodes()
+    figids: dict[str, str] = {}
+    with AtomicOutput(options.output, options.compress) as sink:
+        document = _Document(sink, options.rdf_format)
+        for done, packet in enumerate(packets(sources, settings, options.workers), 1):
+            outcome = packet.outcome
+            if outcome.skipped:
+                summary.skipped.append((outcome.source, outcome.skipped))
+            elif outcome.error is not None:
+                summary.failures.append(outcome.error)
+            elif outcome.figid is not None and outcome.figid in figids:
+                summary.failures.append(
+                    Finding(
+                        outcome.source,
+                        "duplicate-figid",
+                        f"figid {outcome.figid} was already converted from {figids[outcome.figid]}; this file is left out",
+                        "figid",
+                        severity=ERROR,
+                    )
+                )
+            else:
+                if outcome.figid is not None:
+                    figids[outcome.figid] = outcome.source
+                _write_record(packet, document, shared, stats, summary, options.rdf_format)
+            summary.warnings.extend(outcome.warnings)
+            summary.repairs.update(outcome.repairs)
+            for name in outcome.unmapped:
+                summary.unmapped.setdefault(name, []).append(outcome.source)
+            if progress is not None:
+                progress(done, len(sources))
+            if options.fail_fast and summary.failures:
+                summary.stopped_early = True
+                break
+        if options.void and summary.records:
+            description = describe_dataset(stats, options.dataset_iri)
+            document.write(chunk(options.rdf_format, description.items(), "<" + options.dataset_iri + ">"))
+        document.close()
+    summary.triples = stats.triples
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _write_record(
+    packet: RecordPacket,
+    document: _Document,
+    shared: SharedNodes,
+    stats: DatasetStats,
+    summary: RunSummary,
+    rdf_format: RdfFormat,
+) -> None:
+    assert packet.stats is not None
+    document.write(packet.text)
+    stats.add(packet.stats)
+    for subject, properties in packet.shared:
+        fresh, seen_before = shared.new_part(subject, properties)
+        if seen_before and fresh:
+            summary.warnings.append(
+                Finding(
+                    packet.outcome.source,
+                    "paper-conflict",
+                    f"paper {subject} is described differently by an earlier record; both descriptions kept",
+                    "pmcid",
+                )
+            )
+        if fresh:
+            new_stats = stats_of([(subject, fresh)])
+            new_stats.entities = 0 if seen_before else new_stats.entities
+            stats.add(new_stats)
+            if not rdf_format.quads:
+                document.write(chunk(rdf_format, [(subject, fresh)], None))
+    summary.records += 1
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,134 @@
+"""The dataset description (VoID) of one conversion, with counts equal to what was written.
+
+Counts cover the data: every figure's graph, papers once. The description's own triples (and the
+shared WikiPathways creator node it carries) are not counted in `void:triples`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from . import __version__
+from . import vocab as v
+from .graph import NodeMap, RecordGraph
+from .terms import plain, typed
+
+# Outward link predicate -> (target dataset key, title, URI space of the target).
+LINK_TARGETS: dict[str, tuple[str, str, str]] = {
+    v.WP_ENTREZ: ("ncbigene", "NCBI Gene", "https://identifiers.org/ncbigene/"),
+    v.WP_CHEBI: ("chebi", "ChEBI", "https://identifiers.org/chebi/CHEBI:"),
+    v.PFOCR_MESH: ("mesh", "MeSH", "http://id.nlm.nih.gov/mesh/"),
+    v.PFOCR_DOID: ("doid", "Disease Ontology", "http://purl.obolibrary.org/obo/DOID_"),
+}
+
+
+@dataclass
+class DatasetStats:
+    """Running counts over what has been written."""
+
+    triples: int = 0
+    entities: int = 0
+    links: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LINK_TARGETS, 0))
+    terms: set[str] = field(default_factory=set)  # predicates and classes used
+    example: str | None = None
+
+    def add(self, other: DatasetStats) -> None:
+        self.triples += other.triples
+        self.entities += other.entities
+        for predicate, count in other.links.items():
+            self.links[predicate] = self.links.get(predicate, 0) + count
+        self.terms |= other.terms
+        if self.example is None:
+            self.example = other.example
+
+
+def stats_of(nodes: Iterable[tuple[str, dict[str, list[str]]]], example: str | None = None) -> DatasetStats:
+    """Counts for some nodes (subjects assumed new, triples within a node distinct)."""
+    stats = DatasetStats(example=example)
+    links, terms = stats.links, stats.terms
+    for subject, properties in nodes:
+        if subject[0] == "<":
+            stats.entities += 1
+        for predicate, objects in properties.items():
+            stats.triples += len(objects)
+            terms.add(predicate)
+            if predicate in links:
+                links[predicate] += len(objects)
+            elif predicate == v.RDF_TYPE:
+                terms.update(objects)
+    return stats
+
+
+def own_nodes(graph: RecordGraph) -> list[tuple[str, dict[str, list[str]]]]:
+    """The record's nodes that no other record describes."""
+    return [(subject, props) for subject, props in graph.nodes.items() if subject not in graph.shared]
+
+
+def created_on() -> str:
+    """xsd:dateTime of this conversion: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.strip().isdigit() else int(time.time())
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def _namespace(iri: str) -> str:
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+def describe_dataset(stats: DatasetStats, dataset: str = v.DATASET) -> NodeMap:
+    """The VoID description's nodes (dataset, linksets, targets, tool, creator)."""
+    d = "<" + dataset + ">"
+    integer = v.XSD_INTEGER
+    nodes: NodeMap = {
+        d: {
+            v.RDF_TYPE: [f"<{v.NS_VOID}Dataset>"],
+            v.DCT_TITLE: [plain("PFOCR: Pathway Figure OCR, as linked data")],
+            f"<{v.NS_DCTERMS}description>": [
+                plain(
+                    "Pathway figures mined from PubMed Central papers by Pathway Figure OCR "
+                    "(pfocr.wikipathways.org), with the genes, chemicals and diseases found in them."
+                )
+            ],
+            v.DCT_LICENSE: [f"<{v.CC0}>"],
+            f"<{v.NS_DCTERMS}publisher>": [f"<{v.WIKIPATHWAYS_ORG}>"],
+            f"<{v.NS_PAV}createdOn>": [typed(created_on(), v.XSD_DATETIME)],
+            f"<{v.NS_PAV}createdWith>": [f"<{v.TOOL}>"],
+            f"<{v.NS_VOID}triples>": [typed(str(stats.triples), integer)],
+            f"<{v.NS_VOID}entities>": [typed(str(stats.entities), integer)],
+            f"<{v.NS_VOID}uriSpace>": [plain(v.FIGURE_BASE)],
+            f"<{v.NS_VOID}vocabulary>": [f"<{ns}>" for ns in sorted({_namespace(t[1:-1]) for t in stats.terms})],
+        }
+    }
+    if stats.example:
+        nodes[d][f"<{v.NS_VOID}exampleResource>"] = [stats.example]
+    subsets = nodes[d].setdefault(f"<{v.NS_VOID}subset>", [])
+    for predicate, (key, title, space) in LINK_TARGETS.items():
+        linkset, target = f"<{dataset}#linkset-{key}>", f"<{dataset}#target-{key}>"
+        subsets.append(linkset)
+        nodes[linkset] = {
+            v.RDF_TYPE: [f"<{v.NS_VOID}Linkset>"],
+            f"<{v.NS_VOID}linkPredicate>": [predicate],
+            f"<{v.NS_VOID}subjectsTarget>": [d],
+            f"<{v.NS_VOID}objectsTarget>": [target],
+            f"<{v.NS_VOID}triples>": [typed(str(stats.links.get(predicate, 0)), integer)],
+        }
+        nodes[target] = {
+            v.RDF_TYPE: [f"<{v.NS_VOID}Dataset>"],
+            v.DCT_TITLE: [plain(title)],
+            f"<{v.NS_VOID}uriSpace>": [plain(space)],
+        }
+    nodes[f"<{v.TOOL}>"] = {
+        v.RDF_TYPE: [f"<{v.NS_SCHEMA}SoftwareApplication>"],
+        v.RDFS_LABEL: [plain("pfocr-rdf")],
+        f"<{v.NS_PAV}version>": [plain(__version__)],
+    }
+    nodes[f"<{v.WIKIPATHWAYS_ORG}>"] = {
+        v.RDF_TYPE: [v.SCHEMA_ORGANIZATION],
+        v.SCHEMA_NAME: [plain("WikiPathways")],
+        v.SCHEMA_URL: ["<https://www.wikipathways.org/>"],
+    }
+    return nodes

@@ -1,0 +1,40 @@
+"""Shared test fixtures: paths to the bundled test data and a helper to run the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+SAMPLE = DATA / "sample"
+FIGURES = SAMPLE / "_figures"
+TABLES = SAMPLE / "_data"
+SEEDS = ROOT / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+SAMPLE_FILES = sorted(FIGURES.glob("*.md"))
+
+
+def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `python -m pfocr_rdf ARGS` as a user would, in a fresh process."""
+    full_env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "pfocr_rdf", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or ROOT,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(autouse=True)
+def reproducible_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Conversions in tests describe themselves with a fixed creation time."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
