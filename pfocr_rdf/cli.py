@@ -125,21 +125,14 @@ def convert(
 
     Exit status: 0 all records converted, 1 some failed, 2 usage or output error, 130 interrupted.
     """
-    from .convert import ConvertOptions
-    from .organisms import bundled_table, site_table
+    from .pipeline import options_for
     from .report import ProgressBar, print_findings, write_json_lines
     from .run import RunOptions, default_workers, run_conversion
 
     rdf_format, compress = output_format(output, format_name)
     found = find_sources(sources, table_dirs)
     _refuse_overwriting_inputs([output, errors_path], found.records)
-    organisms, organism_findings = site_table(found.organism_dirs)
-    options = ConvertOptions(
-        organisms=organisms.overlaid_on(bundled_table()),
-        max_file_bytes=max_file_size,
-        yaml_limits=YamlLimits(max_yaml_depth, max_yaml_nodes),
-        reference=reference,
-    )
+    options, organism_findings = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), reference)
     run_options = RunOptions(output, rdf_format, compress or force_gzip, workers or default_workers(), fail_fast, not no_void)
     progress = ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
@@ -158,7 +151,8 @@ def convert(
             for path, reason in summary.skipped:
                 click.echo(f"skipped: {path}: {reason}", err=True)
         repairs = ", ".join(f"{kind} {n:,}" for kind, n in sorted(summary.repairs.items()))
-        skipped = f", {len(summary.skipped):,} files skipped (not records)" if summary.skipped else ""
+        n_skipped = len(summary.skipped)
+        skipped = f", {n_skipped:,} file{'s' if n_skipped != 1 else ''} skipped (not records)" if n_skipped else ""
         stop = " (stopped at the first failure)" if summary.stopped_early else ""
         target = "stdout" if output == STDOUT else output
         click.echo(

@@ -27,7 +27,7 @@ from .terms import encode_iri, escape_literal, literal
 
 CONTEXT_FILE = "data/schemaorgcontext-29.0.jsonld"
 FIELD = "schema-jsonld"
-_SCHEMA_ORG_CONTEXT = re.compile(r"https?://(?:www\.)?schema\.org(?:/|/docs/jsonldcontext\.jsonld?)?/?", re.IGNORECASE)
+_SCHEMA_ORG_CONTEXT = re.compile(r"https?://(?:www\.)?schema\.org(?:/?|/docs/jsonldcontext\.json(?:ld)?)", re.IGNORECASE)
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
 _CC0 = re.compile(r"\s*cc[- ]?0(?:[- ]1\.0)?\s*", re.IGNORECASE)
 CC0_IRI = "http://creativecommons.org/publicdomain/zero/1.0/"

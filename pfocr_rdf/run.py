@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import vocab as v
-from .convert import ConvertOptions, RecordOutcome, convert_source
 from .errors import ERROR, Finding
 from .formats import JSONLD, RdfFormat
 from .graph import RecordGraph
 from .outputs import AtomicOutput
+from .pipeline import ConvertOptions, RecordOutcome, convert_source
 from .serialize import Node, chunk, document_end, document_start
 from .sources import RecordSource
 from .void import DatasetStats, describe_dataset, own_nodes, stats_of

@@ -19,8 +19,9 @@ SEED_FILES = sorted(SEEDS.glob("*.txt"))
 SAMPLE_FILES = sorted(FIGURES.glob("*.md"))
 
 
-def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m pfocr_rdf ARGS` as a user would, in a fresh process."""
     full_env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})}
     return subprocess.run(

@@ -11,7 +11,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-
 from conftest import DATA, SEED_FILES, run_cli
 
 GOLDEN = DATA / "golden"

@@ -17,9 +17,9 @@ from .jsonld import FIELD as JSONLD_FIELD
 from .jsonld import expand_jsonld, expand_jsonld_reference, prepare_jsonld
 from .mapping import figure_iri_for, map_record, organism_resolver
 from .mentions import CHEMICAL, DISEASE, GENE, MentionSet, read_mentions
-from .organisms import OrganismTable, bundled_table
+from .organisms import OrganismTable, bundled_table, site_table
 from .record import FigureRecord, normalise_record
-from .sources import DEFAULT_MAX_FILE_BYTES, RecordSource, read_text
+from .sources import DEFAULT_MAX_FILE_BYTES, RecordSource, SourceSet, read_text
 
 JsonLdExpander = Callable[[dict[str, Any], str, str], NodeMap]
 
@@ -32,6 +32,18 @@ class ConvertOptions:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     yaml_limits: YamlLimits = DEFAULT_YAML_LIMITS
     reference: bool = False  # run pyld on every record instead of the memoised templates
+
+
+def options_for(
+    found: SourceSet,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    yaml_limits: YamlLimits = DEFAULT_YAML_LIMITS,
+    reference: bool = False,
+) -> tuple[ConvertOptions, list[Finding]]:
+    """Options for converting `found`: its site checkouts' organism pages come before the bundled table."""
+    site, findings = site_table(found.organism_dirs)
+    organisms = site.overlaid_on(bundled_table())
+    return ConvertOptions(organisms, max_file_bytes, yaml_limits, reference), findings
 
 
 @dataclass

@@ -1,0 +1,164 @@
+"""schema-jsonld: repairs, offline expansion, refused contexts, and the memoised fast path."""
+
+from __future__ import annotations
+
+import copy
+import socket
+
+import pytest
+from conftest import SAMPLE_FILES, SEED_FILES
+
+from pfocr_rdf.api import read_record
+from pfocr_rdf.errors import RecordError
+from pfocr_rdf.jsonld import (
+    CC0_IRI,
+    expand_jsonld,
+    expand_jsonld_reference,
+    is_schema_org_context,
+    prepare_jsonld,
+)
+from pfocr_rdf.vocab import WIKIPATHWAYS_ORG, figure_iri
+
+F = figure_iri("PMC1__f1")
+BLOCK = {
+    "@context": "https://schema.org/",
+    "@id": F,
+    "@type": "Dataset",
+    "description": "A caption",
+    "license": "CC0",
+    "name": "CreativeWork",
+    "creator": {"@type": "Organization", "name": "WikiPathways"},
+    "keywords": ["IL6", ".na.character", "STAT3"],
+}
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Expansion must never fetch: any socket use fails the test."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def expand(block: dict, title: str | None = "The title", reference: bool = False) -> dict:
+    prepared = prepare_jsonld(block, F, title, "r.md")
+    run = expand_jsonld_reference if reference else expand_jsonld
+    return run(prepared.document, F, "r.md")
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "https://schema.org/",
+        "https://schema.org",
+        "http://schema.org/",
+        "http://schema.org",
+        "https://schema.org/docs/jsonldcontext.jsonld",
+        "http://schema.org/docs/jsonldcontext.json",
+        "HTTPS://SCHEMA.ORG/",
+        "https://www.schema.org/",
+    ],
+)
+def test_every_spelling_of_schema_org_uses_the_bundled_context(context: str) -> None:
+    assert is_schema_org_context(context)
+    nodes = expand({**BLOCK, "@context": context})
+    assert nodes[f"<{F}>"]["<http://schema.org/name>"] == ['"The title"']
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "https://example.org/context.jsonld",
+        "https://schema.org.evil.example/",
+        None,
+        {"@vocab": "http://schema.org/"},
+        ["https://schema.org/"],
+    ],
+)
+def test_other_contexts_are_refused_never_fetched(context: object) -> None:
+    block = dict(BLOCK)
+    if context is None:
+        del block["@context"]
+    else:
+        block["@context"] = context
+    with pytest.raises(RecordError) as excinfo:
+        prepare_jsonld(block, F, "T", "r.md")
+    assert excinfo.value.finding.kind == "refused-context"
+    assert excinfo.value.finding.field == "schema-jsonld.@context"
+
+
+def test_a_remote_context_nested_inside_the_block_is_refused_too() -> None:
+    block = {**BLOCK, "creator": {"@context": "https://example.org/ctx", "name": "X"}}
+    with pytest.raises(RecordError) as excinfo:
+        expand(block)
+    assert excinfo.value.finding.kind == "refused-context"
+
+
+def test_repairs_are_applied_and_counted() -> None:
+    prepared = prepare_jsonld(BLOCK, F, "The title", "r.md")
+    assert prepared.repairs == {"license-cc0": 1, "name-placeholder": 1, "shared-creator": 1, "missing-keyword": 1}
+    assert prepared.document["license"] == CC0_IRI
+    assert prepared.document["creator"] == {"@id": WIKIPATHWAYS_ORG}
+    assert BLOCK["license"] == "CC0"  # the record's own block is not modified
+
+
+def test_expanded_triples_of_the_repaired_block() -> None:
+    nodes = expand(BLOCK)
+    assert nodes == {
+        f"<{F}>": {
+            "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>": ["<http://schema.org/Dataset>"],
+            "<http://schema.org/creator>": [f"<{WIKIPATHWAYS_ORG}>"],
+            "<http://schema.org/description>": ['"A caption"'],
+            "<http://schema.org/keywords>": ['"IL6"', '"STAT3"'],
+            "<http://schema.org/license>": [f"<{CC0_IRI}>"],
+            "<http://schema.org/name>": ['"The title"'],
+        }
+    }
+
+
+def test_a_junk_licence_is_dropped_with_a_warning_never_a_relative_iri() -> None:
+    prepared = prepare_jsonld({**BLOCK, "license": "all rights reserved"}, F, "T", "r.md")
+    assert "license" not in prepared.document
+    assert [w.kind for w in prepared.warnings] == ["junk-license"]
+
+
+def test_a_differing_id_is_warned_and_the_figure_iri_used() -> None:
+    prepared = prepare_jsonld({**BLOCK, "@id": "https://example.org/other"}, F, "T", "r.md")
+    assert prepared.document["@id"] == F
+    assert [w.kind for w in prepared.warnings] == ["jsonld-id-differs"]
+
+
+def test_other_blank_nodes_get_labels_unique_to_the_record() -> None:
+    block = {**BLOCK, "creator": {"@type": "Organization", "name": "Somebody else"}}
+    nodes_1 = expand(block)
+    other = figure_iri("PMC2__f2")
+    nodes_2 = expand_jsonld(prepare_jsonld({**block, "@id": other}, other, "T", "r.md").document, other, "r.md")
+    blanks_1 = {s for s in nodes_1 if s.startswith("_:")}
+    blanks_2 = {s for s in nodes_2 if s.startswith("_:")}
+    assert len(blanks_1) == 1 and len(blanks_2) == 1
+    assert blanks_1 != blanks_2
+    assert blanks_1 == {s for s in expand(block) if s.startswith("_:")}  # and the same on every run
+
+
+def test_duplicate_keywords_collapse_as_pyld_collapses_them() -> None:
+    block = {**BLOCK, "keywords": ["A", "B", "A"]}
+    assert expand(block) == expand(block, reference=True)
+
+
+def test_unusual_structures_fall_back_to_pyld_with_the_same_result() -> None:
+    block = {**BLOCK, "url": "https://example.org/x y", "about": [{"name": "n1"}, {"name": "n2"}], "dateCreated": "2020"}
+    assert expand(block) == expand(block, reference=True)
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES + SEED_FILES, ids=lambda p: p.name)
+def test_fast_path_equals_pyld_on_every_real_record(path) -> None:
+    record = read_record(path)
+    assert record.jsonld is not None
+    figure = figure_iri(record.figid or "")
+    prepared = prepare_jsonld(record.jsonld, figure, record.figtitle, str(path))
+    fast = expand_jsonld(copy.deepcopy(prepared.document), figure, str(path))
+    reference = expand_jsonld_reference(prepared.document, figure, str(path))
+    assert fast == reference

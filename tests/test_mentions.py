@@ -1,0 +1,319 @@
+"""Genes, chemicals and diseases: every table variant, exact identifier sets, WikiPathways IRIs."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import yaml
+from conftest import FIGURES, SAMPLE, SAMPLE_FILES, TABLES, run_cli
+
+from pfocr_rdf.api import record_graph
+from pfocr_rdf.mentions import read_mentions, split_curie
+
+NA = {"NA", "NaN", ".na.character", ""}
+WP = "http://vocabularies.wikipathways.org/wp#"
+PFOCR = "https://pfocr.wikipathways.org/vocab#"
+DCT = "http://purl.org/dc/terms/"
+
+
+# ---- an independent reading of the sample's files (plain csv and PyYAML, none of the converter's code)
+
+
+def _cell(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return None if value in NA else value
+
+
+def _rows(path: Path) -> list[dict[str, str | None]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [{k.strip(): _cell(v) for k, v in row.items()} for row in csv.DictReader(handle, delimiter="\t")]
+
+
+def _local(curie: str | None) -> str | None:
+    return curie.split(":", 1)[1] if curie and ":" in curie else curie
+
+
+def expected_ids(figid: str) -> dict[str, set[str]]:
+    """Identifier sets of one record, read straight from its files: the TSV wins over the inline list."""
+    front = yaml.load((FIGURES / f"{figid}.md").read_text(encoding="utf-8").split("\n---")[0][4:], Loader=yaml.BaseLoader)
+    ids: dict[str, set[str]] = {"gene": set(), "chebi": set(), "mesh": set(), "doid": set()}
+    genes = TABLES / f"{figid}-genes.tsv"
+    if genes.exists():
+        ids["gene"] = {r["ncbigene_id"] for r in _rows(genes) if r["ncbigene_id"]}
+    else:
+        ids["gene"] = {e["entrez"] for e in front.get("genes") or [] if _cell(e.get("entrez"))}
+    for kind, second in (("chemicals", "chebi"), ("diseases", "doid")):
+        table = TABLES / f"{figid}-{kind}.tsv"
+        if table.exists():
+            for row in _rows(table):
+                if "identifier" in row:  # the old three-column form: word, source, identifier
+                    if row["identifier"] and (row["source"] or "").upper() == "MESH":
+                        ids["mesh"].add(row["identifier"])
+                    continue
+                if row.get("mesh"):
+                    ids["mesh"].add(_local(row["mesh"]))
+                if row.get(second):
+                    ids[second].add(_local(row[second]))
+        else:
+            for entry in front.get(kind) or []:
+                if _cell(entry.get("identifier")) and entry.get("source", "").upper() == "MESH":
+                    ids["mesh"].add(entry["identifier"])
+    return ids
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    out = tmp_path_factory.mktemp("mentions") / "sample.nq"
+    result = run_cli("convert", str(SAMPLE), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    store = ox.Store()
+    store.load(path=str(out), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def output_ids(store: ox.Store, figid: str) -> dict[str, set[str]]:
+    figure = f"https://pfocr.wikipathways.org/figures/{figid}.html"
+    prefixes = {
+        "gene": (f"{WP}bdbEntrezGene", "https://identifiers.org/ncbigene/"),
+        "chebi": (f"{WP}bdbChEBI", "https://identifiers.org/chebi/CHEBI:"),
+        "mesh": (f"{PFOCR}mesh", "http://id.nlm.nih.gov/mesh/"),
+        "doid": (f"{PFOCR}doid", "http://purl.obolibrary.org/obo/DOID_"),
+    }
+    found: dict[str, set[str]] = {}
+    for key, (predicate, base) in prefixes.items():
+        query = f"SELECT DISTINCT ?id WHERE {{ GRAPH ?g {{ ?m <{DCT}isPartOf> <{figure}> ; <{predicate}> ?id }} }}"
+        iris = {row["id"].value for row in store.query(query)}
+        assert all(iri.startswith(base) for iri in iris), iris
+        found[key] = {iri[len(base) :] for iri in iris}
+    return found
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.stem)
+def test_output_holds_exactly_the_identifiers_of_each_sample_record(sample_store: ox.Store, path: Path) -> None:
+    assert output_ids(sample_store, path.stem) == expected_ids(path.stem)
+
+
+def test_the_sample_has_identifiers_of_every_kind() -> None:
+    totals = {key: 0 for key in ("gene", "chebi", "mesh", "doid")}
+    for path in SAMPLE_FILES:
+        for key, ids in expected_ids(path.stem).items():
+            totals[key] += len(ids)
+    assert all(totals.values()), totals
+
+
+def test_one_mention_node_per_figure_and_identifier(sample_store: ox.Store) -> None:
+    rows = list(
+        sample_store.query(
+            f"SELECT ?m (COUNT(DISTINCT ?f) AS ?n) WHERE {{ GRAPH ?g {{ ?m <{DCT}isPartOf> ?f ; a <{PFOCR}GeneMention> }} }} GROUP BY ?m"
+        )
+    )
+    assert rows and all(int(row["n"].value) == 1 for row in rows)
+    dup = list(
+        sample_store.query(
+            f"SELECT ?f ?id (COUNT(DISTINCT ?m) AS ?n) WHERE {{ GRAPH ?g {{ ?m <{DCT}isPartOf> ?f ; <{WP}bdbEntrezGene> ?id }} }} "
+            "GROUP BY ?f ?id HAVING (COUNT(DISTINCT ?m) > 1)"
+        )
+    )
+    assert dup == []
+
+
+def test_figures_showing_a_gene_with_the_wikipathways_iri(sample_store: ox.Store) -> None:
+    # IL6 (NCBI Gene 3569) in the sample's genes TSVs and inline lists, read independently:
+    expected = {p.stem for p in SAMPLE_FILES if "3569" in expected_ids(p.stem)["gene"]}
+    query = f"""SELECT DISTINCT ?id WHERE {{ GRAPH ?g {{
+        ?m <{WP}bdbEntrezGene> <https://identifiers.org/ncbigene/3569> ; <{DCT}isPartOf> ?f .
+        ?f <{DCT}identifier> ?id }} }}"""
+    assert {row["id"].value for row in sample_store.query(query)} == expected
+    assert len(expected) >= 2
+
+
+def test_genes_of_a_figure(sample_store: ox.Store) -> None:
+    figid = "PMC10034769__fphar-14-1067402-g009"
+    query = f"""SELECT ?gene ?symbol WHERE {{ GRAPH ?g {{
+        ?m <{DCT}isPartOf> <https://pfocr.wikipathways.org/figures/{figid}.html> ; a <{WP}GeneProduct> ;
+           <{WP}bdbEntrezGene> ?gene ; <http://www.w3.org/2000/01/rdf-schema#label> ?symbol }} }}"""
+    rows = {(row["gene"].value, row["symbol"].value) for row in sample_store.query(query)}
+    with (TABLES / f"{figid}-genes.tsv").open(encoding="utf-8") as handle:
+        expected = {
+            (f"https://identifiers.org/ncbigene/{r['ncbigene_id']}", r["ncbigene_symbol"])
+            for r in csv.DictReader(handle, delimiter="\t")
+        }
+    assert rows == expected
+
+
+def test_gene_mention_triples_follow_the_spec() -> None:
+    graph = record_graph(FIGURES / "PMC10033690__41598_2023_31603_Fig1_HTML.md")
+    figure = "<https://pfocr.wikipathways.org/figures/PMC10033690__41598_2023_31603_Fig1_HTML.html>"
+    node = graph.nodes[figure[:-1] + "#gene-26195>"]
+    assert node == {
+        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>": [f"<{WP}DataNode>", f"<{WP}GeneProduct>", f"<{PFOCR}GeneMention>"],
+        f"<{DCT}isPartOf>": [figure],
+        f"<{WP}bdbEntrezGene>": ["<https://identifiers.org/ncbigene/26195>"],
+        f"<{DCT}identifier>": ['"26195"'],
+        "<http://www.w3.org/2000/01/rdf-schema#label>": ['"COX1"'],
+        f"<{WP}organism>": ["<http://purl.obolibrary.org/obo/NCBITaxon_10116>"],
+        f"<{WP}organismName>": ['"Rattus norvegicus"'],
+        f"<{PFOCR}ocrWord>": ['"COX1"'],
+        f"<{PFOCR}matchedText>": ['"COX1"'],
+        f"<{PFOCR}matchSource>": ['"ncbigene_symbol"'],
+    }
+
+
+def test_human_genes_carry_the_hgnc_symbol_iri() -> None:
+    graph = record_graph(FIGURES / "PMC100008__mb2411709009.md")
+    node = graph.nodes["<https://pfocr.wikipathways.org/figures/PMC100008__mb2411709009.html#gene-1956>"]
+    assert node[f"<{WP}bdbHgncSymbol>"] == ["<https://identifiers.org/hgnc.symbol/EGFR>"]
+    assert node[f"<{WP}organism>"] == ["<http://purl.obolibrary.org/obo/NCBITaxon_9606>"]
+
+
+def test_a_nan_gene_id_becomes_a_word_mention() -> None:
+    graph = record_graph(FIGURES / "PMC10033690__41598_2023_31603_Fig1_HTML.md")
+    node = graph.nodes["<https://pfocr.wikipathways.org/figures/PMC10033690__41598_2023_31603_Fig1_HTML.html#gene-word-COX>"]
+    assert f"<{WP}bdbEntrezGene>" not in node
+    assert node[f"<{PFOCR}matchSource>"] == ['"famplex_relations"']
+
+
+def test_na_as_a_gene_symbol_is_no_label_but_the_gene_is_kept() -> None:
+    graph = record_graph(FIGURES / "PMC100008__mb2411709009.md")
+    figure = "https://pfocr.wikipathways.org/figures/PMC100008__mb2411709009.html"
+    node = graph.nodes[f"<{figure}#gene-44798>"]
+    assert "<http://www.w3.org/2000/01/rdf-schema#label>" not in node
+    assert node[f"<{PFOCR}ocrWord>"] == ['"B-AR"']
+
+
+def test_chemical_mentions_with_mesh_and_chebi() -> None:
+    graph = record_graph(FIGURES / "PMC10033690__41598_2023_31603_Fig1_HTML.md")
+    node = graph.nodes["<https://pfocr.wikipathways.org/figures/PMC10033690__41598_2023_31603_Fig1_HTML.html#chemical-D007052>"]
+    assert node["<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"] == [
+        f"<{WP}DataNode>",
+        f"<{PFOCR}ChemicalMention>",
+        f"<{WP}Metabolite>",
+    ]
+    assert node[f"<{PFOCR}mesh>"] == ["<http://id.nlm.nih.gov/mesh/D007052>"]
+    assert node[f"<{WP}bdbChEBI>"] == ["<https://identifiers.org/chebi/CHEBI:5855>"]
+    assert node["<http://www.w3.org/2000/01/rdf-schema#label>"] == ['"ibuprofen"']
+
+
+def test_old_three_column_chemicals_with_crlf_and_no_final_newline() -> None:
+    raw = (TABLES / "PMC6365454__fnins-13-00025-g0002-chemicals.tsv").read_bytes()
+    assert b"\r\n" in raw and not raw.endswith(b"\n")
+    graph = record_graph(FIGURES / "PMC6365454__fnins-13-00025-g0002.md")
+    node = graph.nodes["<https://pfocr.wikipathways.org/figures/PMC6365454__fnins-13-00025-g0002.html#chemical-D015232>"]
+    assert node[f"<{PFOCR}ocrWord>"] == ['"PGE2"'] and node[f"<{PFOCR}matchSource>"] == ['"MESH"']
+    assert f"<{WP}Metabolite>" not in node["<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"]
+
+
+def test_disease_mentions_tag_the_figure_with_doid() -> None:
+    graph = record_graph(FIGURES / "PMC10034769__fphar-14-1067402-g009.md")
+    figure = "<https://pfocr.wikipathways.org/figures/PMC10034769__fphar-14-1067402-g009.html>"
+    assert graph.nodes[figure][f"<{WP}diseaseOntologyTag>"] == ["<http://purl.obolibrary.org/obo/DOID_0060239>"]
+    node = graph.nodes[figure[:-1] + "#disease-C536528>"]
+    assert node[f"<{PFOCR}doid>"] == ["<http://purl.obolibrary.org/obo/DOID_0060239>"]
+    assert node["<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"] == [f"<{PFOCR}DiseaseMention>"]
+
+
+def test_exact_duplicate_rows_collapse() -> None:
+    table = TABLES / "PMC10034633__MBT2-16-726-g003-chemicals.tsv"
+    lines = table.read_text(encoding="utf-8").splitlines()[1:]
+    assert len(lines) > len(set(lines))
+    found = read_mentions("PMC10034633__MBT2-16-726-g003", {}, (str(TABLES),), "r.md")
+    meshes = [m.mesh for m in found.chemicals]
+    assert len(meshes) == len(set(meshes)) == len({line.split("\t")[1] for line in lines})
+
+
+def test_inline_lists_are_used_when_no_table_exists_and_the_table_wins_otherwise() -> None:
+    both = record_graph(FIGURES / "PMC100003__mb2410470011.md")  # inline human genes and a (Drosophila) genes TSV
+    assert not any(s.endswith("#gene-2776>") for s in both.nodes)  # GNAQ: in the inline list only
+    tsv_genes = {s.rsplit("#gene-", 1)[1][:-1] for s in both.nodes if "#gene-" in s and "counts" not in s}
+    assert tsv_genes == expected_ids("PMC100003__mb2410470011")["gene"]
+    inline_only = record_graph(FIGURES / "PMC1403158__pbio.0040095.g001.md")  # no TSVs at all
+    assert any("#chemical-" in s for s in inline_only.nodes)
+
+
+def test_figure_level_gene_match_counts_per_organism() -> None:
+    graph = record_graph(FIGURES / "PMC100005__mb2410575011.md")
+    figure = "https://pfocr.wikipathways.org/figures/PMC100005__mb2410575011.html"
+    counts = graph.nodes[f"<{figure}#gene-counts-9606>"]
+    assert counts[f"<{PFOCR}countDirect>"] == ['"3"^^<http://www.w3.org/2001/XMLSchema#integer>']
+    assert counts[f"<{PFOCR}countSynonym>"] == ['"13"^^<http://www.w3.org/2001/XMLSchema#integer>']
+    assert len(graph.nodes[f"<{figure}>"][f"<{PFOCR}geneMatchCounts>"]) == 3  # human, rat, fly
+
+
+def test_na_counts_are_omitted() -> None:
+    graph = record_graph(FIGURES / "PMC1069646__pbio.0030121.g003.md")
+    counts = graph.nodes["<https://pfocr.wikipathways.org/figures/PMC1069646__pbio.0030121.g003.html#gene-counts-9606>"]
+    assert f"<{PFOCR}countDirect>" not in counts and f"<{PFOCR}countSynonym>" in counts
+
+
+@pytest.mark.parametrize(
+    ("curie", "prefix", "expected"),
+    [
+        ("mesh:D005227", "mesh", ("mesh", "D005227")),
+        ("MESH:D1", "mesh", ("mesh", "D1")),
+        ("chebi:35366", "chebi", ("chebi", "35366")),
+        ("CHEBI:CHEBI:35366", "chebi", ("chebi", "35366")),
+        ("D015232", "mesh", ("mesh", "D015232")),
+        ("doid:0060239", "doid", ("doid", "0060239")),
+    ],
+)
+def test_curies_are_normalised_before_expansion(curie: str, prefix: str, expected: tuple[str, str]) -> None:
+    assert split_curie(curie, prefix) == expected
+
+
+# ---- tables that are not as they should be
+
+
+def make_record(tmp_path: Path, genes: str | None = None, chemicals: str | None = None) -> Path:
+    figid = "PMC10034769__fphar-14-1067402-g009"
+    shutil.copy(FIGURES / f"{figid}.md", tmp_path / f"{figid}.md")
+    for table in TABLES.glob(f"{figid}-*.tsv"):
+        shutil.copy(table, tmp_path / table.name)
+    if genes is not None:
+        (tmp_path / f"{figid}-genes.tsv").write_bytes(genes.encode("utf-8"))
+    if chemicals is not None:
+        (tmp_path / f"{figid}-chemicals.tsv").write_bytes(chemicals.encode("utf-8"))
+    return tmp_path / f"{figid}.md"
+
+
+GENE_HEADER = "organism_id\torganism_name\torganism_group\tword\tmatch\tncbigene_symbol\tncbigene_id\tsource\tcount_direct\tcount_synonym\tcount_match"
+
+
+def test_bom_padding_and_missing_cells(tmp_path: Path) -> None:
+    genes = (
+        "\ufeff"
+        + GENE_HEADER
+        + "\r\n"
+        + "9606\tHomo sapiens\tPrimates\t IL-6 \tIL6\t IL6 \t 3569 \tncbigene_symbol\tNA\t2\t3\r\n"
+    )
+    graph = record_graph(make_record(tmp_path, genes=genes))
+    node = next(props for s, props in graph.nodes.items() if s.endswith("#gene-3569>"))
+    assert node[f"<{PFOCR}ocrWord>"] == ['"IL-6"'] and node["<http://www.w3.org/2000/01/rdf-schema#label>"] == ['"IL6"']
+
+
+def test_a_missing_required_column_skips_the_table_with_a_warning(tmp_path: Path) -> None:
+    record = make_record(tmp_path, genes="organism_id\tword\tncbigene_symbol\n9606\tIL6\tIL6\n")
+    result = run_cli("convert", str(record), "-o", str(tmp_path / "out.nt"), "-v")
+    assert result.returncode == 0
+    assert "-genes.tsv:1: ncbigene_id: missing required column ncbigene_id; table skipped [bad-table]" in result.stderr
+    assert "#chemical-" in (tmp_path / "out.nt").read_text()  # the rest of the record still converts
+
+
+def test_a_ragged_row_is_skipped_with_its_line(tmp_path: Path) -> None:
+    genes = GENE_HEADER + "\n9606\tHomo sapiens\tPrimates\tIL-6\tIL6\tIL6\t3569\tncbigene_symbol\t1\t2\t3\n9606\tonly\tthree\n"
+    record = make_record(tmp_path, genes=genes)
+    result = run_cli("convert", str(record), "-o", str(tmp_path / "out.nt"), "-v")
+    assert result.returncode == 0
+    assert "-genes.tsv:3: row has 3 cells, the header has 11; row skipped [ragged-row]" in result.stderr
+    assert "#gene-3569>" in (tmp_path / "out.nt").read_text()
+
+
+def test_a_non_numeric_gene_id_is_reported_with_file_line_and_column(tmp_path: Path) -> None:
+    genes = GENE_HEADER + "\n9606\tHomo sapiens\tPrimates\tIL-6\tIL6\tIL6\tIL6x\tncbigene_symbol\t1\t2\t3\n"
+    record = make_record(tmp_path, genes=genes)
+    result = run_cli("convert", str(record), "-o", str(tmp_path / "out.nt"), "-v", "--no-validate")
+    assert "-genes.tsv:2: ncbigene_id: ncbigene_id 'IL6x' is not numeric [bad-identifier]" in result.stderr
+    assert result.returncode == 0 and "#chemical-" in (tmp_path / "out.nt").read_text()

@@ -1,0 +1,102 @@
+"""The VoID description of a conversion: its counts are the output's real counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import SAMPLE, SEEDS, run_cli
+
+VOID = "http://rdfs.org/ns/void#"
+DATASET = "https://pfocr.wikipathways.org/rdf/dataset"
+LINK_PREDICATES = {
+    "ncbigene": "http://vocabularies.wikipathways.org/wp#bdbEntrezGene",
+    "chebi": "http://vocabularies.wikipathways.org/wp#bdbChEBI",
+    "mesh": "https://pfocr.wikipathways.org/vocab#mesh",
+    "doid": "https://pfocr.wikipathways.org/vocab#doid",
+}
+
+
+def convert(tmp_path: Path, name: str, *extra: str, env: dict[str, str] | None = None) -> Path:
+    out = tmp_path / name
+    result = run_cli("convert", str(SAMPLE), str(SEEDS), "-o", str(out), *extra, env=env)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def integer(store: ox.Store, subject: str, predicate: str) -> int:
+    (row,) = list(store.query(f"SELECT ?n WHERE {{ GRAPH ?g {{ <{subject}> <{predicate}> ?n }} }}"))
+    return int(row["n"].value)
+
+
+@pytest.fixture(scope="module")
+def quads(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(convert(tmp_path_factory.mktemp("void"), "out.nq")), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def test_void_triples_equal_the_distinct_data_triples(quads: ox.Store) -> None:
+    data = {(q.subject, q.predicate, q.object) for q in quads if q.graph_name != ox.NamedNode(DATASET)}
+    assert integer(quads, DATASET, VOID + "triples") == len(data)
+
+
+def test_void_entities_equal_the_distinct_data_subjects(quads: ox.Store) -> None:
+    subjects = {q.subject for q in quads if q.graph_name != ox.NamedNode(DATASET) and isinstance(q.subject, ox.NamedNode)}
+    assert integer(quads, DATASET, VOID + "entities") == len(subjects)
+
+
+@pytest.mark.parametrize("key", sorted(LINK_PREDICATES))
+def test_each_linkset_counts_its_link_triples(quads: ox.Store, key: str) -> None:
+    predicate = ox.NamedNode(LINK_PREDICATES[key])
+    real = {(q.subject, q.object) for q in quads.quads_for_pattern(None, predicate, None)}
+    linkset = f"{DATASET}#linkset-{key}"
+    assert integer(quads, linkset, VOID + "triples") == len(real) > 0
+    (row,) = list(quads.query(f"SELECT ?p WHERE {{ GRAPH ?g {{ <{linkset}> a <{VOID}Linkset> ; <{VOID}linkPredicate> ?p }} }}"))
+    assert row["p"] == predicate
+
+
+def test_the_description_lives_in_its_own_graph_and_says_what_the_spec_asks(quads: ox.Store) -> None:
+    graph = ox.NamedNode(DATASET)
+    predicates = {q.predicate.value for q in quads.quads_for_pattern(ox.NamedNode(DATASET), None, None, graph)}
+    for needed in (
+        "http://purl.org/dc/terms/title",
+        "http://purl.org/dc/terms/license",
+        "http://purl.org/pav/createdOn",
+        "http://purl.org/pav/createdWith",
+        VOID + "triples",
+        VOID + "entities",
+        VOID + "vocabulary",
+        VOID + "exampleResource",
+    ):
+        assert needed in predicates
+    licence = next(quads.quads_for_pattern(ox.NamedNode(DATASET), ox.NamedNode("http://purl.org/dc/terms/license"), None))
+    assert licence.object == ox.NamedNode("http://creativecommons.org/publicdomain/zero/1.0/")
+
+
+def test_triple_formats_write_each_paper_once_and_count_it_once(tmp_path: Path) -> None:
+    out = convert(tmp_path, "out.nt")
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines))  # papers shared by two figures are written once
+    store = ox.Store()
+    store.load(path=str(out), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:x-test:all"))
+    data = [
+        q
+        for q in store
+        if not q.subject.value.startswith(DATASET)
+        and q.subject.value != "https://pfocr.wikipathways.org/vocab#pfocr-rdf"
+        and q.subject.value != "https://pfocr.wikipathways.org/vocab#WikiPathways"
+    ]
+    assert integer(store, DATASET, VOID + "triples") == len(data)
+
+
+def test_created_on_comes_from_source_date_epoch(tmp_path: Path) -> None:
+    first = convert(tmp_path, "a.nt", env={"SOURCE_DATE_EPOCH": "1700000000"})
+    second = convert(tmp_path, "b.nt", env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert first.read_bytes() == second.read_bytes()
+    assert '"2023-11-14T22:13:20Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>' in first.read_text(encoding="utf-8")
+
+
+def test_no_void_leaves_the_description_out(tmp_path: Path) -> None:
+    assert VOID not in convert(tmp_path, "a.nt", "--no-void").read_text(encoding="utf-8")
