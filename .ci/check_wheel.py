@@ -13,11 +13,13 @@ import pfocr_rdf
 seeds = Path(sys.argv[1])
 package = resources.files("pfocr_rdf")
 assert "site-packages" in str(Path(pfocr_rdf.__file__)), pfocr_rdf.__file__
-for name in ("data/schemaorgcontext-29.0.jsonld", "data/prefixes.json", "data/organisms.tsv", "data/pfocr-vocab.ttl"):
-    assert package.joinpath(name).is_file(), name
+for name in ("data/schemaorgcontext-29.0.jsonld", "data/prefixes.json", "data/organisms.tsv", "data/pfocr-vocab.ttl",
+             "shapes/pfocr.ttl"):
+    assert package.joinpath(name).is_file(), f"{name} is not in the wheel"
+tool = str(Path(sys.executable).parent / "pfocr-rdf")
 with tempfile.TemporaryDirectory() as tmp:
     out = Path(tmp) / "out.ttl"
-    bin_dir = Path(sys.executable).parent
-    subprocess.run([str(bin_dir / "pfocr-rdf"), "convert", str(seeds), "-o", str(out)], check=True)
+    subprocess.run([tool, "convert", str(seeds), "-o", str(out)], check=True)
     assert "pfocr:PathwayFigure" in out.read_text(encoding="utf-8")
+    subprocess.run([tool, "validate", str(out)], check=True)
 print("wheel check: ok")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -14,10 +14,11 @@ from .errors import Finding, UsageError
 from .formats import FORMATS, RdfFormat, format_for_path, format_named, split_gzip
 from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits
 from .outputs import STDOUT, same_file
-from .sources import DEFAULT_MAX_FILE_BYTES, find_sources
+from .sources import DEFAULT_MAX_FILE_BYTES, RecordSource, find_sources
+from .validate import ENGINES, ValidationSettings
 
 POSITIVE = click.IntRange(min=1)
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
 FORMAT_HELP = (
     "Output format; by default taken from the -o extension (.ttl .nt .nq .trig .jsonld, each optionally .gz), "
     "N-Triples on stdout. Every format is written record by record, so memory stays flat for all of them."
@@ -57,6 +58,40 @@ def output_format(path: str, name: str | None) -> tuple[RdfFormat, bool]:
     return found, compress
 
 
+def _refuse_overwriting_inputs(outputs: Iterable[str | None], records: Iterable[RecordSource]) -> None:
+    records = list(records)
+    for out in outputs:
+        if not out or out == STDOUT:
+            continue
+        for record in records:
+            if record.path != "-" and same_file(out, record.path):
+                raise UsageError(f"{out} is also an input; refusing to overwrite it")
+
+
+def _progress(quiet: bool, label: str) -> Any:
+    from .report import ProgressBar
+
+    return ProgressBar(label=label) if not quiet and sys.stderr.isatty() else None
+
+
+def validation_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option("--engine", type=click.Choice(ENGINES), default="fast", show_default=True,
+                           help="Validation engine; pyshacl is slow, the reference the fast one is tested against.")(command)
+    command = click.option("--shapes", "shapes_dir", type=click.Path(file_okay=False, exists=True),
+                           help="Validate with the *.ttl shapes in this folder instead of the bundled ones.")(command)
+    return command
+
+
+def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option("--max-yaml-nodes", type=POSITIVE, default=DEFAULT_YAML_LIMITS.max_nodes, show_default=True,
+                           help="Most YAML values accepted (aliases expanded).")(command)
+    command = click.option("--max-yaml-depth", type=POSITIVE, default=DEFAULT_YAML_LIMITS.max_depth, show_default=True,
+                           help="Deepest YAML nesting accepted.")(command)
+    command = click.option("--max-file-size", type=POSITIVE, default=DEFAULT_MAX_FILE_BYTES, show_default=True,
+                           help="Largest record or table file read, in bytes.")(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="pfocr-rdf")
 def main() -> None:
@@ -69,72 +104,48 @@ def main() -> None:
 @click.option("-f", "--format", "format_name", type=click.Choice(sorted(FORMATS)), help=FORMAT_HELP)
 @click.option("--gzip", "force_gzip", is_flag=True, help="Compress the output (implied by a .gz suffix).")
 @click.option("--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable).")
-@click.option("-j", "--workers", type=click.IntRange(min=1), help="Worker processes [default: all cores].")
+@click.option("-j", "--workers", type=POSITIVE, help="Worker processes [default: all cores].")
+@click.option("--no-validate", is_flag=True, help="Do not validate against the SHACL shapes.")
+@click.option("--rejects", "rejects_path", help="Write the records that violate a shape, whole, to this RDF file.")
+@validation_options
 @click.option("--errors", "errors_path", help="Write every failure and warning as JSON lines to this file.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
 @click.option("--no-void", is_flag=True, help="Do not append the VoID dataset description.")
-@click.option(
-    "--reference", is_flag=True, help="Run pyld on every record (slow; the definition the fast path is tested against)."
-)
-@click.option(
-    "--max-file-size",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_FILE_BYTES,
-    show_default=True,
-    help="Largest record or table file read, in bytes.",
-)
-@click.option(
-    "--max-yaml-depth",
-    type=click.IntRange(min=1),
-    default=DEFAULT_YAML_LIMITS.max_depth,
-    show_default=True,
-    help="Deepest YAML nesting accepted.",
-)
-@click.option(
-    "--max-yaml-nodes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_YAML_LIMITS.max_nodes,
-    show_default=True,
-    help="Most YAML values accepted after alias expansion.",
-)
+@click.option("--reference", is_flag=True, help="Run pyld on every record (slow; the reference the fast path is tested against).")
+@limit_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors that stop the run.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary by kind.")
 @_handle_errors
-def convert(
-    sources: tuple[str, ...],
-    output: str,
-    format_name: str | None,
-    force_gzip: bool,
-    table_dirs: tuple[str, ...],
-    workers: int | None,
-    errors_path: str | None,
-    fail_fast: bool,
-    no_void: bool,
-    reference: bool,
-    max_file_size: int,
-    max_yaml_depth: int,
-    max_yaml_nodes: int,
-    quiet: bool,
-    verbose: bool,
-) -> None:
-    """Convert PFOCR records to RDF.
+def convert(sources: tuple[str, ...], output: str, format_name: str | None, force_gzip: bool, table_dirs: tuple[str, ...],
+            workers: int | None, no_validate: bool, rejects_path: str | None, shapes_dir: str | None, engine: str,
+            errors_path: str | None, fail_fast: bool, no_void: bool, reference: bool, max_file_size: int,
+            max_yaml_depth: int, max_yaml_nodes: int, quiet: bool, verbose: bool) -> None:  # fmt: skip
+    """Convert PFOCR records to RDF, validated against the SHACL shapes.
 
     SOURCES are record files, folders (searched recursively for *.md and *.txt records), PFOCR site
     checkouts (their _figures/, _data/ and _organisms/ are found), or '-' for one record on stdin.
     Sidecar TSVs are looked for in --tables folders, beside each record, and in the site's _data/.
+    Records that violate a shape are left out and listed (and kept whole in --rejects FILE).
 
-    Exit status: 0 all records converted, 1 some failed, 2 usage or output error, 130 interrupted.
+    Exit status: 0 all records converted, 1 some failed or were rejected, 2 usage or output error,
+    130 interrupted.
     """
     from .pipeline import options_for
-    from .report import ProgressBar, print_findings, write_json_lines
+    from .report import print_findings, write_json_lines
     from .run import RunOptions, default_workers, run_conversion
 
     rdf_format, compress = output_format(output, format_name)
+    rejects_format, rejects_compress = output_format(rejects_path, None) if rejects_path else (None, False)
     found = find_sources(sources, table_dirs)
-    _refuse_overwriting_inputs([output, errors_path], found.records)
-    options, organism_findings = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), reference)
-    run_options = RunOptions(output, rdf_format, compress or force_gzip, workers or default_workers(), fail_fast, not no_void)
-    progress = ProgressBar() if not quiet and sys.stderr.isatty() else None
+    _refuse_overwriting_inputs([output, errors_path, rejects_path], found.records)
+    validation = None if no_validate else ValidationSettings(shapes_dir, engine)
+    limits = YamlLimits(max_yaml_depth, max_yaml_nodes)
+    options, organism_findings = options_for(found, max_file_size, limits, reference, validation)
+    run_options = RunOptions(
+        output, rdf_format, compress or force_gzip, workers or default_workers(), fail_fast, not no_void,
+        rejects=rejects_path, rejects_format=rejects_format, rejects_compress=rejects_compress,
+    )  # fmt: skip
+    progress = _progress(quiet, "converting")
     try:
         summary = run_conversion(found.records, options, run_options, progress)
     finally:
@@ -150,27 +161,75 @@ def convert(
         if verbose:
             for path, reason in summary.skipped:
                 click.echo(f"skipped: {path}: {reason}", err=True)
-        repairs = ", ".join(f"{kind} {n:,}" for kind, n in sorted(summary.repairs.items()))
-        n_skipped = len(summary.skipped)
-        skipped = f", {n_skipped:,} file{'s' if n_skipped != 1 else ''} skipped (not records)" if n_skipped else ""
-        stop = " (stopped at the first failure)" if summary.stopped_early else ""
-        target = "stdout" if output == STDOUT else output
-        click.echo(
-            f"pfocr-rdf: {summary.records:,} records, {summary.triples:,} triples, {len(summary.warnings):,} warnings, "
-            f"{len(summary.failures):,} errors{skipped}{stop} -> {target} ({summary.seconds:.1f} s)"
-            + (f"; JSON-LD repairs: {repairs}" if repairs else ""),
-            err=True,
-        )
+        click.echo(_summary_line(summary, output), err=True)
     sys.exit(summary.exit_status)
 
 
-def _refuse_overwriting_inputs(outputs: list[str | None], records: Any) -> None:
-    for out in outputs:
-        if not out or out == STDOUT:
-            continue
-        for record in records:
-            if record.path != "-" and same_file(out, record.path):
-                raise UsageError(f"{out} is also an input; refusing to overwrite it")
+def _summary_line(summary: Any, output: str) -> str:
+    from .report import plural
+
+    failed = len({finding.source for finding in summary.failures})
+    parts = [plural(summary.records, "record"), plural(summary.triples, "triple"), plural(len(summary.warnings), "warning"),
+             f"{failed:,} failed"]  # fmt: skip
+    if summary.rejected:
+        parts.append(f"{summary.rejected:,} of them rejected by validation")
+    if summary.skipped:
+        parts.append(plural(len(summary.skipped), "file") + " skipped (not records)")
+    line = "pfocr-rdf: " + ", ".join(parts)
+    if summary.stopped_early:
+        line += " (stopped at the first failure)"
+    line += f" -> {'stdout' if output == STDOUT else output} ({summary.seconds:.1f} s)"
+    repairs = ", ".join(f"{kind} {n:,}" for kind, n in sorted(summary.repairs.items()))
+    return line + (f"; JSON-LD repairs: {repairs}" if repairs else "")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "report_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="How results are printed on stdout.")
+@click.option("--report", "report_path", help="Write the standard SHACL validation report (sh:ValidationReport) as Turtle.")
+@click.option("--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable).")
+@validation_options
+@limit_options
+@click.option("-q", "--quiet", is_flag=True, help="Print only files with violations or errors.")
+@_handle_errors
+def validate(paths: tuple[str, ...], report_format: str, report_path: str | None, table_dirs: tuple[str, ...],
+             shapes_dir: str | None, engine: str, max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int,
+             quiet: bool) -> None:  # fmt: skip
+    """Validate records, folders of records, or RDF files against the SHACL shapes.
+
+    RDF files may be in any format convert writes (.ttl .nt .nq .trig .jsonld, optionally .gz); in
+    N-Quads and TriG each named graph is validated on its own. Results are grouped by file and name
+    the front-matter field or table column they come from.
+
+    Exit status: 0 conforms (warnings allowed), 1 violations, 2 an input could not be read.
+    """
+    from .outputs import AtomicOutput
+    from .pipeline import options_for
+    from .validate import report_turtle
+    from .validate_files import exit_status, json_report, text_report, validate_paths
+
+    for path in paths:
+        if path != "-" and not __import__("os").path.exists(path):
+            raise UsageError(f"{path}: no such file or folder")
+    found = find_sources([p for p in paths if not format_for_path(p)], table_dirs)
+    options, _ = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False,
+                             ValidationSettings(shapes_dir, engine))  # fmt: skip
+    progress = _progress(quiet or report_format == "json", "validating")
+    try:
+        reports = validate_paths(paths, options, table_dirs, progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    if report_format == "json":
+        click.echo(json_report(reports), nl=False)
+    else:
+        shown = [r for r in reports if r.error or r.violations] if quiet else reports
+        click.echo(text_report(shown, verbose=not quiet), nl=False)
+    if report_path:
+        with AtomicOutput(report_path) as out:
+            out.write(report_turtle([result for report in reports for result in report.results]))
+    sys.exit(exit_status(reports))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -44,11 +44,20 @@ def organism_resolver(table: OrganismTable, from_tables: dict[str, str]) -> Orga
     return resolve
 
 
-def _organisms(graph: RecordGraph, figure: str, record: FigureRecord, resolve: OrganismResolver, warnings: list[Finding]) -> None:
+def _organisms(
+    graph: RecordGraph,
+    figure: str,
+    record: FigureRecord,
+    resolve: OrganismResolver,
+    warnings: list[Finding],
+    taxa: dict[str, dict[str, None]],
+) -> None:
+    """wp:organism / wp:organismName and pfocr:nerOrganism; resolved names are collected in `taxa`."""
     for name in record.organisms:
         taxid = resolve(name)
         if taxid:
             graph.add(figure, v.WP_ORGANISM, _iri(v.taxon_iri(taxid)))
+            taxa.setdefault(taxid, {})[name] = None
         else:
             warnings.append(
                 Finding(
@@ -60,6 +69,7 @@ def _organisms(graph: RecordGraph, figure: str, record: FigureRecord, resolve: O
         taxid = resolve(name)
         if taxid:
             graph.add(figure, v.PFOCR_NER_ORGANISM, _iri(v.taxon_iri(taxid)))
+            taxa.setdefault(taxid, {})[name] = None
         else:
             warnings.append(
                 Finding(
@@ -246,15 +256,27 @@ def map_record(
     figure_iri = figure_iri_for(record, fallback_name)
     figure = _iri(figure_iri)
     paper = _iri(v.paper_iri(record.pmcid)) if record.pmcid else None
-    graph = RecordGraph(figure, shared=frozenset((paper,)) if paper else frozenset())
+    graph = RecordGraph(figure)
     result = MappingResult(graph)
+    taxa: dict[str, dict[str, None]] = {}
     _figure(graph, figure, paper, record)
-    _organisms(graph, figure, record, resolve, result.warnings)
+    _organisms(graph, figure, record, resolve, result.warnings, taxa)
     if jsonld_nodes:
         graph.merge({figure: jsonld_nodes.get(figure, {})})
     _mentions(graph, figure, figure_iri, mentions)
     if paper:
         _paper(graph, paper, record)
+    for mention in mentions.genes:
+        if mention.taxid and mention.organism_name:
+            taxa.setdefault(mention.taxid, {})[mention.organism_name] = None
+    # Each taxon is labelled with the names it was resolved from: organism names then join with their
+    # IRIs, and a name without a taxon is visible to SHACL (shape:OrganismName-taxon).
+    taxon_nodes = []
+    for taxid, names in taxa.items():
+        node = _iri(v.taxon_iri(taxid))
+        graph.nodes[node] = {v.RDFS_LABEL: [plain(name) for name in names]}
+        taxon_nodes.append(node)
     if jsonld_nodes:
         graph.merge({subject: props for subject, props in jsonld_nodes.items() if subject != figure})
+    graph.shared = frozenset(([paper] if paper else []) + taxon_nodes)
     return result

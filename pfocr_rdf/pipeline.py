@@ -19,8 +19,11 @@ from .mapping import figure_iri_for, map_record, organism_resolver
 from .mentions import CHEMICAL, DISEASE, GENE, MentionSet, read_mentions
 from .organisms import OrganismTable, bundled_table, site_table
 from .record import FigureRecord, normalise_record
+from .shacl import ValidationResult
 from .sources import DEFAULT_MAX_FILE_BYTES, RecordSource, SourceSet, read_text
+from .validate import ValidationSettings, as_finding, validator_for
 
+DEFAULT_VALIDATION = ValidationSettings()
 JsonLdExpander = Callable[[dict[str, Any], str, str], NodeMap]
 
 
@@ -32,6 +35,7 @@ class ConvertOptions:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     yaml_limits: YamlLimits = DEFAULT_YAML_LIMITS
     reference: bool = False  # run pyld on every record instead of the memoised templates
+    validation: ValidationSettings | None = field(default_factory=ValidationSettings)  # None: do not validate
 
 
 def options_for(
@@ -39,11 +43,12 @@ def options_for(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     yaml_limits: YamlLimits = DEFAULT_YAML_LIMITS,
     reference: bool = False,
+    validation: ValidationSettings | None = DEFAULT_VALIDATION,
 ) -> tuple[ConvertOptions, list[Finding]]:
     """Options for converting `found`: its site checkouts' organism pages come before the bundled table."""
     site, findings = site_table(found.organism_dirs)
     organisms = site.overlaid_on(bundled_table())
-    return ConvertOptions(organisms, max_file_bytes, yaml_limits, reference), findings
+    return ConvertOptions(organisms, max_file_bytes, yaml_limits, reference, validation), findings
 
 
 @dataclass
@@ -58,15 +63,17 @@ class RecordOutcome:
     warnings: list[Finding] = field(default_factory=list)
     repairs: dict[str, int] = field(default_factory=dict)
     unmapped: tuple[str, ...] = ()
+    results: list[ValidationResult] = field(default_factory=list)  # SHACL results, when validated
+    violations: list[Finding] = field(default_factory=list)  # the results that reject the record
 
     @property
-    def ok(self) -> bool:
-        return self.graph is not None and self.error is None
+    def rejected(self) -> bool:
+        return bool(self.violations)
 
 
-def record_from_text(text: str, display: str, options: ConvertOptions = ConvertOptions()) -> FigureRecord:
+def record_from_text(text: str, display: str, options: ConvertOptions | None = None) -> FigureRecord:
     """Parse and normalise one record's text (raises RecordError)."""
-    data = read_front_matter(text, display, options.yaml_limits)
+    data = read_front_matter(text, display, (options or ConvertOptions()).yaml_limits)
     return normalise_record(data, display)
 
 
@@ -78,10 +85,11 @@ def graph_from_record(
     record: FigureRecord,
     table_dirs: tuple[str, ...],
     fallback_name: str,
-    options: ConvertOptions = ConvertOptions(),
+    options: ConvertOptions | None = None,
     outcome: RecordOutcome | None = None,
 ) -> RecordGraph:
     """Mentions, JSON-LD and mapping for a parsed record; findings go to `outcome` when given."""
+    options = options or ConvertOptions()
     outcome = outcome if outcome is not None else RecordOutcome(record.source)
     outcome.figid, outcome.unmapped = record.figid, record.unmapped
     outcome.warnings.extend(record.warnings)
@@ -104,8 +112,18 @@ def graph_from_record(
     return mapped.graph
 
 
-def convert_source(source: RecordSource, options: ConvertOptions = ConvertOptions()) -> RecordOutcome:
-    """Convert one record file (or stdin text); never raises for bad input."""
+def validate_outcome(outcome: RecordOutcome, settings: ValidationSettings) -> None:
+    """Validate the outcome's graph; violations reject the record, warnings are kept as warnings."""
+    assert outcome.graph is not None
+    outcome.results = validator_for(settings)(outcome.graph.nodes)
+    for result in outcome.results:
+        finding = as_finding(result, outcome.source)
+        (outcome.violations if result.is_violation else outcome.warnings).append(finding)
+
+
+def convert_source(source: RecordSource, options: ConvertOptions | None = None) -> RecordOutcome:
+    """Convert (and validate) one record file or stdin text; never raises for bad input."""
+    options = options or ConvertOptions()
     outcome = RecordOutcome(source.display)
     try:
         text = source.text if source.text is not None else read_text(source.path, source.display, options.max_file_bytes)
@@ -117,4 +135,7 @@ def convert_source(source: RecordSource, options: ConvertOptions = ConvertOption
     except RecordError as exc:
         outcome.error = exc.finding
         outcome.graph = None
+        return outcome
+    if options.validation is not None:
+        validate_outcome(outcome, options.validation)
     return outcome

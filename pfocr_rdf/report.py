@@ -15,6 +15,11 @@ from .outputs import AtomicOutput
 EXAMPLES_PER_KIND = 3
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 file', '2 files', '1,234 warnings'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 class ProgressBar:
     """records done / total, rate and ETA on one self-overwriting stderr line; at most 5 updates/s."""
 

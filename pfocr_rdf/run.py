@@ -7,6 +7,7 @@ shared by several figures are de-duplicated here, which also keeps the VoID coun
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -24,6 +25,7 @@ from .outputs import AtomicOutput
 from .pipeline import ConvertOptions, RecordOutcome, convert_source
 from .serialize import Node, chunk, document_end, document_start
 from .sources import RecordSource
+from .validate import as_finding, validator_for
 from .void import DatasetStats, describe_dataset, own_nodes, stats_of
 
 
@@ -35,12 +37,14 @@ class RecordPacket:
     text: str = ""
     shared: list[Node] = field(default_factory=list)
     stats: DatasetStats | None = None
+    rejected_text: str = ""  # the whole record, for the rejects file
 
 
 @dataclass(frozen=True)
 class WorkerSettings:
     convert: ConvertOptions
     rdf_format: RdfFormat
+    rejects_format: RdfFormat | None = None
 
 
 def serialise_record(graph: RecordGraph, rdf_format: RdfFormat) -> tuple[str, list[Node]]:
@@ -56,8 +60,13 @@ def process_source(source: RecordSource, settings: WorkerSettings) -> RecordPack
     outcome = convert_source(source, settings.convert)
     graph = outcome.graph
     outcome.graph = None  # the graph travels as text; keep the packet small
+    outcome.results = []  # already turned into findings
     if graph is None:
         return RecordPacket(outcome)
+    if outcome.rejected:
+        rejects = settings.rejects_format
+        text = chunk(rejects, graph.nodes.items(), graph.figure) if rejects else ""
+        return RecordPacket(outcome, rejected_text=text)
     text, shared = serialise_record(graph, settings.rdf_format)
     return RecordPacket(outcome, text, shared, stats_of(own_nodes(graph), example=graph.figure))
 
@@ -118,6 +127,9 @@ class RunOptions:
     fail_fast: bool = False
     void: bool = True
     dataset_iri: str = v.DATASET
+    rejects: str | None = None  # file for the rejected records, whole
+    rejects_format: RdfFormat | None = None
+    rejects_compress: bool = False
 
 
 @dataclass
@@ -125,6 +137,7 @@ class RunSummary:
     """Everything the CLI reports at the end of a run."""
 
     records: int = 0
+    rejected: int = 0
     triples: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failures: list[Finding] = field(default_factory=list)
@@ -171,12 +184,16 @@ def run_conversion(
     started = time.monotonic()
     sources = list(sources)
     summary = RunSummary()
-    settings = WorkerSettings(convert_options, options.rdf_format)
+    settings = WorkerSettings(convert_options, options.rdf_format, options.rejects_format if options.rejects else None)
     stats = DatasetStats()
     shared = SharedNodes()
     figids: dict[str, str] = {}
-    with AtomicOutput(options.output, options.compress) as sink:
-        document = _Document(sink, options.rdf_format)
+    with contextlib.ExitStack() as stack:
+        document = _Document(stack.enter_context(AtomicOutput(options.output, options.compress)), options.rdf_format)
+        rejects = None
+        if options.rejects and options.rejects_format:
+            sink = stack.enter_context(AtomicOutput(options.rejects, options.rejects_compress))
+            rejects = _Document(sink, options.rejects_format)
         for done, packet in enumerate(packets(sources, settings, options.workers), 1):
             outcome = packet.outcome
             if outcome.skipped:
@@ -193,6 +210,11 @@ def run_conversion(
                         severity=ERROR,
                     )
                 )
+            elif outcome.rejected:
+                summary.rejected += 1
+                summary.failures.extend(outcome.violations)
+                if rejects is not None:
+                    rejects.write(packet.rejected_text)
             else:
                 if outcome.figid is not None:
                     figids[outcome.figid] = outcome.source
@@ -208,8 +230,14 @@ def run_conversion(
                 break
         if options.void and summary.records:
             description = describe_dataset(stats, options.dataset_iri)
+            if convert_options.validation is not None:
+                for result in validator_for(convert_options.validation)(description):
+                    finding = as_finding(result, "(dataset description)")
+                    (summary.failures if result.is_violation else summary.warnings).append(finding)
             document.write(chunk(options.rdf_format, description.items(), "<" + options.dataset_iri + ">"))
         document.close()
+        if rejects is not None:
+            rejects.close()
     summary.triples = stats.triples
     summary.seconds = time.monotonic() - started
     return summary

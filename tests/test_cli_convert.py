@@ -33,14 +33,14 @@ def test_readme_command_converts_the_seeds(tmp_path: Path) -> None:
     }
     # one summary line at the end; the seeds' README.md is not a record and is skipped, not an error
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("pfocr-rdf: 2 records, ") and "0 errors" in last and "1 file skipped" in last
+    assert last.startswith("pfocr-rdf: 2 records, ") and "0 failed" in last and "1 file skipped" in last
 
 
 def test_all_sample_records_convert_without_error(tmp_path: Path) -> None:
     out = tmp_path / "sample.nt"
     result = run_cli("convert", str(SAMPLE), "-o", str(out))
     assert result.returncode == 0, result.stderr
-    assert "pfocr-rdf: 45 records" in result.stderr and " 0 errors" in result.stderr
+    assert "pfocr-rdf: 45 records" in result.stderr and " 0 failed" in result.stderr
     assert figure_ids(out) == {p.stem for p in SAMPLE_FILES}
 
 
@@ -57,7 +57,7 @@ def test_a_site_checkout_finds_figures_tables_and_organism_pages(tmp_path: Path)
     out = tmp_path / "site.nt"
     result = run_cli("convert", str(site), "-o", str(out))
     assert result.returncode == 0, result.stderr
-    assert "1 records" in result.stderr
+    assert "pfocr-rdf: 1 record," in result.stderr
     nt = out.read_text(encoding="utf-8")
     assert "<http://purl.obolibrary.org/obo/NCBITaxon_999999999>" in nt  # from the site's _organisms page
     assert "#gene-117519>" in nt  # from the site's _data/ genes TSV

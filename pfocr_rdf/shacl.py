@@ -1,0 +1,478 @@
+"""SHACL Core shapes compiled to Python checks over a record's node map.
+
+pySHACL is the definition of correct (a differential test holds this engine to it), but it costs
+milliseconds per record. The shapes are therefore compiled once into small closures that run over
+the `subject -> predicate -> objects` map each record already is, one record at a time.
+
+Supported: targets (class with rdfs:subClassOf in the data, node, subjectsOf, objectsOf); paths
+that are a predicate or `sh:inversePath` of one; min/max count, qualified value shapes, class,
+datatype, node kind, pattern (+ flags), min/max length, min/max inclusive/exclusive, in, hasValue,
+not, node; severity, message, deactivated. Anything else in a shapes graph is refused when the
+shapes are compiled, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pyoxigraph as ox
+
+from .graph import NodeMap
+from .terms import XSD_STRING, split_literal
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+RDFS_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+RDF_FIRST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>"
+RDF_REST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>"
+RDF_NIL = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#nil>"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SOURCE_FIELD = "<https://pfocr.wikipathways.org/vocab#sourceField>"
+VIOLATION, WARNING, INFO = f"<{SH}Violation>", f"<{SH}Warning>", f"<{SH}Info>"
+
+# Shape vocabulary the compiler understands; any other sh: term on a shape is an error.
+_ANNOTATIONS = {
+    "message",
+    "severity",
+    "deactivated",
+    "name",
+    "description",
+    "order",
+    "group",
+    "targetClass",
+    "targetNode",
+    "targetSubjectsOf",
+    "targetObjectsOf",
+    "property",
+    "path",
+}
+_PARAMETERS = {
+    "minCount",
+    "maxCount",
+    "qualifiedValueShape",
+    "qualifiedMinCount",
+    "qualifiedMaxCount",
+    "qualifiedValueShapesDisjoint",
+    "class",
+    "datatype",
+    "nodeKind",
+    "pattern",
+    "flags",
+    "minLength",
+    "maxLength",
+    "minInclusive",
+    "maxInclusive",
+    "minExclusive",
+    "maxExclusive",
+    "in",
+    "hasValue",
+    "not",
+    "node",
+}
+_INTEGER_TYPES = {
+    f"{XSD}{name}"
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+_FLOAT_TYPES = {f"{XSD}double", f"{XSD}float"}
+_DATETIME = re.compile(r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?")
+
+
+class ShapesError(Exception):
+    """The shapes graph uses something this engine cannot evaluate."""
+
+
+def _c(name: str) -> str:
+    return f"<{SH}{name}ConstraintComponent>"
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationResult:
+    """One sh:ValidationResult, terms in canonical N-Triples form."""
+
+    focus: str
+    path: str | None  # a predicate term, "^" + term for an inverse path, None for node shapes
+    value: str | None
+    severity: str
+    shape: str
+    component: str
+    message: str
+    field: str | None = None
+
+    @property
+    def is_violation(self) -> bool:
+        return self.severity == VIOLATION
+
+
+class DataGraph:
+    """Read access to a node map, with the indexes SHACL needs built on first use."""
+
+    def __init__(self, nodes: NodeMap) -> None:
+        self.nodes = nodes
+        self._instances: dict[str, list[str]] | None = None
+        self._reverse: dict[str, dict[str, list[str]]] = {}
+        self._superclasses: dict[str, set[str]] | None = None
+
+    def objects(self, subject: str, predicate: str) -> list[str]:
+        props = self.nodes.get(subject)
+        return props.get(predicate, []) if props else []
+
+    def subjects(self, predicate: str, obj: str) -> list[str]:
+        index = self._reverse.get(predicate)
+        if index is None:
+            index = self._reverse[predicate] = {}
+            for subject, props in self.nodes.items():
+                for value in props.get(predicate, ()):
+                    index.setdefault(value, []).append(subject)
+        return index.get(obj, [])
+
+    def objects_of(self, predicate: str) -> list[str]:
+        seen: dict[str, None] = {}
+        for props in self.nodes.values():
+            for value in props.get(predicate, ()):
+                seen[value] = None
+        return list(seen)
+
+    def superclasses(self, cls: str) -> set[str]:
+        """`cls` and everything it is a subclass of, following rdfs:subClassOf in the data."""
+        if self._superclasses is None:
+            self._superclasses = {}
+            for subject, props in self.nodes.items():
+                for parent in props.get(RDFS_SUBCLASS, ()):
+                    self._superclasses.setdefault(subject, set()).add(parent)
+        result, todo = {cls}, [cls]
+        while todo:
+            for parent in self._superclasses.get(todo.pop(), ()):
+                if parent not in result:
+                    result.add(parent)
+                    todo.append(parent)
+        return result
+
+    def instances(self, cls: str) -> list[str]:
+        if self._instances is None:
+            self._instances = {}
+            for subject, props in self.nodes.items():
+                for declared in props.get(RDF_TYPE, ()):
+                    for cls_ in self.superclasses(declared):
+                        self._instances.setdefault(cls_, []).append(subject)
+        return self._instances.get(cls, [])
+
+    def is_instance(self, node: str, cls: str) -> bool:
+        return any(cls in self.superclasses(declared) for declared in self.objects(node, RDF_TYPE))
+
+
+# ---- value tests -----------------------------------------------------------------------------------
+
+
+def _lexical_value(term: str) -> tuple[Any, str] | None:
+    """(Python value, datatype) of a literal as rdflib reads it; None when ill-typed or not a literal."""
+    if term[:1] != '"':
+        return None
+    lexical, datatype, language = split_literal(term)
+    if language is not None or datatype == XSD_STRING:
+        return lexical, datatype
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(lexical), datatype
+        if datatype in _FLOAT_TYPES:
+            return float(lexical), datatype
+        if datatype == f"{XSD}decimal":
+            return Decimal(lexical), datatype
+    except (ValueError, InvalidOperation):
+        return None
+    return lexical, datatype
+
+
+def _well_typed(term: str, datatype: str) -> bool:
+    """A literal of `datatype` whose lexical form rdflib (and so pySHACL) accepts for that datatype."""
+    if term[:1] != '"':
+        return False
+    lexical, actual, language = split_literal(term)
+    if datatype == XSD_STRING:
+        return actual == XSD_STRING and language is None
+    if actual != datatype:
+        return False
+    if datatype == f"{XSD}dateTime":
+        return _DATETIME.fullmatch(lexical) is not None
+    return _lexical_value(term) is not None
+
+
+def _node_kind_test(kind: str) -> Callable[[str], bool]:
+    allowed = {
+        "IRI": "<",
+        "BlankNode": "_",
+        "Literal": '"',
+        "BlankNodeOrIRI": "_<",
+        "BlankNodeOrLiteral": '_"',
+        "IRIOrLiteral": '<"',
+    }[kind]
+    return lambda term: term[:1] in allowed
+
+
+def _string_of(term: str) -> str | None:
+    """The string sh:pattern and the length constraints see; None for blank nodes."""
+    if term[:1] == "<":
+        return term[1:-1]
+    if term[:1] == '"':
+        return split_literal(term)[0]
+    return None
+
+
+def _compare_test(bound: str, accept: Callable[[Any], bool]) -> Callable[[str], bool]:
+    parsed = _lexical_value(bound)
+    if parsed is None:
+        raise ShapesError(f"range bound {bound} is not a usable literal")
+    bound_value = parsed[0]
+    bound_is_text = isinstance(bound_value, str)
+
+    def test(term: str) -> bool:
+        value = _lexical_value(term)
+        if value is None or isinstance(value[0], str) != bound_is_text:
+            return False
+        try:
+            return accept(value[0] - bound_value if not bound_is_text else (value[0] > bound_value) - (value[0] < bound_value))
+        except TypeError:
+            return False
+
+    return test
+
+
+# ---- compiled shapes -------------------------------------------------------------------------------
+
+ValueTest = tuple[str, Callable[[str, DataGraph], bool]]  # (component, value conforms?)
+
+
+@dataclass
+class Shape:
+    """A compiled node or property shape."""
+
+    iri: str
+    severity: str = VIOLATION
+    message: str = ""
+    source_field: str | None = None
+    path: str | None = None  # predicate term; "^" prefix for inverse
+    min_count: int | None = None
+    max_count: int | None = None
+    has_values: list[str] = field(default_factory=list)
+    qualified: tuple[Shape, int | None, int | None] | None = None
+    tests: list[ValueTest] = field(default_factory=list)
+    properties: list[Shape] = field(default_factory=list)
+    targets: list[tuple[str, str]] = field(default_factory=list)
+
+    def values(self, graph: DataGraph, focus: str) -> list[str]:
+        if self.path is None:
+            return [focus]
+        if self.path[0] == "^":
+            return graph.subjects(self.path[1:], focus)
+        return graph.objects(focus, self.path)
+
+    def validate(self, graph: DataGraph, focus: str, out: list[ValidationResult]) -> None:
+        values = self.values(graph, focus)
+
+        def report(component: str, value: str | None) -> None:
+            out.append(
+                ValidationResult(focus, self.path, value, self.severity, self.iri, component, self.message, self.source_field)
+            )
+
+        if self.min_count is not None and len(values) < self.min_count:
+            report(_c("MinCount"), None)
+        if self.max_count is not None and len(values) > self.max_count:
+            report(_c("MaxCount"), None)
+        for required in self.has_values:
+            if required not in values:
+                report(_c("HasValue"), None)
+        if self.qualified is not None:
+            inner, low, high = self.qualified
+            matching = sum(1 for value in values if inner.conforms(graph, value))
+            if low is not None and matching < low:
+                report(_c("QualifiedMinCount"), None)
+            if high is not None and matching > high:
+                report(_c("QualifiedMaxCount"), None)
+        for component, test in self.tests:
+            for value in values:
+                if not test(value, graph):
+                    report(component, value)
+        for prop in self.properties:
+            for value in values:
+                prop.validate(graph, value, out)
+
+    def conforms(self, graph: DataGraph, focus: str) -> bool:
+        found: list[ValidationResult] = []
+        self.validate(graph, focus, found)
+        return not found
+
+    def focus_nodes(self, graph: DataGraph) -> list[str]:
+        seen: dict[str, None] = {}
+        for kind, value in self.targets:
+            if kind == "targetClass":
+                nodes: Iterable[str] = graph.instances(value)
+            elif kind == "targetNode":
+                nodes = (value,)
+            elif kind == "targetSubjectsOf":
+                nodes = (s for s, props in graph.nodes.items() if value in props)
+            else:
+                nodes = graph.objects_of(value)
+            for node in nodes:
+                seen[node] = None
+        return list(seen)
+
+
+class ShapesGraph:
+    """Shapes compiled from a shapes graph; `validate(nodes)` gives the results for a data graph."""
+
+    def __init__(self, shapes: NodeMap) -> None:
+        self._graph = shapes
+        self._compiled: dict[str, Shape] = {}
+        self.top: list[Shape] = []
+        for subject, props in shapes.items():
+            if any(key[1:-1].startswith(SH + "target") for key in props) and not self._deactivated(props):
+                self.top.append(self._shape(subject))
+
+    @classmethod
+    def from_turtle(cls, text: str) -> ShapesGraph:
+        nodes: NodeMap = {}
+        for triple in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE):
+            nodes.setdefault(str(triple.subject), {}).setdefault(str(triple.predicate), []).append(str(triple.object))
+        return cls(nodes)
+
+    def validate(self, nodes: NodeMap | DataGraph) -> list[ValidationResult]:
+        graph = nodes if isinstance(nodes, DataGraph) else DataGraph(nodes)
+        results: list[ValidationResult] = []
+        for shape in self.top:
+            for focus in shape.focus_nodes(graph):
+                shape.validate(graph, focus, results)
+        return results
+
+    # -- compiling
+
+    def _one(self, props: dict[str, list[str]], name: str) -> str | None:
+        values = props.get(f"<{SH}{name}>", [])
+        if len(values) > 1:
+            raise ShapesError(f"sh:{name} given {len(values)} times on one shape")
+        return values[0] if values else None
+
+    def _deactivated(self, props: dict[str, list[str]]) -> bool:
+        return props.get(f"<{SH}deactivated>") == ['"true"^^<http://www.w3.org/2001/XMLSchema#boolean>']
+
+    def _list(self, head: str) -> list[str]:
+        items = []
+        while head != RDF_NIL:
+            props = self._graph.get(head, {})
+            items.extend(props.get(RDF_FIRST, []))
+            head = (props.get(RDF_REST) or [RDF_NIL])[0]
+        return items
+
+    def _integer(self, term: str | None) -> int | None:
+        return None if term is None else int(split_literal(term)[0])
+
+    def _shape(self, iri: str) -> Shape:
+        if iri in self._compiled:
+            return self._compiled[iri]
+        props = self._graph.get(iri, {})
+        for key in props:
+            local = key[1:-1].removeprefix(SH)
+            if key[1:-1].startswith(SH) and local not in _ANNOTATIONS | _PARAMETERS:
+                raise ShapesError(f"{iri}: sh:{local} is not supported by the fast validator; use --engine pyshacl")
+        shape = Shape(iri)
+        self._compiled[iri] = shape
+        shape.severity = self._one(props, "severity") or VIOLATION
+        message = self._one(props, "message")
+        shape.message = split_literal(message)[0] if message else ""
+        field_value = props.get(SOURCE_FIELD)
+        shape.source_field = split_literal(field_value[0])[0] if field_value else None
+        path = self._one(props, "path")
+        if path is not None:
+            shape.path = self._path(path)
+        for kind in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"):
+            shape.targets.extend((kind, value) for value in props.get(f"<{SH}{kind}>", []))
+        shape.min_count = self._integer(self._one(props, "minCount"))
+        shape.max_count = self._integer(self._one(props, "maxCount"))
+        shape.has_values = props.get(f"<{SH}hasValue>", [])
+        qualified = self._one(props, "qualifiedValueShape")
+        if qualified is not None:
+            shape.qualified = (
+                self._shape(qualified),
+                self._integer(self._one(props, "qualifiedMinCount")),
+                self._integer(self._one(props, "qualifiedMaxCount")),
+            )
+        shape.tests = self._tests(props)
+        shape.properties = [
+            self._shape(p) for p in props.get(f"<{SH}property>", []) if not self._deactivated(self._graph.get(p, {}))
+        ]
+        return shape
+
+    def _path(self, path: str) -> str:
+        if path[0] == "<":
+            return path
+        inverse = self._graph.get(path, {}).get(f"<{SH}inversePath>", [])
+        if len(inverse) == 1 and inverse[0][0] == "<" and len(self._graph[path]) == 1:
+            return "^" + inverse[0]
+        raise ShapesError(f"path {path}: only a predicate or sh:inversePath of one is supported; use --engine pyshacl")
+
+    def _tests(self, props: dict[str, list[str]]) -> list[ValueTest]:
+        tests: list[ValueTest] = []
+        for cls in props.get(f"<{SH}class>", []):
+            tests.append((_c("Class"), lambda v, g, cls=cls: v[:1] != '"' and g.is_instance(v, cls)))
+        for datatype in props.get(f"<{SH}datatype>", []):
+            tests.append((_c("Datatype"), lambda v, g, dt=datatype[1:-1]: _well_typed(v, dt)))
+        for kind in props.get(f"<{SH}nodeKind>", []):
+            check = _node_kind_test(kind[1:-1].removeprefix(SH))
+            tests.append((_c("NodeKind"), lambda v, g, check=check: check(v)))
+        flags = self._one(props, "flags")
+        re_flags = 0
+        for letter in split_literal(flags)[0] if flags else "":
+            re_flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}.get(letter, 0)
+        for pattern in props.get(f"<{SH}pattern>", []):
+            regex = re.compile(split_literal(pattern)[0], re_flags)
+
+            def matches(v: str, g: DataGraph, regex: re.Pattern[str] = regex) -> bool:
+                text = _string_of(v)
+                return text is not None and regex.search(text) is not None
+
+            tests.append((_c("Pattern"), matches))
+        for name, accept in (("minLength", lambda n, b: n >= b), ("maxLength", lambda n, b: n <= b)):
+            for bound in props.get(f"<{SH}{name}>", []):
+                limit = int(split_literal(bound)[0])
+
+                def length_ok(v: str, g: DataGraph, limit: int = limit, accept: Callable[[int, int], bool] = accept) -> bool:
+                    text = _string_of(v)
+                    return text is not None and accept(len(text), limit)
+
+                tests.append((_c(name[0].upper() + name[1:]), length_ok))
+        ranges = {
+            "minInclusive": lambda d: d >= 0,
+            "maxInclusive": lambda d: d <= 0,
+            "minExclusive": lambda d: d > 0,
+            "maxExclusive": lambda d: d < 0,
+        }
+        for name, accept in ranges.items():
+            for bound in props.get(f"<{SH}{name}>", []):
+                test = _compare_test(bound, accept)
+                tests.append((_c(name[0].upper() + name[1:]), lambda v, g, test=test: test(v)))
+        for head in props.get(f"<{SH}in>", []):
+            allowed = frozenset(self._list(head))
+            tests.append((_c("In"), lambda v, g, allowed=allowed: v in allowed))
+        for inner in props.get(f"<{SH}not>", []):
+            negated = self._shape(inner)
+            tests.append((_c("Not"), lambda v, g, negated=negated: not negated.conforms(g, v)))
+        for inner in props.get(f"<{SH}node>", []):
+            required = self._shape(inner)
+            tests.append((_c("Node"), lambda v, g, required=required: required.conforms(g, v)))
+        return tests

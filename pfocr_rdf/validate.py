@@ -1,0 +1,173 @@
+"""Validation against the bundled SHACL shapes, and reports a person (or a program) can act on.
+
+The fast engine (shacl.py) validates one record's graph at a time; `reference_results` runs pySHACL
+on a whole graph, the definition the fast engine is tested against. Results become `Finding`s that
+name the file and the front-matter field (from the shapes' `pfocr:sourceField`), and can be written
+as the standard sh:ValidationReport.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import ERROR, WARNING, Finding
+from .graph import NodeMap
+from .shacl import SH, VIOLATION, ShapesGraph, ValidationResult
+from .terms import escape_literal, split_literal
+
+
+def shapes_dir() -> Path:
+    """The shapes folder: inside the installed package, or `shapes/` of a source checkout."""
+    packaged = resources.files("pfocr_rdf").joinpath("shapes")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "shapes"
+
+
+def shapes_text(folder: Path | None = None) -> str:
+    folder = folder or shapes_dir()
+    files = sorted(folder.glob("*.ttl"))
+    if not files:
+        raise FileNotFoundError(f"no SHACL shapes (*.ttl) in {folder}")
+    return "\n".join(path.read_text(encoding="utf-8") for path in files)
+
+
+@lru_cache(maxsize=4)
+def load_shapes(folder: str | None = None) -> ShapesGraph:
+    return ShapesGraph.from_turtle(shapes_text(Path(folder) if folder else None))
+
+
+ENGINES = ("fast", "pyshacl")
+
+
+@dataclass(frozen=True)
+class ValidationSettings:
+    """Which shapes, and which engine: the compiled one, or pySHACL itself (slow; the reference)."""
+
+    shapes: str | None = None  # a folder of *.ttl shapes; None: the bundled shapes
+    engine: str = "fast"
+
+
+def validator_for(settings: ValidationSettings) -> Callable[[NodeMap], list[ValidationResult]]:
+    if settings.engine == "pyshacl":
+        folder = Path(settings.shapes) if settings.shapes else None
+        return lambda nodes: reference_results(nodes, folder)
+    return load_shapes(settings.shapes).validate
+
+
+def local_name(term: str) -> str:
+    iri = term[1:-1] if term[:1] == "<" else term
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def describe(result: ValidationResult) -> str:
+    """The result in words: the shape's message, then where and what."""
+    parts = [result.message or f"{local_name(result.component)} not satisfied"]
+    if result.value is not None:
+        parts.append(f"(value {_show(result.value)})")
+    parts.append(f"at {_show(result.focus)}")
+    return " ".join(parts)
+
+
+def _show(term: str) -> str:
+    if term[:1] == '"':
+        lexical = split_literal(term)[0]
+        return repr(lexical if len(lexical) <= 80 else lexical[:77] + "...")
+    return term
+
+
+def as_finding(result: ValidationResult, source: str) -> Finding:
+    severity = ERROR if result.severity == VIOLATION else WARNING
+    field = result.field or (local_name(result.path.lstrip("^")) if result.path else None)
+    return Finding(source, "shape:" + local_name(result.shape), describe(result), field, None, severity)
+
+
+def violations(results: Iterable[ValidationResult]) -> list[ValidationResult]:
+    return [result for result in results if result.is_violation]
+
+
+# ---- the standard report ---------------------------------------------------------------------------
+
+
+def report_turtle(results: list[ValidationResult]) -> str:
+    """An sh:ValidationReport in Turtle (blank nodes labelled in order, so the file is reproducible)."""
+    conforms = not violations(results)
+    lines = [
+        f"@prefix sh: <{SH}> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+        "",
+        "_:report a sh:ValidationReport ;",
+        f"    sh:conforms {'true' if conforms else 'false'}" + (" ." if not results else " ;"),
+    ]
+    if results:
+        lines.append("    sh:result " + ", ".join(f"_:result{n}" for n in range(1, len(results) + 1)) + " .")
+    for n, result in enumerate(results, 1):
+        lines += ["", f"_:result{n} a sh:ValidationResult ;", f"    sh:focusNode {result.focus} ;"]
+        if result.path is not None:
+            path = f"[ sh:inversePath {result.path[1:]} ]" if result.path[0] == "^" else result.path
+            lines.append(f"    sh:resultPath {path} ;")
+        if result.value is not None:
+            lines.append(f"    sh:value {result.value} ;")
+        lines += [
+            f"    sh:resultSeverity {result.severity} ;",
+            f"    sh:sourceShape {result.shape} ;",
+            f"    sh:sourceConstraintComponent {result.component} ;",
+            f'    sh:resultMessage "{escape_literal(result.message)}" .',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+# ---- pySHACL, the reference -------------------------------------------------------------------------
+
+
+def reference_results(nodes: NodeMap, shapes_folder: Path | None = None) -> list[ValidationResult]:
+    """pySHACL's results for a data graph, as ValidationResults (for differential tests and --engine pyshacl)."""
+    import pyshacl
+    import rdflib
+
+    from .formats import NTRIPLES
+    from .serialize import chunk
+
+    data = rdflib.Graph().parse(data=chunk(NTRIPLES, nodes.items(), None), format="nt")
+    shapes = rdflib.Graph().parse(data=shapes_text(shapes_folder), format="turtle")
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
+    sh = rdflib.Namespace(SH)
+    fields = {
+        str(s): str(o) for s, o in shapes.subject_objects(rdflib.URIRef("https://pfocr.wikipathways.org/vocab#sourceField"))
+    }
+
+    def term(node: rdflib.term.Node) -> str:
+        if isinstance(node, rdflib.Literal):
+            from .terms import literal
+
+            return literal(str(node), str(node.datatype) if node.datatype else None, node.language)
+        if isinstance(node, rdflib.BNode):
+            return "_:" + str(node)
+        return f"<{node}>"
+
+    results = []
+    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
+        path = report.value(result, sh.resultPath)
+        if isinstance(path, rdflib.BNode):
+            path_term = "^" + term(report.value(path, sh.inversePath))
+        else:
+            path_term = term(path) if path is not None else None
+        value = report.value(result, sh.value)
+        shape = report.value(result, sh.sourceShape)
+        results.append(
+            ValidationResult(
+                term(report.value(result, sh.focusNode)),
+                path_term,
+                term(value) if value is not None else None,
+                term(report.value(result, sh.resultSeverity)),
+                term(shape),
+                term(report.value(result, sh.sourceConstraintComponent)),
+                str(report.value(result, sh.resultMessage) or ""),
+                fields.get(str(shape)),
+            )
+        )
+    return results

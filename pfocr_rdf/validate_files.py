@@ -1,0 +1,126 @@
+"""`pfocr-rdf validate`: records, folders of records and RDF files, results grouped by file.
+
+Records are converted and validated one at a time, as `convert` does. RDF files in triple formats are
+validated as one graph; in quad formats each named graph is validated on its own (it holds one
+figure), streamed, as pySHACL does with a dataset.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .errors import Finding, RecordError
+from .pipeline import ConvertOptions, convert_source
+from .rdfio import is_rdf_file, read_graphs
+from .report import plural
+from .shacl import ValidationResult
+from .sources import find_sources
+from .validate import as_finding, local_name, validator_for
+
+EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
+
+
+@dataclass
+class FileReport:
+    """The validation results of one input file (or why it could not be read)."""
+
+    path: str
+    results: list[ValidationResult] = field(default_factory=list)
+    error: Finding | None = None
+    skipped: str | None = None
+
+    @property
+    def violations(self) -> int:
+        return sum(result.is_violation for result in self.results)
+
+
+def validate_paths(
+    paths: Iterable[str],
+    options: ConvertOptions,
+    tables: tuple[str, ...] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> list[FileReport]:
+    """Validate every input; records are converted first (their conversion errors are reported)."""
+    assert options.validation is not None
+    validate = validator_for(options.validation)
+    reports: list[FileReport] = []
+    rdf_files = [p for p in paths if os.path.isfile(p) and is_rdf_file(p)]
+    record_paths = [p for p in paths if p not in rdf_files]
+    for path in rdf_files:
+        report = FileReport(path)
+        try:
+            for _, nodes in read_graphs(path):
+                report.results.extend(validate(nodes))
+        except RecordError as exc:
+            report.error = exc.finding
+        reports.append(report)
+    sources = find_sources(record_paths, tables).records if record_paths else ()
+    for done, source in enumerate(sources, 1):
+        outcome = convert_source(source, options)
+        report = FileReport(source.display, outcome.results, outcome.error, outcome.skipped)
+        reports.append(report)
+        if progress is not None:
+            progress(done, len(sources))
+    return reports
+
+
+def exit_status(reports: list[FileReport]) -> int:
+    if any(report.error for report in reports):
+        return EXIT_UNREADABLE
+    return EXIT_VIOLATIONS if any(report.violations for report in reports) else EXIT_CONFORMS
+
+
+def text_report(reports: list[FileReport], verbose: bool = True) -> str:
+    """Grouped by file: a header line per file, then one line per result naming the field."""
+    lines = []
+    checked = [r for r in reports if not r.skipped]
+    for report in checked:
+        if report.error is not None:
+            lines.append(f"{report.path}: could not be read: {report.error.message} [{report.error.kind}]")
+            continue
+        warnings = len(report.results) - report.violations
+        state = f"{report.violations} violation{'s' * (report.violations != 1)}" if report.violations else "conforms"
+        extra = f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else ""
+        lines.append(f"{report.path}: {state}{extra}")
+        for result in report.results:
+            if result.is_violation or verbose:
+                finding = as_finding(result, report.path)
+                label = "violation" if result.is_violation else "warning"
+                lines.append(f"  {label:<9} {finding.field}: {finding.message} [{finding.kind}]")
+    unreadable = sum(1 for r in checked if r.error)
+    bad = sum(1 for r in checked if r.violations)
+    warnings_total = sum(len(r.results) - r.violations for r in checked)
+    lines.append(
+        f"pfocr-rdf validate: {plural(len(checked), 'file')}, {bad} with violations, {plural(warnings_total, 'warning')}, "
+        f"{unreadable} unreadable"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def json_report(reports: list[FileReport]) -> str:
+    files = []
+    for report in reports:
+        if report.skipped:
+            continue
+        entry: dict[str, object] = {"file": report.path, "conforms": report.error is None and not report.violations}
+        if report.error is not None:
+            entry["error"] = report.error.as_json()
+        entry["results"] = [
+            {
+                "severity": local_name(result.severity),
+                "field": as_finding(result, report.path).field,
+                "message": result.message,
+                "focusNode": result.focus,
+                "resultPath": result.path,
+                "value": result.value,
+                "sourceShape": result.shape,
+                "sourceConstraintComponent": result.component,
+            }
+            for result in report.results
+        ]
+        files.append(entry)
+    conforms = exit_status(reports) == EXIT_CONFORMS
+    return json.dumps({"conforms": conforms, "files": files}, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,325 @@
+"""SHACL validation: broken records caught by the shape meant for them, reports, and the fast engine
+held equal to pySHACL on the sample and on every mutated record."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import rdflib
+from conftest import FIGURES, ROOT, SAMPLE, SAMPLE_FILES, SEED_FILES, SEEDS, TABLES, run_cli
+
+from pfocr_rdf.api import record_graph
+from pfocr_rdf.graph import NodeMap
+from pfocr_rdf.rdfio import read_merged
+from pfocr_rdf.shacl import ShapesError, ShapesGraph
+from pfocr_rdf.validate import load_shapes, reference_results
+
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+GENES_FIGURE = "PMC10034769__fphar-14-1067402-g009"  # genes, chemicals and diseases TSVs (rat)
+
+
+def copy_record(tmp_path: Path, figid: str) -> Path:
+    folder = tmp_path / "records"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIGURES / f"{figid}.md", folder / f"{figid}.md")
+    for table in TABLES.glob(f"{figid}-*.tsv"):
+        shutil.copy(table, folder / table.name)
+    return folder / f"{figid}.md"
+
+
+def edit(path: Path, pattern: str, replacement: str, count: int = 1) -> None:
+    text, n = re.subn(pattern, replacement, path.read_text(encoding="utf-8"), count=count, flags=re.MULTILINE)
+    assert n, f"{pattern!r} not found in {path}"
+    path.write_text(text, encoding="utf-8")
+
+
+def edit_table(record: Path, kind: str, column: str, value: str, row: int = 1) -> None:
+    table = record.with_name(record.stem + f"-{kind}.tsv")
+    lines = table.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    cells = lines[row].split("\t")
+    cells[header.index(column)] = value
+    lines[row] = "\t".join(cells)
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Breakage:
+    name: str
+    figid: str
+    mutate: Callable[[Path], None]
+    shape: str  # the shape meant to catch it
+    field: str  # the field the message must name
+
+
+BREAKAGES = [
+    Breakage("missing title", SEED_FILES[0].stem, lambda r: edit(r, r"^figtitle: [^\n]*\n(  [^\n]*\n)*", ""), "Figure-title", "figtitle"),
+    Breakage("malformed PMCID", GENES_FIGURE, lambda r: edit(r, r"^pmcid: PMC", "pmcid: PMCID"), "Paper-pmcid", "pmcid"),
+    Breakage("pathway score 7.5", GENES_FIGURE, lambda r: edit(r, r"^automl_pathway: .*$", "automl_pathway: 7.5"), "Figure-score", "automl_pathway"),
+    Breakage("year 20x9", GENES_FIGURE, lambda r: edit(r, r"^year: .*$", "year: '20x9'"), "Paper-year", "year"),
+    Breakage("no figid", GENES_FIGURE, lambda r: edit(r, r"^figid: .*\n", ""), "Figure-identifier", "figid"),
+    Breakage("non-numeric gene id", GENES_FIGURE, lambda r: edit_table(r, "genes", "ncbigene_id", "IL6x"), "GeneMention-entrez", "genes TSV column ncbigene_id (entrez in inline lists)"),
+    Breakage("junk licence", GENES_FIGURE, lambda r: edit(r, r"^  license: CC0$", "  license: all rights reserved"), "Figure-licence", "schema-jsonld.license"),
+    Breakage("malformed DOI", GENES_FIGURE, lambda r: edit(r, r"^doi: .*$", "doi: doi.org/fphar.2023"), "Paper-doi", "doi"),
+    Breakage("malformed ChEBI id", "PMC10033690__41598_2023_31603_Fig1_HTML", lambda r: edit_table(r, "chemicals", "chebi", "chebi:5855x"), "ChemicalMention-chebi", "chemicals TSV column chebi"),
+    Breakage("malformed DOID", GENES_FIGURE, lambda r: edit_table(r, "diseases", "doid", "doid:DOID-x"), "DiseaseMention-doid", "diseases TSV column doid"),
+    Breakage("malformed NDEx id", SEED_FILES[0].stem, lambda r: edit(r, r"^ndex: .*$", "ndex: not-a-uuid"), "Figure-ndex", "ndex"),
+    Breakage("malformed WikiPathways id", "PMC6365454__fnins-13-00025-g0002", lambda r: edit(r, r"^wpid: .*$", "wpid: WP52x3"), "Figure-wikipathways", "wpid"),
+    Breakage("negative count", GENES_FIGURE, lambda r: edit_table(r, "genes", "count_direct", "-4"), "GeneMatchCounts-direct", "genes TSV column count_direct"),
+    Breakage("non-numeric gene organism", GENES_FIGURE, lambda r: edit_table(r, "genes", "organism_id", "rat"), "GeneMention-organism", "genes TSV column organism_id"),
+    Breakage("placeholder name without a title", "PMC10031380__sc1", lambda r: edit(r, r"^figtitle: [^\n]*\n(  [^\n]*\n)*", ""), "Figure-name", "schema-jsonld.name"),
+    Breakage("malformed MeSH id", "PMC10033690__41598_2023_31603_Fig1_HTML", lambda r: edit_table(r, "chemicals", "mesh", "mesh:D00-7052"), "ChemicalMention-mesh", "chemicals TSV column mesh"),
+]
+
+
+def broken_record(tmp_path: Path, breakage: Breakage) -> Path:
+    source = SEEDS / f"{breakage.figid}.txt"
+    if source.exists():
+        folder = tmp_path / "records"
+        folder.mkdir(parents=True, exist_ok=True)
+        record = folder / source.name
+        shutil.copy(source, record)
+    else:
+        record = copy_record(tmp_path, breakage.figid)
+    breakage.mutate(record)
+    return record
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES, ids=lambda b: b.name)
+def test_each_broken_record_is_caught_by_its_shape(tmp_path: Path, breakage: Breakage) -> None:
+    record = broken_record(tmp_path, breakage)
+    result = run_cli("validate", str(record))
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines() if f"[shape:{breakage.shape}]" in line]
+    assert lines, result.stdout
+    assert all(line.startswith(f"  violation {breakage.field}: ") for line in lines), lines
+    assert result.stdout.startswith(f"{record}: ")  # grouped under the file
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES, ids=lambda b: b.name)
+def test_convert_leaves_a_broken_record_out_and_keeps_it_in_the_rejects_file(tmp_path: Path, breakage: Breakage) -> None:
+    record = broken_record(tmp_path, breakage)
+    out, rejects = tmp_path / "out.nq", tmp_path / "rejects.nq"
+    result = run_cli("convert", str(record), str(SEED_FILES[1]) if breakage.figid != SEED_FILES[1].stem else str(SAMPLE_FILES[0]),
+                     "-o", str(out), "--rejects", str(rejects))
+    assert result.returncode == 1
+    assert f"error: {record}: {breakage.field}: " in result.stderr and f"[shape:{breakage.shape}]" in result.stderr
+    assert "1 of them rejected by validation" in result.stderr
+    written = rdflib.Dataset().parse(out, format="nquads")
+    kept = rdflib.Dataset().parse(rejects, format="nquads")
+    assert {str(g.identifier) for g in written.graphs()} & {str(g.identifier) for g in kept.graphs()} <= {"urn:x-rdflib:default"}
+    assert len(kept) > 20  # the whole record, not just the offending triple
+
+
+def test_no_validate_keeps_the_record(tmp_path: Path) -> None:
+    record = broken_record(tmp_path, BREAKAGES[2])
+    result = run_cli("convert", str(record), "-o", str(tmp_path / "out.nt"), "--no-validate")
+    assert result.returncode == 0
+    assert '"7.5"^^<http://www.w3.org/2001/XMLSchema#double>' in (tmp_path / "out.nt").read_text()
+
+
+def rdf_of(figid: str) -> NodeMap:
+    return record_graph(FIGURES / f"{figid}.md").nodes
+
+
+def write_nt(nodes: NodeMap, path: Path) -> Path:
+    path.write_text("".join(f"{s} {p} {o} .\n" for s, props in nodes.items() for p, objs in props.items() for o in objs), encoding="utf-8")
+    return path
+
+
+def first_gene(nodes: NodeMap) -> dict[str, list[str]]:
+    return next(props for s, props in nodes.items() if "#gene-" in s and "#gene-counts" not in s)
+
+
+RDF_BREAKAGES = {
+    "gene mention without a figure": ("Mention-figure", "figid", lambda n: first_gene(n).pop("<http://purl.org/dc/terms/isPartOf>")),
+    "mention of two figures": ("Mention-figure", "figid", lambda n: first_gene(n)["<http://purl.org/dc/terms/isPartOf>"].append("<https://pfocr.wikipathways.org/figures/PMC1__other.html>")),
+    "two titles": ("Figure-title", "figtitle", lambda n: n[next(iter(n))]["<http://purl.org/dc/elements/1.1/title>"].append('"Another title"')),
+    "placeholder name": ("Figure-name", "schema-jsonld.name", lambda n: n[next(iter(n))].__setitem__("<http://schema.org/name>", ['"CreativeWork"'])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RDF_BREAKAGES))
+def test_broken_rdf_is_caught_by_its_shape(tmp_path: Path, name: str) -> None:
+    shape, field, mutate = RDF_BREAKAGES[name]
+    nodes = rdf_of(GENES_FIGURE)
+    mutate(nodes)
+    path = write_nt(nodes, tmp_path / "broken.nt")
+    result = run_cli("validate", str(path))
+    assert result.returncode == 1
+    assert any(line.startswith(f"  violation {field}: ") and f"[shape:{shape}]" in line for line in result.stdout.splitlines()), result.stdout
+
+
+def test_at_least_twelve_kinds_of_breakage_are_covered() -> None:
+    assert len(BREAKAGES) + len(RDF_BREAKAGES) >= 12
+    assert len({b.shape for b in BREAKAGES} | {s for s, _, _ in RDF_BREAKAGES.values()}) >= 12
+
+
+def test_seeds_and_sample_validate_with_no_violation_and_warnings_listed() -> None:
+    result = run_cli("validate", str(SEEDS), str(SAMPLE))
+    assert result.returncode == 0, result.stdout
+    assert "pfocr-rdf validate: 47 files, 0 with violations" in result.stdout
+    assert "  warning   organisms: the organism name is not known" in result.stdout
+    assert "  violation" not in result.stdout
+
+
+def test_report_is_a_standard_shacl_validation_report(tmp_path: Path) -> None:
+    record = broken_record(tmp_path, BREAKAGES[2])
+    report = tmp_path / "report.ttl"
+    assert run_cli("validate", str(record), "--report", str(report)).returncode == 1
+    graph = rdflib.Graph().parse(report, format="turtle")
+    rows = list(graph.query("""
+        PREFIX sh: <http://www.w3.org/ns/shacl#>
+        SELECT ?conforms ?focus ?severity ?shape ?value WHERE {
+            ?report a sh:ValidationReport ; sh:conforms ?conforms ; sh:result ?r .
+            ?r a sh:ValidationResult ; sh:focusNode ?focus ; sh:resultSeverity ?severity ; sh:sourceShape ?shape .
+            OPTIONAL { ?r sh:value ?value } }"""))
+    assert rows and all(row.conforms.toPython() is False for row in rows)
+    score = [row for row in rows if str(row.shape).endswith("#Figure-score")]
+    assert len(score) == 1 and score[0].severity == SH.Violation and str(score[0].value) == "7.5"
+    assert str(score[0].focus) == f"https://pfocr.wikipathways.org/figures/{GENES_FIGURE}.html"
+
+
+def test_report_of_conforming_data_says_so(tmp_path: Path) -> None:
+    report = tmp_path / "report.ttl"
+    assert run_cli("validate", str(SEED_FILES[0]), "--report", str(report)).returncode == 0
+    graph = rdflib.Graph().parse(report, format="turtle")
+    assert next(graph.objects(None, SH.conforms)).toPython() is True
+    assert all(graph.value(r, SH.resultSeverity) == SH.Warning for r in graph.objects(predicate=SH.result))
+
+
+def test_json_format(tmp_path: Path) -> None:
+    record = broken_record(tmp_path, BREAKAGES[3])
+    result = run_cli("validate", str(record), str(SEED_FILES[1]), "--format", "json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["conforms"] is False
+    by_file = {entry["file"]: entry for entry in data["files"]}
+    assert by_file[str(SEED_FILES[1])]["conforms"] is True
+    year = [r for r in by_file[str(record)]["results"] if r["sourceShape"].endswith("#Paper-year>")]
+    assert year == [{"severity": "Violation", "field": "year", "message": "the publication year must be one plausible four-digit year (1800-2099)",
+                     "focusNode": "<https://identifiers.org/pmc/PMC10034769>", "resultPath": "<http://purl.org/spar/fabio/hasPublicationYear>",
+                     "value": '"20x9"^^<http://www.w3.org/2001/XMLSchema#gYear>', "sourceShape": "<https://pfocr.wikipathways.org/shapes#Paper-year>",
+                     "sourceConstraintComponent": "<http://www.w3.org/ns/shacl#PatternConstraintComponent>"}]
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "nq", "trig", "jsonld", "nt.gz"])
+def test_rdf_files_of_every_format_validate(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"out.{fmt}"
+    assert run_cli("convert", str(SEEDS), str(FIGURES / f"{GENES_FIGURE}.md"), "-o", str(out)).returncode == 0
+    result = run_cli("validate", str(out))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith(f"{out}: conforms")
+
+
+def test_unreadable_input_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<http://a> <http://b> .\n")
+    result = run_cli("validate", str(bad), str(SEED_FILES[0]))
+    assert result.returncode == 2
+    assert f"{bad}: could not be read: not valid Turtle" in result.stdout
+    record = tmp_path / "r.md"
+    record.write_text("---\nfigid: [unclosed\n---\n")
+    assert run_cli("validate", str(record)).returncode == 2
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    assert run_cli("validate", str(tmp_path / "nothing")).returncode == 2
+
+
+# ---- the shapes themselves
+
+def shapes_graph() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for path in sorted((ROOT / "shapes").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def test_every_shape_explains_itself() -> None:
+    graph = shapes_graph()
+    shapes = set(graph.subjects(rdflib.RDF.type, SH.PropertyShape)) | set(graph.subjects(rdflib.RDF.type, SH.NodeShape))
+    assert len(shapes) > 40
+    for shape in shapes:
+        assert graph.value(shape, rdflib.RDFS.comment), f"{shape} has no rdfs:comment"
+        if (shape, rdflib.RDF.type, SH.PropertyShape) in graph:
+            assert graph.value(shape, SH.message), f"{shape} has no sh:message"
+
+
+def test_severities_are_violation_or_warning() -> None:
+    severities = set(shapes_graph().objects(predicate=SH.severity))
+    assert severities == {SH.Warning}  # everything else is the default, sh:Violation
+
+
+def test_shapes_load_from_the_package() -> None:
+    from pfocr_rdf.validate import shapes_dir
+
+    assert (shapes_dir() / "pfocr.ttl").is_file()
+    assert load_shapes().top
+
+
+def test_unsupported_shape_features_are_refused_not_ignored() -> None:
+    text = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+    ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ( ex:a ex:b ) ; sh:minCount 1 ] ."""
+    with pytest.raises(ShapesError, match="pyshacl"):
+        ShapesGraph.from_turtle(text)
+    text = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+    ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true ."""
+    with pytest.raises(ShapesError, match="closed"):
+        ShapesGraph.from_turtle(text)
+
+
+# ---- differential: the fast engine against pySHACL
+
+def merged(graphs: list[NodeMap]) -> NodeMap:
+    out: NodeMap = {}
+    for nodes in graphs:
+        for subject, props in nodes.items():
+            target = out.setdefault(subject, {})
+            for predicate, objects in props.items():
+                values = target.setdefault(predicate, [])
+                values.extend(o for o in objects if o not in values)
+    return out
+
+
+def test_per_record_results_equal_pyshacl_on_the_whole_merged_sample() -> None:
+    shapes = load_shapes()
+    graphs = [record_graph(path).nodes for path in SAMPLE_FILES + SEED_FILES]
+    per_record = {result for nodes in graphs for result in shapes.validate(nodes)}
+    reference = set(reference_results(merged(graphs)))
+    assert per_record == reference
+    assert reference  # the sample has warnings, so the comparison is not vacuous
+
+
+def test_per_record_results_equal_pyshacl_on_every_mutated_record(tmp_path: Path) -> None:
+    shapes = load_shapes()
+    graphs = []
+    for n, breakage in enumerate(BREAKAGES):
+        record = broken_record(tmp_path / str(n), breakage)
+        graphs.append(record_graph(record).nodes)
+    for name in sorted(RDF_BREAKAGES):
+        nodes = rdf_of(GENES_FIGURE)
+        RDF_BREAKAGES[name][2](nodes)
+        graphs.append(nodes)
+    for nodes in graphs:  # each mutated record against pySHACL on its own
+        assert set(shapes.validate(nodes)) == set(reference_results(nodes))
+
+
+def test_the_dataset_description_validates_like_pyshacl(tmp_path: Path) -> None:
+    out = tmp_path / "out.nq"
+    assert run_cli("convert", str(SEEDS), "-o", str(out)).returncode == 0
+    nodes = read_merged(str(out))
+    description = {s: p for s, p in nodes.items() if s.startswith("<https://pfocr.wikipathways.org/rdf/dataset")}
+    assert load_shapes().validate(description) == reference_results(description) == []
+    broken = {s: dict(p) for s, p in description.items()}
+    dataset = "<https://pfocr.wikipathways.org/rdf/dataset>"
+    broken[dataset]["<http://rdfs.org/ns/void#triples>"] = ['"-1"^^<http://www.w3.org/2001/XMLSchema#integer>']
+    broken[dataset]["<http://purl.org/dc/terms/license>"] = ["<http://example.org/licence>"]
+    ours = set(load_shapes().validate(broken))
+    assert ours == set(reference_results(broken)) and len(ours) == 2
