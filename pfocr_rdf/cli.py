@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -18,7 +19,7 @@ from .sources import DEFAULT_MAX_FILE_BYTES, RecordSource, find_sources
 from .validate import ENGINES, ValidationSettings
 
 POSITIVE = click.IntRange(min=1)
-EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
+EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 128 + signal.SIGINT, 128 + signal.SIGTERM
 FORMAT_HELP = (
     "Output format; by default taken from the -o extension (.ttl .nt .nq .trig .jsonld, each optionally .gz), "
     "N-Triples on stdout. Every format is written record by record, so memory stays flat for all of them."
@@ -30,19 +31,28 @@ def _handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        signal.signal(signal.SIGTERM, _terminate)
         try:
             return command(*args, **kwargs)
         except UsageError as exc:
             click.echo(f"pfocr-rdf: error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             click.echo("\npfocr-rdf: interrupted; earlier output files are unchanged", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(EXIT_USAGE)
 
     return wrapper
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: unwinds like Ctrl-C, so partial outputs are discarded the same way."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def output_format(path: str, name: str | None) -> tuple[RdfFormat, bool]:
@@ -130,9 +140,10 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     Exit status: 0 all records converted, 1 some failed or were rejected, 2 usage or output error,
     130 interrupted.
     """
+    from .parallel import default_workers
     from .pipeline import options_for
     from .report import print_findings, write_json_lines
-    from .run import RunOptions, default_workers, run_conversion
+    from .run import RunOptions, run_conversion
 
     rdf_format, compress = output_format(output, format_name)
     rejects_format, rejects_compress = output_format(rejects_path, None) if rejects_path else (None, False)
@@ -158,9 +169,11 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
         print_findings(findings, sys.stderr, verbose)
         for name, where in sorted(summary.unmapped.items()):
             click.echo(f"warning: unmapped field {name!r} in {len(where):,} records (first: {where[0]})", err=True)
-        if verbose:
-            for path, reason in summary.skipped:
-                click.echo(f"skipped: {path}: {reason}", err=True)
+        shown = summary.skipped if verbose else summary.skipped[:10]
+        for path, reason in shown:
+            click.echo(f"skipped: {path}: {reason} (not a record)", err=True)
+        if len(shown) < len(summary.skipped):
+            click.echo(f"skipped: ... {len(summary.skipped) - len(shown):,} more files (-v lists them all)", err=True)
         click.echo(_summary_line(summary, output), err=True)
     sys.exit(summary.exit_status)
 

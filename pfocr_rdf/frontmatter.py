@@ -33,6 +33,7 @@ except ImportError:  # pragma: no cover - exercised by forcing the fallback in t
 _OPENING = re.compile(r"---[ \t]*\r?\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ def _build(loader: Any, source: str, first_line: int, limits: YamlLimits) -> Any
     collection_end = (events.MappingEndEvent, events.SequenceEndEvent)
     document_start, stream_end = events.DocumentStartEvent, events.StreamEndEvent
 
+    # libyaml refuses escapes of lone UTF-16 surrogates; PyYAML's pure-Python parser lets them through.
+    check_surrogates = not isinstance(loader, yaml.CBaseLoader) if LIBYAML else True
     anchors: dict[str, tuple[Any, int]] = {}
     # Each open collection: [container, pending key or _NO_KEY, expanded size so far, anchor, line].
     stack: list[list[Any]] = []
@@ -138,6 +141,8 @@ def _build(loader: Any, source: str, first_line: int, limits: YamlLimits) -> Any
             value = event.value
             if event.implicit[0] and value in _NULLS:  # plain and untagged
                 value = None
+            elif check_surrogates and _SURROGATE.search(value):
+                raise fail("invalid-yaml", "invalid YAML: found invalid Unicode character escape code", event)
             if event.anchor is not None:
                 anchors[event.anchor] = (value, 1)
             count(1, event)

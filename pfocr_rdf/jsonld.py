@@ -23,12 +23,12 @@ from pyld import jsonld as pyld
 
 from .errors import Finding, RecordError
 from .record import is_missing
-from .terms import encode_iri, escape_literal, literal
+from .terms import XSD_STRING, checked_iri, checked_language, escape_literal, literal
 
 CONTEXT_FILE = "data/schemaorgcontext-29.0.jsonld"
 FIELD = "schema-jsonld"
 _SCHEMA_ORG_CONTEXT = re.compile(r"https?://(?:www\.)?schema\.org(?:/?|/docs/jsonldcontext\.json(?:ld)?)", re.IGNORECASE)
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S*")  # pyld's test; anything else it drops
 _CC0 = re.compile(r"\s*cc[- ]?0(?:[- ]1\.0)?\s*", re.IGNORECASE)
 CC0_IRI = "http://creativecommons.org/publicdomain/zero/1.0/"
 NAME_PLACEHOLDER = "CreativeWork"
@@ -127,6 +127,11 @@ def prepare_jsonld(block: dict[str, Any], figure: str, title: str | None, source
                 )
             )
 
+    for key, value in list(document.items()):
+        if key != "license" and key in _iri_coerced_terms() and isinstance(value, str) and not _ABSOLUTE_IRI.fullmatch(value):
+            del document[key]
+            warnings.append(Finding(source, "jsonld-not-an-iri", f"{key} {value!r} is not an IRI; dropped", f"{FIELD}.{key}"))
+
     if document.get("name") == NAME_PLACEHOLDER and title:
         document["name"] = title
         _count(repairs, "name-placeholder")
@@ -152,13 +157,27 @@ def blank_prefix(figure: str) -> str:
     return "r" + hashlib.blake2b(figure.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def _term(node: dict[str, str], blank: str) -> str:
-    kind = node["type"]
+def _term(node: dict[str, str], blank: str) -> tuple[str | None, str | None]:
+    """(term, problem): a pyld node as a canonical term; None (with the reason) when it cannot be valid RDF."""
+    kind, value = node["type"], node["value"]
     if kind == "IRI":
-        return "<" + encode_iri(node["value"]) + ">"
+        checked = checked_iri(value)
+        return ("<" + checked + ">", None) if checked else (None, f"{value!r} is not a valid IRI")
     if kind == "blank node":
-        return "_:" + blank + node["value"][2:]
-    return literal(node["value"], node.get("datatype"), node.get("language"))
+        return "_:" + blank + value[2:], None
+    language = node.get("language")
+    if language:
+        tag = checked_language(language)
+        if tag is None:
+            return literal(value), f"language tag {language!r} is not valid; the text is kept without it"
+        return literal(value, language=tag), None
+    datatype = node.get("datatype")
+    if datatype and datatype != XSD_STRING:
+        checked = checked_iri(datatype)
+        if checked is None:
+            return None, f"datatype {datatype!r} is not a valid IRI"
+        datatype = checked
+    return literal(value, datatype), None
 
 
 def _run_pyld(document: dict[str, Any], source: str) -> list[dict[str, Any]]:
@@ -173,7 +192,11 @@ def _run_pyld(document: dict[str, Any], source: str) -> list[dict[str, Any]]:
             raise RecordError(
                 source, "refused-context", f"context {cause} is not schema.org; refused, never fetched", field=FIELD
             ) from None
-        raise RecordError(source, "invalid-jsonld", f"invalid JSON-LD: {exc.message}", field=FIELD) from None
+        innermost: BaseException = exc
+        while isinstance(innermost.__cause__, pyld.JsonLdError):
+            innermost = innermost.__cause__
+        reason = str(innermost.args[0]) if innermost.args else type(innermost).__name__
+        raise RecordError(source, "invalid-jsonld", f"invalid JSON-LD: {reason}", field=FIELD) from None
     return [triple for graph in dataset.values() for triple in graph]
 
 
@@ -183,12 +206,24 @@ def _add(nodes: NodeMap, subject: str, predicate: str, obj: str) -> None:
         values.append(obj)
 
 
-def expand_jsonld_reference(document: dict[str, Any], figure: str, source: str) -> NodeMap:
-    """Expand with pyld, record by record: the definition of correct."""
+def expand_jsonld_reference(
+    document: dict[str, Any], figure: str, source: str, warnings: list[Finding] | None = None
+) -> NodeMap:
+    """Expand with pyld, record by record: the definition of correct.
+
+    A triple whose term cannot be valid RDF (an IRI with a space, a bad language tag) is dropped, or
+    repaired where the text can be kept, and reported in `warnings`.
+    """
     blank = blank_prefix(figure)
     nodes: NodeMap = {}
     for triple in _run_pyld(document, source):
-        _add(nodes, _term(triple["subject"], blank), _term(triple["predicate"], blank), _term(triple["object"], blank))
+        terms = [_term(triple[position], blank) for position in ("subject", "predicate", "object")]
+        for _, problem in terms:
+            if problem and warnings is not None:
+                warnings.append(Finding(source, "invalid-jsonld-term", problem, FIELD))
+        (subject, _), (predicate, _), (obj, _) = terms
+        if subject and predicate and obj:
+            _add(nodes, subject, predicate, obj)
     return nodes
 
 
@@ -230,23 +265,22 @@ class _Template:
 
 
 def _template_part(node: dict[str, str]) -> tuple[int, str, str] | None:
-    """(kind, text, suffix) of one term of the skeleton's expansion; None if it cannot be templated."""
+    """(kind, text, suffix) of one term of the skeleton's expansion; None if it cannot be templated
+    (the record then takes the reference path, which reports what is wrong)."""
     kind, value = node["type"], node["value"]
     if kind == "blank node":
         return _BLANK, value[2:], ""
-    if kind == "IRI":
-        if value == _FIGURE_MARKER:
-            return _FIGURE, "", ""
-        if "\ue000" in value:
-            return None
-        return _FIXED, "<" + encode_iri(value) + ">", ""
-    match = _PLACEHOLDER.fullmatch(value)
-    if match is None:
-        if "\ue000" in value:
-            return None
-        return _FIXED, literal(value, node.get("datatype"), node.get("language")), ""
-    suffix = literal("", node.get("datatype"), node.get("language"))[2:]
-    return _SLOT, match.group(1), suffix
+    if kind == "IRI" and value == _FIGURE_MARKER:
+        return _FIGURE, "", ""
+    if "\ue000" in value and (kind == "IRI" or _PLACEHOLDER.fullmatch(value) is None):
+        return None
+    match = _PLACEHOLDER.fullmatch(value) if kind != "IRI" else None
+    term, problem = _term({**node, "value": ""} if match else node, "")
+    if term is None or problem is not None:
+        return None
+    if match:
+        return _SLOT, match.group(1), term[2:]  # the literal's suffix: ^^<datatype> or @lang
+    return _FIXED, term, ""
 
 
 def _compile_template(skeleton: dict[str, Any], source: str) -> _Template:
@@ -283,16 +317,16 @@ class _TemplateCache(OrderedDict[str, _Template]):
 _TEMPLATES = _TemplateCache()
 
 
-def expand_jsonld(document: dict[str, Any], figure: str, source: str) -> NodeMap:
+def expand_jsonld(document: dict[str, Any], figure: str, source: str, warnings: list[Finding] | None = None) -> NodeMap:
     """Expand a prepared block; same result as `expand_jsonld_reference`, memoised by structure."""
     if "@graph" in document or ("@context" in document and not isinstance(document["@context"], str)):
-        return expand_jsonld_reference(document, figure, source)
+        return expand_jsonld_reference(document, figure, source, warnings)
     leaves: list[str] = []
     skeleton = _skeleton(document, None, leaves, True)
     key = json.dumps(skeleton, ensure_ascii=False, separators=(",", ":"))
     template = _TEMPLATES.get_or_compile(key, skeleton, source)
     if template.parts is None:
-        return expand_jsonld_reference(document, figure, source)
+        return expand_jsonld_reference(document, figure, source, warnings)
     figure_term = "<" + figure + ">"
     blank = "_:" + blank_prefix(figure)
     nodes: NodeMap = {}

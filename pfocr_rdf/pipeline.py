@@ -100,7 +100,7 @@ def graph_from_record(
     if record.jsonld is not None:
         prepared = prepare_jsonld(record.jsonld, figure, record.figtitle, record.source)
         expand = expand_jsonld_reference if options.reference else expand_jsonld
-        nodes = expand(prepared.document, figure, record.source)
+        nodes = expand(prepared.document, figure, record.source, outcome.warnings)
         outcome.warnings.extend(prepared.warnings)
         for kind, n in prepared.repairs.items():
             outcome.repairs[kind] = outcome.repairs.get(kind, 0) + n

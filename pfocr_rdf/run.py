@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import multiprocessing
-import os
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from . import vocab as v
 from .errors import ERROR, Finding
 from .formats import JSONLD, RdfFormat
 from .graph import RecordGraph
 from .outputs import AtomicOutput
+from .parallel import ordered_map
 from .pipeline import ConvertOptions, RecordOutcome, convert_source
 from .serialize import Node, chunk, document_end, document_start
 from .sources import RecordSource
@@ -71,29 +70,9 @@ def process_source(source: RecordSource, settings: WorkerSettings) -> RecordPack
     return RecordPacket(outcome, text, shared, stats_of(own_nodes(graph), example=graph.figure))
 
 
-_SETTINGS: WorkerSettings | None = None
-
-
-def _init_worker(settings: WorkerSettings) -> None:
-    global _SETTINGS
-    _SETTINGS = settings
-
-
-def _work(source: RecordSource) -> RecordPacket:
-    assert _SETTINGS is not None
-    return process_source(source, _SETTINGS)
-
-
 def packets(sources: list[RecordSource], settings: WorkerSettings, workers: int) -> Iterator[RecordPacket]:
     """Packets in source order, from `workers` processes (in this process when 1)."""
-    if workers <= 1 or len(sources) < 2:
-        for source in sources:
-            yield process_source(source, settings)
-        return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    chunksize = max(1, min(64, len(sources) // (workers * 8)))
-    with context.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
-        yield from pool.imap(_work, sources, chunksize=chunksize)
+    return ordered_map(partial(process_source, settings=settings), sources, workers)
 
 
 class SharedNodes:
@@ -274,9 +253,3 @@ def _write_record(
     summary.records += 1
 
 
-def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def _stderr_is_terminal() -> bool:
-    return sys.stderr.isatty()

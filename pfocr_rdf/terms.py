@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+import pyoxigraph
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-# Characters N-Triples cannot hold raw inside a string literal, plus the other C0 controls and DEL,
-# which Oxigraph's canonical form writes as \uXXXX.
-_LITERAL_SPECIAL = re.compile(r'[\x00-\x1f"\\\x7f]')
+# Characters N-Triples cannot hold raw inside a string literal, plus the other C0 controls, DEL and the
+# non-characters U+FFFE and U+FFFF, which Oxigraph's canonical form writes as \uXXXX.
+_LITERAL_SPECIAL = re.compile('[\x00-\x1f"\\\\\x7f\ufffe\uffff]')
 _LITERAL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 # Characters an IRIREF may not hold (N-Triples / Turtle grammar).
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -86,6 +88,34 @@ def encode_iri(iri: str) -> str:
     if _IRI_FORBIDDEN.search(iri) is None:
         return iri
     return _IRI_FORBIDDEN.sub(lambda m: quote(m.group(), safe=""), iri)
+
+
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# Everything RFC 3986 allows unencoded in an IRI reference, plus '%' (kept when it starts an escape).
+_IRI_SAFE = "-._~:/?#[]@!$&'()*+,;=%"
+
+
+def checked_iri(value: str) -> str | None:
+    """`value` as a valid absolute IRI (percent-encoding what an IRI may not hold), or None if impossible.
+
+    Validity is Oxigraph's (RFC 3987), so whatever passes here parses in every strict parser.
+    """
+    for candidate in (value, quote(_BAD_PERCENT.sub("%25", value), safe=_IRI_SAFE)):
+        try:
+            pyoxigraph.NamedNode(candidate)
+        except ValueError:
+            continue
+        return candidate
+    return None
+
+
+def checked_language(tag: str) -> str | None:
+    """A well-formed BCP 47 language tag, lower-cased as Oxigraph stores it, or None."""
+    try:
+        pyoxigraph.Literal("", language=tag)
+    except ValueError:
+        return None
+    return tag.lower()
 
 
 def iri(value: str) -> str:

@@ -88,7 +88,7 @@ def test_folders_are_searched_recursively_for_md_and_txt_records(tmp_path: Path)
     result = run_cli("convert", str(tmp_path / "a"), str(tmp_path / ".hidden"), "-o", str(out), "-v")
     assert result.returncode == 0, result.stderr
     assert "3 records" in result.stderr  # a hidden folder named on the command line is still read
-    assert f"skipped: {tmp_path / 'a' / 'notes.md'}: no front matter" in result.stderr
+    assert f"skipped: {tmp_path / 'a' / 'notes.md'}: no front matter (not a record)" in result.stderr
 
 
 def test_one_record_on_stdin() -> None:
