@@ -85,20 +85,44 @@ def _progress(quiet: bool, label: str) -> Any:
 
 
 def validation_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    command = click.option("--engine", type=click.Choice(ENGINES), default="fast", show_default=True,
-                           help="Validation engine; pyshacl is slow, the reference the fast one is tested against.")(command)
-    command = click.option("--shapes", "shapes_dir", type=click.Path(file_okay=False, exists=True),
-                           help="Validate with the *.ttl shapes in this folder instead of the bundled ones.")(command)
+    command = click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        default="fast",
+        show_default=True,
+        help="Validation engine; pyshacl is slow, the reference the fast one is tested against.",
+    )(command)
+    command = click.option(
+        "--shapes",
+        "shapes_dir",
+        type=click.Path(file_okay=False, exists=True),
+        help="Validate with the *.ttl shapes in this folder instead of the bundled ones.",
+    )(command)
     return command
 
 
 def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    command = click.option("--max-yaml-nodes", type=POSITIVE, default=DEFAULT_YAML_LIMITS.max_nodes, show_default=True,
-                           help="Most YAML values accepted (aliases expanded).")(command)
-    command = click.option("--max-yaml-depth", type=POSITIVE, default=DEFAULT_YAML_LIMITS.max_depth, show_default=True,
-                           help="Deepest YAML nesting accepted.")(command)
-    command = click.option("--max-file-size", type=POSITIVE, default=DEFAULT_MAX_FILE_BYTES, show_default=True,
-                           help="Largest record or table file read, in bytes.")(command)
+    command = click.option(
+        "--max-yaml-nodes",
+        type=POSITIVE,
+        default=DEFAULT_YAML_LIMITS.max_nodes,
+        show_default=True,
+        help="Most YAML values accepted (aliases expanded).",
+    )(command)
+    command = click.option(
+        "--max-yaml-depth",
+        type=POSITIVE,
+        default=DEFAULT_YAML_LIMITS.max_depth,
+        show_default=True,
+        help="Deepest YAML nesting accepted.",
+    )(command)
+    command = click.option(
+        "--max-file-size",
+        type=POSITIVE,
+        default=DEFAULT_MAX_FILE_BYTES,
+        show_default=True,
+        help="Largest record or table file read, in bytes.",
+    )(command)
     return command
 
 
@@ -198,8 +222,14 @@ def _summary_line(summary: Any, output: str) -> str:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "report_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="How results are printed on stdout.")
+@click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How results are printed on stdout.",
+)
 @click.option("--report", "report_path", help="Write the standard SHACL validation report (sh:ValidationReport) as Turtle.")
 @click.option("--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable).")
 @validation_options
@@ -243,6 +273,215 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
         with AtomicOutput(report_path) as out:
             out.write(report_turtle([result for report in reports for result in report.results]))
     sys.exit(exit_status(reports))
+
+
+def _password(user: str | None, variable: str) -> str | None:
+    """The password from the environment, or a prompt; never from the command line."""
+    if user is None:
+        return None
+    value = __import__("os").environ.get(variable)
+    if value is not None:
+        return value
+    if sys.stdin.isatty():
+        return click.prompt(f"Password for {user}", hide_input=True, err=True)
+    raise UsageError(f"--user {user} needs a password: set {variable} (or name another variable with --password-env)")
+
+
+def endpoint_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option("--password-env", default="PFOCR_RDF_PASSWORD", show_default=True,
+                           help="Environment variable holding the password (else you are asked).")(command)
+    command = click.option("--user", help="User name for the endpoint (HTTP digest or basic authentication).")(command)
+    return command
+
+
+def _open_endpoint(url: str, user: str | None, password_env: str, query_url: str | None = None) -> Any:
+    from .endpoint import Endpoint, EndpointError
+
+    try:
+        return Endpoint(url, user, _password(user, password_env), query_url)
+    except EndpointError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), help="Embedded Oxigraph store folder (made if needed).")
+@click.option("--endpoint", help="Graph Store endpoint of a running store, e.g. http://host:8890/sparql-graph-crud-auth.")
+@click.option("--query-endpoint", help="Its SPARQL query endpoint, for the count check [default: derived from --endpoint].")
+@click.option("--graph", "graph_iri", help="Load everything into this one graph instead of one graph per figure.")
+@endpoint_options
+@click.option("--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable).")
+@click.option("-j", "--workers", type=POSITIVE, help="Worker processes [default: all cores].")
+@click.option("--no-validate", is_flag=True, help="Do not validate records against the SHACL shapes.")
+@validation_options
+@click.option("--errors", "errors_path", help="Write every failure and warning as JSON lines to this file.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
+@click.option("--no-void", is_flag=True, help="Do not load the VoID dataset description.")
+@limit_options
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
+@click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary by kind.")
+@_handle_errors
+def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, query_endpoint: str | None,
+         graph_iri: str | None, user: str | None, password_env: str, table_dirs: tuple[str, ...], workers: int | None,
+         no_validate: bool, shapes_dir: str | None, engine: str, errors_path: str | None, fail_fast: bool, no_void: bool,
+         max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, quiet: bool, verbose: bool) -> None:  # fmt: skip
+    """Load records or RDF files into the embedded store (--store) or a running SPARQL store (--endpoint).
+
+    Records are converted and validated as by convert. Each figure goes into its own named graph
+    (the figure's IRI) and replaces it, so loading again never duplicates anything; N-Quads and TriG
+    files keep their graphs; --graph IRI puts everything into one graph, replaced by this load.
+    After loading, the triples of every graph written are counted in the store and compared.
+
+    Exit status: 0 loaded and checked, 1 some records failed or were rejected, 2 usage error, refused
+    upload or failed count check.
+    """
+    from .endpoint import EndpointError
+    from .load import EndpointTarget, LoadCheckError, StoreTarget
+    from .load import load as run_load
+    from .parallel import default_workers
+    from .pipeline import options_for
+    from .report import plural, print_findings, write_json_lines
+    from .run import RunOptions
+    from .store import EmbeddedStore
+
+    if (store_dir is None) == (endpoint is None):
+        raise UsageError("give exactly one of --store DIR and --endpoint URL")
+    for path in sources:
+        if not __import__("os").path.exists(path):
+            raise UsageError(f"{path}: no such file or folder")
+    found = find_sources([p for p in sources if not format_for_path(p)], table_dirs)
+    validation = None if no_validate else ValidationSettings(shapes_dir, engine)
+    options, organism_findings = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False, validation)
+    run_options = RunOptions("-", FORMATS["nq"], False, workers or default_workers(), fail_fast, not no_void)
+    store = None
+    if store_dir is not None:
+        store = EmbeddedStore(store_dir)
+        target: Any = StoreTarget(store, graph_iri)
+        where = f"store {store_dir}"
+    else:
+        remote = _open_endpoint(endpoint or "", user, password_env, query_endpoint)
+        target = EndpointTarget(remote, graph_iri)
+        where = endpoint or ""
+    progress = _progress(quiet, "loading")
+    try:
+        if store is None:
+            remote.authenticate()
+        outcome = run_load(list(sources), target, options, run_options, table_dirs, progress)
+    except (EndpointError, LoadCheckError) as exc:
+        raise UsageError(f"load into {where} failed: {exc}") from None
+    finally:
+        if progress is not None:
+            progress.close()
+        if store is not None:
+            store.close()
+        else:
+            remote.close()
+    summary, report = outcome.summary, outcome.report
+    findings: list[Finding] = [*organism_findings, *outcome.findings, *summary.failures, *summary.warnings]
+    if errors_path:
+        write_json_lines(errors_path, findings)
+    if not quiet:
+        print_findings(findings, sys.stderr, verbose)
+        failed = len({f.source for f in summary.failures}) + len(outcome.findings)
+        click.echo(
+            f"pfocr-rdf: loaded {plural(summary.records, 'record')} and {plural(report.graphs, 'graph')}, "
+            f"{plural(report.triples, 'triple')} into {where}; counts checked in {plural(report.checked, 'graph')}; "
+            f"{failed:,} failed ({summary.seconds:.1f} s)",
+            err=True,
+        )
+    sys.exit(1 if summary.failures or outcome.findings else 0)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.argument("files", nargs=-1)
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, exists=True), help="Query this embedded store.")
+@click.option("--endpoint", help="Query this SPARQL endpoint, e.g. http://host:8890/sparql.")
+@endpoint_options
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A named query's parameter (repeatable).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+              help="Result format [default: table on a terminal, else TSV].")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@_handle_errors
+def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endpoint: str | None, user: str | None,
+          password_env: str, params: tuple[str, ...], fmt: str | None, list_queries: bool) -> None:  # fmt: skip
+    """Run a SPARQL query over RDF files or records, the embedded store, or a SPARQL endpoint.
+
+    QUERY is a named query (see --list), a file holding SPARQL, or SPARQL text. FILES are RDF files
+    (any format convert writes) or records, read into memory; or give --store or --endpoint. The
+    default graph is the union of all graphs, as in Virtuoso.
+    """
+    from .endpoint import EndpointError
+    from .queries import named_queries, resolve_query
+    from .results import render, sort_lists
+    from .store import EmbeddedStore
+
+    if list_queries:
+        click.echo(_list_queries(named_queries()), nl=False)
+        return
+    if not query:
+        raise UsageError("give a QUERY (a named query, a .rq file or SPARQL text), or --list")
+    values = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--param {item!r}: write NAME=VALUE")
+        values[name.strip()] = value
+    text, lists = resolve_query(query, values)
+    chosen = [bool(files), store_dir is not None, endpoint is not None]
+    if sum(chosen) != 1:
+        raise UsageError("give FILES, or --store DIR, or --endpoint URL (exactly one of them)")
+    try:
+        if endpoint is not None:
+            remote = _open_endpoint(endpoint, user, password_env, endpoint)
+            try:
+                results = remote.select(text)
+            finally:
+                remote.close()
+        else:
+            store = EmbeddedStore(store_dir, read_only=True) if store_dir else _memory_store(files)
+            results = store.select(text)
+    except EndpointError as exc:
+        raise UsageError(str(exc)) from None
+    sort_lists(results, lists)
+    click.echo(render(results, fmt or ("table" if sys.stdout.isatty() else "tsv")), nl=False)
+
+
+def _memory_store(files: tuple[str, ...]) -> Any:
+    """RDF files and records, read into an in-memory store (records converted without validation)."""
+    from .load import StoreTarget, load_rdf_files
+    from .pipeline import options_for
+    from .run import RunOptions, run_conversion
+    from .store import EmbeddedStore
+
+    store = EmbeddedStore(None)
+    target = StoreTarget(store, None)
+    rdf_files = [p for p in files if format_for_path(p)]
+    records = [p for p in files if not format_for_path(p)]
+    findings: list[Finding] = []
+    if records:
+        found = find_sources(records)
+        options, _ = options_for(found, validation=None)
+        run_conversion(found.records, options, RunOptions("-", FORMATS["nq"], workers=1), sink=target)
+    if rdf_files:
+        load_rdf_files(rdf_files, target, findings)
+        target.close()
+    for finding in findings:
+        raise UsageError(str(finding))
+    return store
+
+
+def _list_queries(queries: dict[str, Any]) -> str:
+    lines = []
+    for name, named in queries.items():
+        lines.append(f"{name}: {named.title}")
+        lines.append(f"    {named.description}")
+        for parameter in named.parameters:
+            lines.append(f"    -p {parameter.name}=...   {parameter.meaning} (e.g. {parameter.example})")
+        example = " ".join(f"-p {p.name}={p.example}" for p in named.parameters)
+        lines.append(f"    pfocr-rdf query {name} {example + ' ' if example else ''}--store DIR")
+        lines.append("")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover

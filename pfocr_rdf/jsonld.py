@@ -206,9 +206,7 @@ def _add(nodes: NodeMap, subject: str, predicate: str, obj: str) -> None:
         values.append(obj)
 
 
-def expand_jsonld_reference(
-    document: dict[str, Any], figure: str, source: str, warnings: list[Finding] | None = None
-) -> NodeMap:
+def expand_jsonld_reference(document: dict[str, Any], figure: str, source: str, warnings: list[Finding] | None = None) -> NodeMap:
     """Expand with pyld, record by record: the definition of correct.
 
     A triple whose term cannot be valid RDF (an IRI with a space, a bad language tag) is dropped, or

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Protocol
 
 from . import vocab as v
 from .errors import ERROR, Finding
@@ -33,6 +34,7 @@ class RecordPacket:
     """What a worker sends back for one source: small, picklable, already serialised."""
 
     outcome: RecordOutcome
+    figure: str = ""  # the record's graph name (IRI term)
     text: str = ""
     shared: list[Node] = field(default_factory=list)
     stats: DatasetStats | None = None
@@ -67,7 +69,7 @@ def process_source(source: RecordSource, settings: WorkerSettings) -> RecordPack
         text = chunk(rejects, graph.nodes.items(), graph.figure) if rejects else ""
         return RecordPacket(outcome, rejected_text=text)
     text, shared = serialise_record(graph, settings.rdf_format)
-    return RecordPacket(outcome, text, shared, stats_of(own_nodes(graph), example=graph.figure))
+    return RecordPacket(outcome, graph.figure, text, shared, stats_of(own_nodes(graph), example=graph.figure))
 
 
 def packets(sources: list[RecordSource], settings: WorkerSettings, workers: int) -> Iterator[RecordPacket]:
@@ -131,23 +133,39 @@ class RunSummary:
         return 1 if self.failures else 0
 
 
-class _Document:
-    """Writes chunks in order, with the separators JSON-LD needs."""
+class Sink(Protocol):
+    """Where a run's RDF goes, in the run's format: a file, the embedded store, a remote store."""
 
-    def __init__(self, sink: AtomicOutput, rdf_format: RdfFormat) -> None:
-        self.sink, self.rdf_format, self.empty = sink, rdf_format, True
-        sink.write(document_start(rdf_format))
+    def graph(self, name: str, text: str) -> None:
+        """One record's text (its graph `name` in quad formats), or the dataset description's."""
 
-    def write(self, text: str) -> None:
+    def extra(self, text: str) -> None:
+        """More triples for the current document (papers not yet written, in triple formats)."""
+
+    def close(self) -> None:
+        """The run completed: finish the document."""
+
+
+class FileSink:
+    """Writes chunks in order to an output file, with the separators JSON-LD needs."""
+
+    def __init__(self, output: AtomicOutput, rdf_format: RdfFormat) -> None:
+        self.output, self.rdf_format, self.empty = output, rdf_format, True
+        output.write(document_start(rdf_format))
+
+    def graph(self, name: str, text: str) -> None:
+        self.extra(text)
+
+    def extra(self, text: str) -> None:
         if not text:
             return
         if self.rdf_format is JSONLD and not self.empty:
-            self.sink.write(",\n")
-        self.sink.write(text)
+            self.output.write(",\n")
+        self.output.write(text)
         self.empty = False
 
     def close(self) -> None:
-        self.sink.write(document_end(self.rdf_format))
+        self.output.write(document_end(self.rdf_format))
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -158,8 +176,9 @@ def run_conversion(
     convert_options: ConvertOptions,
     options: RunOptions,
     progress: ProgressCallback | None = None,
+    sink: Sink | None = None,
 ) -> RunSummary:
-    """Convert every source into one output file (or stdout)."""
+    """Convert every source into one output file (or stdout), or into `sink` when given."""
     started = time.monotonic()
     sources = list(sources)
     summary = RunSummary()
@@ -168,11 +187,11 @@ def run_conversion(
     shared = SharedNodes()
     figids: dict[str, str] = {}
     with contextlib.ExitStack() as stack:
-        document = _Document(stack.enter_context(AtomicOutput(options.output, options.compress)), options.rdf_format)
+        document = sink or FileSink(stack.enter_context(AtomicOutput(options.output, options.compress)), options.rdf_format)
         rejects = None
         if options.rejects and options.rejects_format:
-            sink = stack.enter_context(AtomicOutput(options.rejects, options.rejects_compress))
-            rejects = _Document(sink, options.rejects_format)
+            output = stack.enter_context(AtomicOutput(options.rejects, options.rejects_compress))
+            rejects = FileSink(output, options.rejects_format)
         for done, packet in enumerate(packets(sources, settings, options.workers), 1):
             outcome = packet.outcome
             if outcome.skipped:
@@ -193,7 +212,7 @@ def run_conversion(
                 summary.rejected += 1
                 summary.failures.extend(outcome.violations)
                 if rejects is not None:
-                    rejects.write(packet.rejected_text)
+                    rejects.extra(packet.rejected_text)
             else:
                 if outcome.figid is not None:
                     figids[outcome.figid] = outcome.source
@@ -213,7 +232,8 @@ def run_conversion(
                 for result in validator_for(convert_options.validation)(description):
                     finding = as_finding(result, "(dataset description)")
                     (summary.failures if result.is_violation else summary.warnings).append(finding)
-            document.write(chunk(options.rdf_format, description.items(), "<" + options.dataset_iri + ">"))
+            dataset = "<" + options.dataset_iri + ">"
+            document.graph(dataset, chunk(options.rdf_format, description.items(), dataset))
         document.close()
         if rejects is not None:
             rejects.close()
@@ -224,14 +244,14 @@ def run_conversion(
 
 def _write_record(
     packet: RecordPacket,
-    document: _Document,
+    document: Sink,
     shared: SharedNodes,
     stats: DatasetStats,
     summary: RunSummary,
     rdf_format: RdfFormat,
 ) -> None:
     assert packet.stats is not None
-    document.write(packet.text)
+    document.graph(packet.figure, packet.text)
     stats.add(packet.stats)
     for subject, properties in packet.shared:
         fresh, seen_before = shared.new_part(subject, properties)
@@ -249,7 +269,5 @@ def _write_record(
             new_stats.entities = 0 if seen_before else new_stats.entities
             stats.add(new_stats)
             if not rdf_format.quads:
-                document.write(chunk(rdf_format, [(subject, fresh)], None))
+                document.extra(chunk(rdf_format, [(subject, fresh)], None))
     summary.records += 1
-
-

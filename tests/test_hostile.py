@@ -230,7 +230,7 @@ def test_the_guard_catches_network_access(guarded_env: dict[str, str]) -> None:
     assert result.returncode != 0 and "test guard: name lookup attempted" in result.stderr
 
 
-def test_convert_and_validate_never_open_a_socket(guarded_env: dict[str, str], tmp_path: Path, bad_corpus: Path) -> None:
+def test_convert_validate_load_and_query_never_open_a_socket(guarded_env: dict[str, str], tmp_path: Path, bad_corpus: Path) -> None:
     out = tmp_path / "out.ttl"
     result = run_cli("convert", str(bad_corpus), str(SEED_FILES[0]), "-o", str(out), "-j", "2", env=guarded_env)
     assert result.returncode == 1 and "test guard" not in result.stderr
@@ -238,6 +238,10 @@ def test_convert_and_validate_never_open_a_socket(guarded_env: dict[str, str], t
     result = run_cli("validate", str(out), str(SEED_FILES[0]), env=guarded_env)
     assert result.returncode == 0 and "test guard" not in result.stderr + result.stdout
     result = run_cli("convert", str(SEED_FILES[0]), "--engine", "pyshacl", "--reference", "-o", str(tmp_path / "r.nt"), env=guarded_env)
+    assert result.returncode == 0 and "test guard" not in result.stderr
+    result = run_cli("load", str(SEED_FILES[0]), str(out), "--store", str(tmp_path / "store"), env=guarded_env)
+    assert result.returncode == 0 and "test guard" not in result.stderr
+    result = run_cli("query", "figures-per-species", "--store", str(tmp_path / "store"), env=guarded_env)
     assert result.returncode == 0 and "test guard" not in result.stderr
 
 

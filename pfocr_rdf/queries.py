@@ -1,0 +1,122 @@
+"""SPARQL queries: the bundled named queries, parameters, and where a query runs.
+
+A named query is a `.rq` file in `data/queries/` whose leading comments say what it is:
+
+    # title: Figures showing a gene
+    # description: ...
+    # param: gene | NCBI Gene id or symbol | IL6        (name | meaning | example)
+    # sorted-lists: genes symbols                        (GROUP_CONCAT columns to sort)
+
+A parameter appears in the query as `$name` (a SPARQL variable, so the file stays valid SPARQL) and is
+replaced by a string literal, escaped, before the query runs: a value can never change the query.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from .errors import UsageError
+from .terms import escape_literal
+
+_META = re.compile(r"#\s*(title|description|param|sorted-lists):\s*(.*)")
+_CONTINUATION = re.compile(r"#\s{2,}(.*)")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    meaning: str
+    example: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    text: str
+    title: str = ""
+    description: str = ""
+    parameters: tuple[Parameter, ...] = ()
+    sorted_lists: tuple[str, ...] = field(default=())
+
+
+def parse_named_query(name: str, text: str) -> NamedQuery:
+    meta: dict[str, str] = {}
+    parameters = []
+    last = None
+    for line in text.splitlines():
+        match = _META.match(line)
+        if match:
+            key, value = match.group(1), match.group(2).strip()
+            if key == "param":
+                parts = [part.strip() for part in value.split("|")]
+                parameters.append(Parameter(parts[0], parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""))
+            else:
+                meta[key] = value
+            last = key
+            continue
+        continuation = _CONTINUATION.match(line)
+        if continuation and last in ("description", "title"):
+            meta[last] += " " + continuation.group(1).strip()
+            continue
+        if not line.startswith("#"):
+            break
+    return NamedQuery(
+        name,
+        text,
+        meta.get("title", ""),
+        meta.get("description", ""),
+        tuple(parameters),
+        tuple(meta.get("sorted-lists", "").split()),
+    )
+
+
+@lru_cache(maxsize=1)
+def named_queries() -> dict[str, NamedQuery]:
+    folder = resources.files("pfocr_rdf").joinpath("data/queries")
+    found = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            name = entry.name[:-3]
+            found[name] = parse_named_query(name, entry.read_text(encoding="utf-8"))
+    return found
+
+
+def sparql_string(value: str) -> str:
+    """A SPARQL string literal holding `value` exactly (same escapes as N-Triples)."""
+    return '"' + escape_literal(value) + '"'
+
+
+def bind_parameters(query: NamedQuery, values: dict[str, str]) -> str:
+    """The query text with every `$name` replaced by its value as a string literal."""
+    known = {parameter.name for parameter in query.parameters}
+    unknown = set(values) - known
+    if unknown:
+        raise UsageError(
+            f"query {query.name} has no parameter {', '.join(sorted(unknown))} (it takes: {', '.join(sorted(known)) or 'none'})"
+        )
+    missing = known - set(values)
+    if missing:
+        raise UsageError(f"query {query.name} needs --param {' '.join(f'{name}=...' for name in sorted(missing))}")
+    text = query.text
+    for name, value in values.items():
+        text = re.sub(r"\$" + re.escape(name) + r"\b", lambda _m, v=value: sparql_string(v), text)
+    return text
+
+
+def resolve_query(query: str, params: dict[str, str]) -> tuple[str, tuple[str, ...]]:
+    """(SPARQL text, columns to sort) for a named query, a query file, or inline SPARQL."""
+    named = named_queries().get(query)
+    if named is not None:
+        return bind_parameters(named, params), named.sorted_lists
+    if params:
+        raise UsageError("--param is only for named queries (pfocr-rdf query --list)")
+    if os.path.isfile(query):
+        with open(query, encoding="utf-8") as handle:
+            return handle.read(), ()
+    if not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", query, re.IGNORECASE):
+        raise UsageError(f"{query!r} is not a named query, a query file or SPARQL text (pfocr-rdf query --list)")
+    return query, ()

@@ -1,0 +1,151 @@
+"""SPARQL SELECT results from any store, in one shape, printed as a table, CSV, TSV or SPARQL JSON.
+
+Terms are canonical N-Triples (terms.py), whichever store answered: Oxigraph's terms and Virtuoso's
+JSON (with its pre-Recommendation "typed-literal" and extra "link" head) end up identical, so answers
+from different stores can be compared as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .terms import RDF_LANG_STRING, XSD_STRING, literal, split_literal, term_value
+
+Row = dict[str, "str | None"]
+FORMATS = ("table", "csv", "tsv", "json")
+
+
+@dataclass
+class Results:
+    variables: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+    def column(self, name: str) -> list[str | None]:
+        return [row.get(name) for row in self.rows]
+
+    def values(self) -> list[tuple[str | None, ...]]:
+        """Rows as tuples of terms, in variable order (for comparisons)."""
+        return [tuple(row.get(name) for name in self.variables) for row in self.rows]
+
+
+def from_pyoxigraph(solutions: Any) -> Results:
+    variables = [variable.value for variable in solutions.variables]
+    rows = []
+    for solution in solutions:
+        row: Row = {}
+        for name in variables:
+            value = solution[name]
+            row[name] = None if value is None else str(value)
+        rows.append(row)
+    return Results(variables, rows)
+
+
+def _json_term(binding: dict[str, str]) -> str:
+    kind = binding["type"]
+    value = binding["value"]
+    if kind == "uri":
+        return "<" + value + ">"
+    if kind == "bnode":
+        return "_:" + value
+    language = binding.get("xml:lang")
+    datatype = binding.get("datatype")
+    if language:
+        return literal(value, language=language)
+    return literal(value, datatype if datatype and datatype != XSD_STRING else None)
+
+
+def from_sparql_json(data: dict[str, Any]) -> Results:
+    """SPARQL 1.1 JSON results, including Virtuoso's variant ("typed-literal")."""
+    variables = list(data.get("head", {}).get("vars", []))
+    rows = []
+    for binding in data.get("results", {}).get("bindings", []):
+        rows.append({name: _json_term(binding[name]) if name in binding else None for name in variables})
+    return Results(variables, rows)
+
+
+def sort_lists(results: Results, columns: Iterable[str], separator: str = " ") -> None:
+    """Sort the items of GROUP_CONCAT columns, whose order SPARQL leaves to each store."""
+    for name in columns:
+        for row in results.rows:
+            term = row.get(name)
+            if term is None or term[:1] != '"':
+                continue
+            text = split_literal(term)[0]
+            row[name] = literal(separator.join(sorted(item for item in text.split(separator) if item)))
+
+
+# ---- output ----------------------------------------------------------------------------------------
+
+
+def _json_binding(term: str) -> dict[str, str]:
+    if term[:1] == "<":
+        return {"type": "uri", "value": term[1:-1]}
+    if term[:2] == "_:":
+        return {"type": "bnode", "value": term[2:]}
+    lexical, datatype, language = split_literal(term)
+    binding = {"type": "literal", "value": lexical}
+    if language:
+        binding["xml:lang"] = language
+    elif datatype != XSD_STRING and datatype != RDF_LANG_STRING:
+        binding["datatype"] = datatype
+    return binding
+
+
+def to_json(results: Results) -> str:
+    bindings = [{name: _json_binding(term) for name, term in row.items() if term is not None} for row in results.rows]
+    return (
+        json.dumps({"head": {"vars": results.variables}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1) + "\n"
+    )
+
+
+def to_csv(results: Results) -> str:
+    """SPARQL 1.1 CSV: plain values (IRIs without brackets, literals without quotes or datatypes)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(results.variables)
+    for row in results.rows:
+        writer.writerow(["" if row.get(name) is None else term_value(row[name] or "") for name in results.variables])
+    return out.getvalue()
+
+
+def to_tsv(results: Results) -> str:
+    """SPARQL 1.1 TSV: terms in their N-Triples/Turtle form, tab-separated."""
+    lines = ["\t".join("?" + name for name in results.variables)]
+    for row in results.rows:
+        lines.append("\t".join(row.get(name) or "" for name in results.variables))
+    return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def to_table(results: Results, max_width: int = 60) -> str:
+    """An aligned, human-readable table: IRIs and plain literals shown by value."""
+
+    def show(term: str | None) -> str:
+        if term is None:
+            return ""
+        text = term_value(term).replace("\n", " ")
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    cells = [[show(row.get(name)) for name in results.variables] for row in results.rows]
+    widths = [max([_width(name)] + [_width(row[i]) for row in cells]) for i, name in enumerate(results.variables)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(value + " " * (width - _width(value)) for value, width in zip(values, widths, strict=True)).rstrip()
+
+    out = [line(results.variables), line(["-" * width for width in widths])]
+    out += [line(row) for row in cells]
+    out.append(f"({len(results.rows)} row{'s' if len(results.rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def render(results: Results, fmt: str) -> str:
+    return {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json}[fmt](results)

@@ -1,0 +1,199 @@
+"""Each named query against answers worked out by hand from the records (grep, cut and reading the
+front matter), on the embedded store; and the query command's inputs and output formats."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE, SEEDS, TABLES, run_cli
+from pfocr_rdf.queries import bind_parameters, named_queries, parse_named_query, sparql_string
+
+FIG = "https://pfocr.wikipathways.org/figures/"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("queries") / "store"
+    result = run_cli("load", str(SEEDS), str(SAMPLE), "--store", str(path))
+    assert result.returncode == 0, result.stderr
+    return str(path)
+
+
+def rows(store: str, name: str, **params: str) -> list[dict[str, str]]:
+    args = [arg for key, value in params.items() for arg in ("-p", f"{key}={value}")]
+    result = run_cli("query", name, *args, "--store", store, "-f", "csv")
+    assert result.returncode == 0, result.stderr
+    return list(csv.DictReader(result.stdout.splitlines()))
+
+
+def test_every_named_query_is_tested_here() -> None:
+    tested = {name.removeprefix("test_").replace("_", "-") for name in globals() if name.startswith("test_")}
+    assert set(named_queries()) <= tested
+
+
+def test_figures_with_gene(store: str) -> None:
+    # grep -P '\tIL6\t3569\t' _data/*-genes.tsv  (no inline-only record lists IL6)
+    il6 = {"PMC10030580__fimmu-14-1122057-g002", "PMC10034056__fendo-14-1109296-g003", "PMC10034769__fphar-14-1067402-g009"}
+    assert {row["figid"] for row in rows(store, "figures-with-gene", gene="IL6")} == il6
+    assert {row["figid"] for row in rows(store, "figures-with-gene", gene="3569")} == il6
+    assert {row["gene"] for row in rows(store, "figures-with-gene", gene="IL6")} == {"https://identifiers.org/ncbigene/3569"}
+    # the rat symbol: grep -P '\tIl6\t' -> only the rat rows of PMC10034769 (gene 24498)
+    rat = rows(store, "figures-with-gene", gene="Il6")
+    assert [(row["figid"], row["gene"]) for row in rat] == [("PMC10034769__fphar-14-1067402-g009", "https://identifiers.org/ncbigene/24498")]
+    assert rows(store, "figures-with-gene", gene="NOSUCHGENE") == []
+    assert rows(store, "figures-with-gene", gene="not a symbol") == []  # not an IRI: matches nothing, not everything
+
+
+def test_figure_genes(store: str) -> None:
+    figid = "PMC10034769__fphar-14-1067402-g009"
+    with (TABLES / f"{figid}-genes.tsv").open(encoding="utf-8") as handle:
+        table = {(r["ncbigene_id"], r["ncbigene_symbol"], r["organism_id"]) for r in csv.DictReader(handle, delimiter="\t")}
+    found = {(r["geneId"], r["symbol"], r["organism"].rsplit("_", 1)[1]) for r in rows(store, "figure-genes", figure=figid)}
+    assert found == table
+    assert ("24498", "Il6", "10116") in found and ("3569", "IL6", "9606") in found
+
+
+def test_figure_chemicals(store: str) -> None:
+    # cut -f2 PMC10033690__...-chemicals.tsv | sort -u : 18 MeSH ids; celecoxib and arachidonic acid have no name or ChEBI id
+    found = rows(store, "figure-chemicals", figure="PMC10033690__41598_2023_31603_Fig1_HTML")
+    assert len(found) == 18
+    by_mesh = {row["mesh"].rsplit("/", 1)[1]: (row["name"], row["chebi"].rsplit("/", 1)[-1]) for row in found}
+    assert by_mesh["D001241"] == ("acetylsalicylic acid", "CHEBI:15365")
+    assert by_mesh["D007052"] == ("ibuprofen", "CHEBI:5855")
+    assert by_mesh["C105934"] == ("", "")
+    assert by_mesh["D002118"] == ("calcium atom", "CHEBI:22984")  # four identical rows in the table, one answer
+
+
+def test_figures_with_chemical(store: str) -> None:
+    aspirin = {"PMC10033690__41598_2023_31603_Fig1_HTML"}  # grep -l chebi:15365 _data/*chemicals.tsv
+    for given in ("CHEBI:15365", "15365", "D001241", "acetylsalicylic acid", "Aspirin"):
+        assert {row["figid"] for row in rows(store, "figures-with-chemical", chemical=given)} == aspirin, given
+    # ATP: MeSH D000255 in PMC6365454 (old 3-column table) and in the inline list of PMC100028? grep says:
+    atp = {p.name.split("-chemicals")[0] for p in TABLES.glob("*-chemicals.tsv") if "D000255" in p.read_text(encoding="utf-8")}
+    assert {row["figid"] for row in rows(store, "figures-with-chemical", chemical="D000255")} == atp
+    assert len(atp) >= 3
+
+
+def test_figures_per_species(store: str) -> None:
+    # counting the `organisms` field of the 45 sample records and the 2 seeds, by hand
+    found = {row["name"]: int(row["figures"]) for row in rows(store, "figures-per-species")}
+    assert found["Homo sapiens"] == 25
+    assert found["Mus musculus"] == 10
+    assert found["Rattus norvegicus"] == 5
+    assert found["Escherichia coli"] == 4
+    assert found["Severe acute respiratory syndrome coronavirus 2"] == 3
+    first = rows(store, "figures-per-species")[0]
+    assert first["organism"] == "http://purl.obolibrary.org/obo/NCBITaxon_9606"
+
+
+def test_paper_figures(store: str) -> None:
+    found = rows(store, "paper-figures", paper="PMC10028837")
+    assert [(r["figid"], r["number"]) for r in found] == [
+        ("PMC10028837__nihpp-2023.03.03.530734v1-f0001", "F1"),
+        ("PMC10028837__nihpp-2023.03.03.530734v1-f0009", "F9"),
+    ]
+    assert rows(store, "paper-figures", paper="PMC6459341")[0]["figid"] == "PMC6459341__oncotarget-10-2068-g007"
+
+
+def test_papers_per_year(store: str) -> None:
+    # the year field of every record: 2001 PMC100003/5/8/28; 2005 six; 2006 four; 2019 PMC6365454 + seed 000;
+    # 2022 seed 002; 2023 twenty papers (three with two figures each); 2024 four; 2025 three
+    found = [(r["year"], int(r["papers"]), int(r["figures"])) for r in rows(store, "papers-per-year")]
+    assert found == [("2001", 4, 4), ("2005", 6, 6), ("2006", 4, 4), ("2019", 2, 2), ("2022", 1, 1),
+                     ("2023", 20, 23), ("2024", 4, 4), ("2025", 3, 3)]
+
+
+def test_figures_with_disease(store: str) -> None:
+    # the only doid in the sample: LPS -> Van der Woude syndrome, doid:0060239, in PMC10034769's diseases.tsv
+    for given in ("DOID:0060239", "0060239", "C536528", "Van der Woude syndrome"):
+        assert {r["figid"] for r in rows(store, "figures-with-disease", disease=given)} == {"PMC10034769__fphar-14-1067402-g009"}, given
+    # MeSH D055370 (lung injury) is in the same table, without a name
+    assert {r["figid"] for r in rows(store, "figures-with-disease", disease="D055370")} == {"PMC10034769__fphar-14-1067402-g009"}
+
+
+def test_gene_sets(store: str) -> None:
+    sets = {row["figid"]: row for row in rows(store, "gene-sets")}
+    figid = "PMC10034769__fphar-14-1067402-g009"
+    with (TABLES / f"{figid}-genes.tsv").open(encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle, delimiter="\t"))
+    assert sets[figid]["genes"].split() == sorted({r["ncbigene_id"] for r in table})
+    assert sets[figid]["symbols"].split() == sorted({r["ncbigene_symbol"] for r in table})
+    assert "PMC6459341__oncotarget-10-2068-g007" not in sets  # the seeds have no genes
+    assert len(sets) == 35  # the records with gene tables or inline genes
+
+
+def test_dataset(store: str) -> None:
+    (row,) = rows(store, "dataset")
+    assert row["title"] == "PFOCR: Pathway Figure OCR, as linked data"
+    assert row["license"] == "http://creativecommons.org/publicdomain/zero/1.0/"
+    assert row["created"] == "2023-11-14T22:13:20Z"  # SOURCE_DATE_EPOCH=1700000000 in the tests
+    assert int(row["triples"]) > 25_000 and row["version"] == "0.1.0"
+
+
+# ---- the query command
+
+def test_list_shows_every_named_query_with_its_parameters() -> None:
+    result = run_cli("query", "--list")
+    assert result.returncode == 0
+    for name, query in named_queries().items():
+        assert f"{name}: {query.title}" in result.stdout
+        for parameter in query.parameters:
+            assert f"-p {parameter.name}=..." in result.stdout
+
+
+def test_inline_sparql_and_query_files(store: str, tmp_path: Path) -> None:
+    text = "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a <https://pfocr.wikipathways.org/vocab#PathwayFigure> }"
+    result = run_cli("query", text, "--store", store, "-f", "csv")
+    assert result.stdout.splitlines() == ["n", "47"]
+    file = tmp_path / "count.rq"
+    file.write_text(text)
+    assert run_cli("query", str(file), "--store", store, "-f", "csv").stdout == result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+def test_output_formats(store: str, fmt: str) -> None:
+    result = run_cli("query", "paper-figures", "-p", "paper=PMC10028837", "--store", store, "-f", fmt)
+    assert result.returncode == 0
+    out = result.stdout
+    if fmt == "json":
+        data = json.loads(out)
+        assert data["head"]["vars"] == ["figure", "figid", "number", "title"]
+        assert data["results"]["bindings"][0]["figure"] == {"type": "uri", "value": FIG + "PMC10028837__nihpp-2023.03.03.530734v1-f0001.html"}
+    elif fmt == "tsv":
+        assert out.splitlines()[0] == "?figure\t?figid\t?number\t?title"
+        assert out.splitlines()[1].startswith(f"<{FIG}PMC10028837__nihpp-2023.03.03.530734v1-f0001.html>\t\"PMC10028837")
+    elif fmt == "csv":
+        assert out.splitlines()[0] == "figure,figid,number,title"
+    else:
+        lines = out.splitlines()
+        assert lines[0].split() == ["figure", "figid", "number", "title"] and set(lines[1]) <= {"-", " "}
+        assert lines[-1] == "(2 rows)"
+
+
+def test_parameters_are_escaped_never_spliced_in() -> None:
+    query = named_queries()["figures-with-gene"]
+    hostile = 'IL6" } } DROP ALL ; SELECT * { "'
+    text = bind_parameters(query, {"gene": hostile})
+    assert sparql_string(hostile) in text and "$gene" not in text
+    assert text.count("DROP ALL") == query.text.count("$gene")  # only inside the string literals
+    import pyoxigraph
+
+    assert list(pyoxigraph.Store().query(text)) == []  # still one valid SELECT: nothing was spliced in
+
+
+def test_parameter_errors_are_usage_errors(store: str) -> None:
+    assert run_cli("query", "figures-with-gene", "--store", store).returncode == 2  # missing
+    assert run_cli("query", "figures-with-gene", "-p", "organism=9606", "--store", store).returncode == 2  # unknown
+    assert run_cli("query", "not a query at all", "--store", store).returncode == 2
+    assert run_cli("query", "SELECT ?x WHERE { ?x }", "--store", store).returncode == 2  # invalid SPARQL
+    assert run_cli("query", "dataset").returncode == 2  # nowhere to run
+
+
+def test_query_metadata_is_read_from_the_comments() -> None:
+    query = parse_named_query("x", "# title: A\n# description: B\n#   continued\n# param: p | meaning | ex\n# sorted-lists: a b\nSELECT * {}\n")
+    assert (query.title, query.description, query.sorted_lists) == ("A", "B continued", ("a", "b"))
+    assert query.parameters[0].name == "p" and query.parameters[0].example == "ex"

@@ -1,0 +1,219 @@
+"""Loading and querying: the embedded store, a real Virtuoso and a real Oxigraph server give the same
+answers to every named query, and loading twice changes nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE, SEED_FILES, SEEDS, run_cli
+from pfocr_rdf.queries import named_queries
+from servers import OXIGRAPH_MISSING, VIRTUOSO_MISSING, Virtuoso, oxigraph_binary, oxigraph_server, virtuoso
+
+pytestmark = pytest.mark.server
+PASSWORD = {"PFOCR_RDF_PASSWORD": "dba"}
+
+
+def example_params(name: str) -> list[str]:
+    return [arg for p in named_queries()[name].parameters for arg in ("-p", f"{p.name}={p.example}")]
+
+
+def answers(*where: str) -> dict[str, dict]:
+    """Every named query's answer (SPARQL JSON) from one place."""
+    found = {}
+    for name in named_queries():
+        result = run_cli("query", name, *example_params(name), *where, "-f", "json")
+        assert result.returncode == 0, f"{name}: {result.stderr}"
+        found[name] = json.loads(result.stdout)
+    return found
+
+
+def count_all(*where: str) -> int:
+    result = run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", *where, "-f", "csv")
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.splitlines()[1])
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("embedded") / "store"
+    result = run_cli("load", str(SEEDS), str(SAMPLE), "--store", str(store))
+    assert result.returncode == 0, result.stderr
+    assert "counts checked in 48 graphs" in result.stderr
+    return store
+
+
+@pytest.fixture(scope="module")
+def embedded_answers(embedded: Path) -> dict[str, dict]:
+    return answers("--store", str(embedded))
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None:
+        pytest.skip(VIRTUOSO_MISSING)
+    with virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def virtuoso_base(virtuoso_server: Virtuoso) -> str:
+    return virtuoso_server.base
+
+
+@pytest.fixture(scope="module")
+def oxigraph_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if oxigraph_binary() is None:
+        pytest.skip(OXIGRAPH_MISSING)
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
+        yield base
+
+
+def load_into(endpoint: str, *extra: str) -> str:
+    result = run_cli("load", str(SEEDS), str(SAMPLE), "--endpoint", endpoint, *extra, env=PASSWORD)
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+# ---- the embedded store
+
+def test_loading_twice_into_the_embedded_store_changes_nothing(embedded: Path) -> None:
+    before = count_all("--store", str(embedded))
+    assert run_cli("load", str(SEEDS), str(SAMPLE), "--store", str(embedded)).returncode == 0
+    assert count_all("--store", str(embedded)) == before > 25_000
+
+
+def test_a_changed_record_replaces_the_old_one(tmp_path: Path) -> None:
+    store, record = tmp_path / "store", tmp_path / "r.txt"
+    record.write_text(SEED_FILES[1].read_text(encoding="utf-8"), encoding="utf-8")
+    assert run_cli("load", str(record), "--store", str(store), "--no-void").returncode == 0
+    record.write_text(record.read_text(encoding="utf-8").replace("Cancer Cell International", "Cancer Cell Intl"), encoding="utf-8")
+    assert run_cli("load", str(record), "--store", str(store), "--no-void").returncode == 0
+    result = run_cli("query", "SELECT DISTINCT ?j WHERE { ?p <http://prismstandard.org/namespaces/basic/2.0/publicationName> ?j }",
+                     "--store", str(store), "-f", "csv")
+    assert result.stdout.splitlines()[1:] == ["Cancer Cell Intl"]
+
+
+def test_rdf_files_load_into_the_store_with_their_graphs(tmp_path: Path) -> None:
+    out = tmp_path / "sample.nq.gz"
+    assert run_cli("convert", str(SAMPLE), "-o", str(out)).returncode == 0
+    store = tmp_path / "store"
+    for _ in range(2):
+        result = run_cli("load", str(out), "--store", str(store))
+        assert result.returncode == 0, result.stderr
+    assert "counts checked in 46 graphs" in result.stderr
+    assert count_all("--store", str(store)) == sum(1 for _ in __import__("gzip").open(out, "rt", encoding="utf-8"))
+
+
+def test_everything_into_one_graph(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    for _ in range(2):
+        result = run_cli("load", str(SEEDS), "--store", str(store), "--graph", "https://example.org/pfocr")
+        assert result.returncode == 0, result.stderr
+    graphs = run_cli("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "--store", str(store), "-f", "csv")
+    assert graphs.stdout.splitlines()[1:] == ["https://example.org/pfocr"]
+    assert "counts checked in 1 graph" in result.stderr
+
+
+def test_the_store_is_used_by_one_writer_at_a_time(embedded: Path) -> None:
+    from pfocr_rdf.errors import UsageError
+    from pfocr_rdf.store import EmbeddedStore
+
+    first = EmbeddedStore(str(embedded))
+    try:
+        with pytest.raises(UsageError, match="in use by another process|cannot open store"):
+            EmbeddedStore(str(embedded))
+    finally:
+        first.close()
+
+
+def test_query_over_files_and_records_directly(embedded_answers: dict[str, dict]) -> None:
+    direct = answers(str(SEEDS), str(SAMPLE))
+    assert direct == embedded_answers
+
+
+# ---- real servers
+
+def test_virtuoso_loads_checks_counts_and_answers_like_the_embedded_store(virtuoso_base: str, embedded_answers: dict) -> None:
+    endpoint = f"{virtuoso_base}/sparql-graph-crud-auth"
+    stderr = load_into(endpoint, "--user", "dba")
+    assert "into " + endpoint in stderr and "counts checked in 48 graphs" in stderr
+    before = count_all("--endpoint", f"{virtuoso_base}/sparql")
+    load_into(endpoint, "--user", "dba")  # again: every graph replaced, nothing duplicated
+    assert count_all("--endpoint", f"{virtuoso_base}/sparql") == before
+    assert answers("--endpoint", f"{virtuoso_base}/sparql") == embedded_answers
+
+
+def test_oxigraph_server_answers_like_the_embedded_store(oxigraph_base: str, embedded_answers: dict) -> None:
+    stderr = load_into(f"{oxigraph_base}/store")
+    assert "counts checked in 48 graphs" in stderr
+    before = count_all("--endpoint", f"{oxigraph_base}/query")
+    load_into(f"{oxigraph_base}/store")
+    assert count_all("--endpoint", f"{oxigraph_base}/query") == before
+    assert answers("--endpoint", f"{oxigraph_base}/query") == embedded_answers
+
+
+def test_virtuoso_one_graph_in_chunks(virtuoso_base: str, tmp_path: Path) -> None:
+    out = tmp_path / "sample.nt"
+    assert run_cli("convert", str(SAMPLE), "-o", str(out)).returncode == 0
+    endpoint = f"{virtuoso_base}/sparql-graph-crud-auth"
+    for _ in range(2):
+        result = run_cli("load", str(out), "--endpoint", endpoint, "--user", "dba", "--graph", "https://example.org/one", env=PASSWORD)
+        assert result.returncode == 0, result.stderr
+    lines = len(out.read_text(encoding="utf-8").splitlines())
+    count = run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://example.org/one> { ?s ?p ?o } }",
+                    "--endpoint", f"{virtuoso_base}/sparql", "-f", "csv")
+    assert int(count.stdout.splitlines()[1]) == lines
+
+
+def test_a_wrong_password_is_refused_clearly(virtuoso_base: str) -> None:
+    result = run_cli("load", str(SEED_FILES[0]), "--endpoint", f"{virtuoso_base}/sparql-graph-crud-auth", "--user", "dba",
+                     env={"PFOCR_RDF_PASSWORD": "wrong"})
+    assert result.returncode == 2
+    assert "refused the user name or password" in result.stderr
+
+
+def test_the_servers_error_message_is_shown(virtuoso_base: str) -> None:
+    result = run_cli("query", "SELECT ?x WHERE { this is not sparql }", "--endpoint", f"{virtuoso_base}/sparql")
+    assert result.returncode == 2
+    assert "could not answer the query (400)" in result.stderr or "could not answer the query (500)" in result.stderr
+    assert "SPARQL" in result.stderr or "syntax" in result.stderr.lower()
+
+
+def test_a_result_capped_by_the_server_is_an_error_not_a_silent_truncation(virtuoso_base: str) -> None:
+    load_into(f"{virtuoso_base}/sparql-graph-crud-auth", "--user", "dba")
+    result = run_cli("query", "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", "--endpoint", f"{virtuoso_base}/sparql", "-f", "csv")
+    assert result.returncode == 2
+    assert "cut the answer at 20000 rows" in result.stderr
+
+
+# ---- the README's bulk-loading commands, run for real
+
+def test_virtuoso_bulk_loader_as_the_readme_says(virtuoso_server: Virtuoso) -> None:
+    data = virtuoso_server.folder / "pfocr"
+    data.mkdir()
+    assert run_cli("convert", str(SEEDS), str(SAMPLE), "-o", str(data / "pfocr.nq.gz")).returncode == 0
+    virtuoso_server.isql(f"ld_dir('{data}', '*.nq.gz', 'https://pfocr.wikipathways.org/rdf');", "rdf_loader_run();", "checkpoint;")
+    errors = virtuoso_server.isql("SELECT COUNT(*) FROM DB.DBA.load_list WHERE ll_error IS NOT NULL OR ll_state <> 2;")
+    assert "\n0\n" in errors.replace(" ", "")
+    figure = "https://pfocr.wikipathways.org/figures/PMC6459341__oncotarget-10-2068-g007.html"
+    count = run_cli("query", f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{figure}> {{ ?s ?p ?o }} }}",
+                    "--endpoint", f"{virtuoso_server.base}/sparql", "-f", "csv")
+    assert count.stdout.splitlines()[1] == "105"  # the figure's own graph, as in the N-Quads file
+
+
+def test_oxigraph_offline_load_as_the_readme_says(tmp_path: Path, embedded_answers: dict) -> None:
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip(OXIGRAPH_MISSING)
+    out = tmp_path / "pfocr.nq.gz"
+    assert run_cli("convert", str(SEEDS), str(SAMPLE), "-o", str(out)).returncode == 0
+    subprocess.run([binary, "load", "--location", str(tmp_path / "db"), "--file", str(out)], check=True, capture_output=True)
+    assert answers(str(out)) == embedded_answers  # the same file, read by pfocr-rdf
+    with oxigraph_server(tmp_path, location=tmp_path / "db") as base:
+        assert answers("--endpoint", f"{base}/query") == embedded_answers
