@@ -166,7 +166,6 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     """
     from .parallel import default_workers
     from .pipeline import options_for
-    from .report import print_findings, write_json_lines
     from .run import RunOptions, run_conversion
 
     rdf_format, compress = output_format(output, format_name)
@@ -180,17 +179,36 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
         output, rdf_format, compress or force_gzip, workers or default_workers(), fail_fast, not no_void,
         rejects=rejects_path, rejects_format=rejects_format, rejects_compress=rejects_compress,
     )  # fmt: skip
-    progress = _progress(quiet, "converting")
+    summary = _reported_run(
+        lambda progress, note: run_conversion(found.records, options, run_options, progress, on_finding=note),
+        "converting", organism_findings, errors_path, quiet, verbose,
+    )  # fmt: skip
+    if not quiet:
+        click.echo(_summary_line(summary, output), err=True)
+    sys.exit(summary.exit_status)
+
+
+def _reported_run(run: Callable[[Any, Callable[[Finding], None]], Any], label: str, early: list[Finding],
+                  errors_path: str | None, quiet: bool, verbose: bool) -> Any:  # fmt: skip
+    """Run a conversion with a progress bar, streaming findings to --errors / -v, then summarise them."""
+    from .report import FindingStream, print_findings
+
+    stream = FindingStream(errors_path, verbose and not quiet)
+    for finding in early:
+        stream(finding)
+    progress = _progress(quiet, label)
+    completed = False
     try:
-        summary = run_conversion(found.records, options, run_options, progress)
+        summary = run(progress, stream)
+        completed = True
     finally:
         if progress is not None:
             progress.close()
-    findings: list[Finding] = [*organism_findings, *summary.failures, *summary.warnings]
-    if errors_path:
-        write_json_lines(errors_path, findings)
+        stream.close(completed)
+    for finding in early:
+        summary.warnings.add(finding)
     if not quiet:
-        print_findings(findings, sys.stderr, verbose)
+        print_findings(summary.failures, summary.warnings, sys.stderr, verbose)
         for name, where in sorted(summary.unmapped.items()):
             click.echo(f"warning: unmapped field {name!r} in {len(where):,} records (first: {where[0]})", err=True)
         shown = summary.skipped if verbose else summary.skipped[:10]
@@ -198,8 +216,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
             click.echo(f"skipped: {path}: {reason} (not a record)", err=True)
         if len(shown) < len(summary.skipped):
             click.echo(f"skipped: ... {len(summary.skipped) - len(shown):,} more files (-v lists them all)", err=True)
-        click.echo(_summary_line(summary, output), err=True)
-    sys.exit(summary.exit_status)
+    return summary
 
 
 def _summary_line(summary: Any, output: str) -> str:
@@ -288,8 +305,12 @@ def _password(user: str | None, variable: str) -> str | None:
 
 
 def endpoint_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    command = click.option("--password-env", default="PFOCR_RDF_PASSWORD", show_default=True,
-                           help="Environment variable holding the password (else you are asked).")(command)
+    command = click.option(
+        "--password-env",
+        default="PFOCR_RDF_PASSWORD",
+        show_default=True,
+        help="Environment variable holding the password (else you are asked).",
+    )(command)
     command = click.option("--user", help="User name for the endpoint (HTTP digest or basic authentication).")(command)
     return command
 
@@ -340,7 +361,7 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     from .load import load as run_load
     from .parallel import default_workers
     from .pipeline import options_for
-    from .report import plural, print_findings, write_json_lines
+    from .report import plural
     from .run import RunOptions
     from .store import EmbeddedStore
 
@@ -362,34 +383,34 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
         remote = _open_endpoint(endpoint or "", user, password_env, query_endpoint)
         target = EndpointTarget(remote, graph_iri)
         where = endpoint or ""
-    progress = _progress(quiet, "loading")
-    try:
+    reports: list[Any] = []
+
+    def run(progress: Any, note: Callable[[Finding], None]) -> Any:
         if store is None:
             remote.authenticate()
-        outcome = run_load(list(sources), target, options, run_options, table_dirs, progress)
+        outcome = run_load(list(sources), target, options, run_options, table_dirs, progress, note)
+        reports.append(outcome.report)
+        return outcome.summary
+
+    try:
+        summary = _reported_run(run, "loading", organism_findings, errors_path, quiet, verbose)
     except (EndpointError, LoadCheckError) as exc:
         raise UsageError(f"load into {where} failed: {exc}") from None
     finally:
-        if progress is not None:
-            progress.close()
         if store is not None:
             store.close()
         else:
             remote.close()
-    summary, report = outcome.summary, outcome.report
-    findings: list[Finding] = [*organism_findings, *outcome.findings, *summary.failures, *summary.warnings]
-    if errors_path:
-        write_json_lines(errors_path, findings)
+    report = reports[0]
     if not quiet:
-        print_findings(findings, sys.stderr, verbose)
-        failed = len({f.source for f in summary.failures}) + len(outcome.findings)
+        failed = len({f.source for f in summary.failures})
         click.echo(
             f"pfocr-rdf: loaded {plural(summary.records, 'record')} and {plural(report.graphs, 'graph')}, "
             f"{plural(report.triples, 'triple')} into {where}; counts checked in {plural(report.checked, 'graph')}; "
             f"{failed:,} failed ({summary.seconds:.1f} s)",
             err=True,
         )
-    sys.exit(1 if summary.failures or outcome.findings else 0)
+    sys.exit(summary.exit_status)
 
 
 @main.command()
@@ -399,8 +420,13 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
 @click.option("--endpoint", help="Query this SPARQL endpoint, e.g. http://host:8890/sparql.")
 @endpoint_options
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A named query's parameter (repeatable).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
-              help="Result format [default: table on a terminal, else TSV].")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    help="Result format [default: table on a terminal, else TSV].",
+)
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
 @_handle_errors
 def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endpoint: str | None, user: str | None,

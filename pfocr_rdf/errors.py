@@ -31,6 +31,25 @@ class Finding:
         return {key: value for key, value in asdict(self).items() if value is not None}
 
 
+class FindingTally:
+    """Warnings counted by kind, with the first few of each kept as examples: memory stays flat however
+    many records a run has (every finding can still be streamed elsewhere as it arrives)."""
+
+    def __init__(self, examples: int = 3) -> None:
+        self.examples_per_kind = examples
+        self.counts: dict[str, int] = {}
+        self.examples: dict[str, list[Finding]] = {}
+
+    def add(self, finding: Finding) -> None:
+        count = self.counts.get(finding.kind, 0)
+        self.counts[finding.kind] = count + 1
+        if count < self.examples_per_kind:
+            self.examples.setdefault(finding.kind, []).append(finding)
+
+    def __len__(self) -> int:
+        return sum(self.counts.values())
+
+
 class RecordError(Exception):
     """A record (or one of its files) cannot be converted; carries the finding that says why."""
 

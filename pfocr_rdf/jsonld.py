@@ -98,7 +98,7 @@ def prepare_jsonld(block: dict[str, Any], figure: str, title: str | None, source
             f"@context {shown} is not schema.org; other contexts are refused, never fetched",
             field=FIELD + ".@context",
         )
-    document = copy.deepcopy(block)
+    document = dict(block)  # repairs replace top-level values only; nested values stay shared, unmodified
     prepared = PreparedJsonLd(document)
     repairs, warnings = prepared.repairs, prepared.warnings
 
@@ -151,6 +151,8 @@ def prepare_jsonld(block: dict[str, Any], figure: str, title: str | None, source
 
 from .vocab import WIKIPATHWAYS_ORG  # noqa: E402  (after the constants it does not need)
 
+_plain_term = lru_cache(maxsize=131072)(lambda text: '"' + escape_literal(text) + '"')
+
 
 def blank_prefix(figure: str) -> str:
     """A blank-node label prefix unique to one record and the same on every run."""
@@ -183,7 +185,7 @@ def _term(node: dict[str, str], blank: str) -> tuple[str | None, str | None]:
 def _run_pyld(document: dict[str, Any], source: str) -> list[dict[str, Any]]:
     """pyld's triples for a document, all graphs together."""
     try:
-        dataset = pyld.to_rdf(document, {"documentLoader": offline_document_loader})
+        dataset = pyld.to_rdf(copy.deepcopy(document), {"documentLoader": offline_document_loader})
     except pyld.JsonLdError as exc:
         cause: BaseException | None = exc
         while cause is not None and not isinstance(cause, ContextRefused):
@@ -255,11 +257,43 @@ def _skeleton(value: Any, key: str | None, leaves: list[str], top: bool) -> Any:
     return value
 
 
+def _frozen(value: Any) -> Any:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=False)
+
+
+def _signature(value: Any, leaves: list[str], top: bool) -> Any:
+    """A hashable description of `value`'s structure (what `_skeleton` keeps), collecting its literal
+    strings in `_skeleton`'s order; cheaper than building the skeleton for every record."""
+    kind = type(value)
+    if kind is str:
+        leaves.append(value)
+        return "s"
+    if kind is list:
+        if all(type(item) is str for item in value):
+            leaves.extend(value)
+            return ("strings", len(value))
+        return ("list", tuple(_signature(item, leaves, False) for item in value))
+    if kind is dict:
+        coerced = _iri_coerced_terms()
+        items = []
+        for name, item in value.items():
+            if name in _KEEP_VERBATIM or name in coerced:
+                items.append((name, "=", _frozen(item)))
+            elif name in ("@id", "id"):
+                marked = top and item == value.get("@id", value.get("id"))
+                items.append((name, "=", _FIGURE_MARKER if marked else _frozen(item)))
+            else:
+                items.append((name, _signature(item, leaves, False)))
+        return ("dict", top, tuple(items))
+    return ("value", _frozen(value))
+
+
 @dataclass(frozen=True)
 class _Template:
     """Triples with holes: (subject kind, subject, predicate, object kind, object, literal suffix)."""
 
-    parts: tuple[tuple[int, str, str, int, str, str], ...] | None  # None: this shape needs pyld each time
+    parts: tuple[tuple[int, str, str, int, Any, str], ...] | None  # None: this shape needs pyld each time
+    has_blank: bool = False
 
 
 def _template_part(node: dict[str, str]) -> tuple[int, str, str] | None:
@@ -289,18 +323,19 @@ def _compile_template(skeleton: dict[str, Any], source: str) -> _Template:
         obj = _template_part(triple["object"])
         if subject is None or predicate is None or obj is None or subject[0] == _SLOT or predicate[0] != _FIXED:
             return _Template(None)
-        parts.append((subject[0], subject[1], predicate[1], obj[0], obj[1], obj[2]))
-    return _Template(tuple(parts))
+        slot: Any = int(obj[1]) if obj[0] == _SLOT else obj[1]
+        parts.append((subject[0], subject[1], predicate[1], obj[0], slot, obj[2]))
+    return _Template(tuple(parts), any(part[0] == _BLANK or part[3] == _BLANK for part in parts))
 
 
-class _TemplateCache(OrderedDict[str, _Template]):
+class _TemplateCache(OrderedDict[Any, _Template]):
     """A small LRU of templates keyed by skeleton: real corpora have a few hundred shapes."""
 
     def __init__(self, size: int = 4096) -> None:
         super().__init__()
         self.size = size
 
-    def get_or_compile(self, key: str, skeleton: dict[str, Any], source: str) -> _Template:
+    def get_or_compile(self, key: Any, skeleton: dict[str, Any], source: str) -> _Template:
         template = self.get(key)
         if template is None:
             template = _compile_template(skeleton, source)
@@ -320,23 +355,36 @@ def expand_jsonld(document: dict[str, Any], figure: str, source: str, warnings: 
     if "@graph" in document or ("@context" in document and not isinstance(document["@context"], str)):
         return expand_jsonld_reference(document, figure, source, warnings)
     leaves: list[str] = []
-    skeleton = _skeleton(document, None, leaves, True)
-    key = json.dumps(skeleton, ensure_ascii=False, separators=(",", ":"))
-    template = _TEMPLATES.get_or_compile(key, skeleton, source)
+    key = _signature(document, leaves, True)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        template = _TEMPLATES.get_or_compile(key, _skeleton(document, None, [], True), source)
     if template.parts is None:
         return expand_jsonld_reference(document, figure, source, warnings)
     figure_term = "<" + figure + ">"
-    blank = "_:" + blank_prefix(figure)
+    blank = "_:" + blank_prefix(figure) if template.has_blank else ""
     nodes: NodeMap = {}
     for s_kind, s_text, predicate, o_kind, o_text, suffix in template.parts:
         subject = figure_term if s_kind == _FIGURE else blank + s_text if s_kind == _BLANK else s_text
         if o_kind == _SLOT:
-            obj = '"' + escape_literal(leaves[int(o_text)]) + '"' + suffix
+            leaf = leaves[o_text]  # type: ignore[index]
+            obj = _plain_term(leaf) if not suffix else '"' + escape_literal(leaf) + '"' + suffix
         elif o_kind == _FIGURE:
             obj = figure_term
         elif o_kind == _BLANK:
             obj = blank + o_text
         else:
             obj = o_text
-        _add(nodes, subject, predicate, obj)
+        props = nodes.get(subject)
+        if props is None:
+            props = nodes[subject] = {}
+        values = props.get(predicate)
+        if values is None:
+            props[predicate] = [obj]
+        else:
+            values.append(obj)
+    for props in nodes.values():  # pyld drops repeated values; keep the first of each
+        for predicate, values in props.items():
+            if len(values) > 1:
+                props[predicate] = list(dict.fromkeys(values))
     return nodes

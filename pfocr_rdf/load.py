@@ -203,6 +203,7 @@ def load(
     run_options: RunOptions,
     tables: tuple[str, ...] = (),
     progress: Callable[[int, int], None] | None = None,
+    on_finding: Callable[[Finding], None] | None = None,
 ) -> LoadOutcome:
     """Load records (converted and validated as `convert` does) and RDF files into a target."""
     rdf_files = [p for p in paths if os.path.isfile(p) and is_rdf_file(p)]
@@ -212,9 +213,12 @@ def load(
     if records:
         found = find_sources(records, tables)
         run_options.rdf_format = NTRIPLES if target.single else NQUADS
-        summary = run_conversion(found.records, convert_options, run_options, progress, sink=target)  # closes target
+        summary = run_conversion(found.records, convert_options, run_options, progress, target, on_finding)  # closes target
     if rdf_files:
         load_rdf_files(rdf_files, target, findings)
         target.close()
+    for finding in findings:  # RDF files that could not be read
+        summary.failures.append(finding)
+        if on_finding is not None:
+            on_finding(finding)
     return LoadOutcome(summary, target.report, findings)
-

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import vocab as v
 from .errors import Finding
@@ -137,13 +138,37 @@ def _paper(graph: RecordGraph, paper: str, record: FigureRecord) -> None:
         add(paper, v.PRISM_KEYWORD, plain(keyword))
 
 
+# Terms that recur across records (symbols, words, sources, organisms) are built once: mentions are
+# most of the triples, so this is the converter's hot path.
+_text = lru_cache(maxsize=131072)(plain)
+
+
+@lru_cache(maxsize=131072)
+def _gene_terms(gene_id: str) -> tuple[str, str]:
+    return "<" + v.ncbigene_iri(gene_id) + ">", plain(gene_id)
+
+
+@lru_cache(maxsize=8192)
+def _taxon_term(taxid: str) -> str:
+    return "<" + v.taxon_iri(taxid) + ">"
+
+
+@lru_cache(maxsize=65536)
+def _hgnc_term(symbol: str) -> str:
+    return "<" + v.hgnc_symbol_iri(symbol) + ">"
+
+
+_OCR_WORD, _MATCHED_TEXT, _MATCH_SOURCE = v.PFOCR_OCR_WORD, v.PFOCR_MATCHED_TEXT, v.PFOCR_MATCH_SOURCE
+_TYPE, _PART_OF, _LABEL = v.RDF_TYPE, v.DCT_IS_PART_OF, v.RDFS_LABEL
+
+
 def _evidence(props: dict[str, list[str]], mention: Mention) -> None:
     if mention.words:
-        props[v.PFOCR_OCR_WORD] = [plain(word) for word in mention.words]
+        props[_OCR_WORD] = [_text(word) for word in mention.words]
     if mention.matched:
-        props[v.PFOCR_MATCHED_TEXT] = [plain(text) for text in mention.matched]
+        props[_MATCHED_TEXT] = [_text(text) for text in mention.matched]
     if mention.sources:
-        props[v.PFOCR_MATCH_SOURCE] = [plain(source) for source in mention.sources]
+        props[_MATCH_SOURCE] = [_text(source) for source in mention.sources]
 
 
 def _mention_subject(figure_iri: str, mention: Mention) -> str:
@@ -153,28 +178,37 @@ def _mention_subject(figure_iri: str, mention: Mention) -> str:
     return _iri(v.word_mention_iri(figure_iri, mention.kind, next(iter(mention.words), "")))
 
 
+@lru_cache(maxsize=65536)
+def _curie_iri(prefix: str, local: str) -> str:
+    """The IRI term of a CURIE, expanded by the curies converter (memoised: identifiers repeat a lot)."""
+    return "<" + v.prefix_converter().expand_strict(prefix + ":" + encode_segment(local)) + ">"
+
+
 def _curie_iris(prefix: str, first: str | None, extra: Iterable[str]) -> list[str]:
-    converter = v.prefix_converter()
     ids = ([first] if first else []) + list(extra)
-    return [_iri(converter.expand_strict(f"{prefix}:{encode_segment(local)}")) for local in ids]
+    return [_curie_iri(prefix, local) for local in ids]
+
+
+_GENE_TYPES = (v.WP_DATA_NODE, v.WP_GENE_PRODUCT, v.PFOCR_GENE_MENTION)
+_ENTREZ, _IDENTIFIER, _ORGANISM, _ORGANISM_NAME, _HGNC = (
+    v.WP_ENTREZ, v.DCT_IDENTIFIER, v.WP_ORGANISM, v.WP_ORGANISM_NAME, v.WP_HGNC_SYMBOL)  # fmt: skip
 
 
 def _gene(figure: str, mention: Mention) -> dict[str, list[str]]:
-    props: dict[str, list[str]] = {
-        v.RDF_TYPE: [v.WP_DATA_NODE, v.WP_GENE_PRODUCT, v.PFOCR_GENE_MENTION],
-        v.DCT_IS_PART_OF: [figure],
-    }
+    props: dict[str, list[str]] = {_TYPE: list(_GENE_TYPES), _PART_OF: [figure]}
     if mention.gene_id:
-        props[v.WP_ENTREZ] = [_iri(v.ncbigene_iri(mention.gene_id))]
-        props[v.DCT_IDENTIFIER] = [plain(mention.gene_id)]
-    if mention.labels:
-        props[v.RDFS_LABEL] = [plain(label) for label in mention.labels]
+        entrez, identifier = _gene_terms(mention.gene_id)
+        props[_ENTREZ] = [entrez]
+        props[_IDENTIFIER] = [identifier]
+    labels = mention.labels
+    if labels:
+        props[_LABEL] = [_text(label) for label in labels]
     if mention.taxid:
-        props[v.WP_ORGANISM] = [_iri(v.taxon_iri(mention.taxid))]
+        props[_ORGANISM] = [_taxon_term(mention.taxid)]
     if mention.organism_name:
-        props[v.WP_ORGANISM_NAME] = [plain(mention.organism_name)]
-    if mention.taxid == HUMAN_TAXID and mention.labels:
-        props[v.WP_HGNC_SYMBOL] = [_iri(v.hgnc_symbol_iri(label)) for label in mention.labels]
+        props[_ORGANISM_NAME] = [_text(mention.organism_name)]
+    if labels and mention.taxid == HUMAN_TAXID:
+        props[_HGNC] = [_hgnc_term(label) for label in labels]
     _evidence(props, mention)
     return props
 

@@ -31,27 +31,43 @@ REQUIRED_COLUMNS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 # A CURIE's prefix, in whatever case, and its local part.
 _CURIE = re.compile(r"([A-Za-z][A-Za-z0-9.]*):(.+)")
-_DIGITS = re.compile(r"[0-9]+")
 
 
-@dataclass(slots=True)
 class Mention:
-    """One identifier (or one unidentified word) found in one figure, with its OCR evidence."""
+    """One identifier (or one unidentified word) found in one figure, with its OCR evidence.
 
-    kind: str
-    gene_id: str | None = None
-    mesh: str | None = None
-    chebi: str | None = None
-    doid: str | None = None
-    taxid: str | None = None
-    organism_name: str | None = None
-    labels: dict[str, None] = field(default_factory=dict)
-    words: dict[str, None] = field(default_factory=dict)
-    matched: dict[str, None] = field(default_factory=dict)
-    sources: dict[str, None] = field(default_factory=dict)
-    extra_mesh: dict[str, None] = field(default_factory=dict)
-    extra_chebi: dict[str, None] = field(default_factory=dict)
-    extra_doid: dict[str, None] = field(default_factory=dict)
+    Evidence lists keep first-seen order without repeats; extra_* hold further ids of the same kind
+    that rows with this mention's key carried.
+    """
+
+    __slots__ = ("chebi", "doid", "extra_chebi", "extra_doid", "extra_mesh", "gene_id", "kind", "labels", "matched",
+                 "mesh", "organism_name", "sources", "taxid", "words")  # fmt: skip
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.gene_id: str | None = None
+        self.mesh: str | None = None
+        self.chebi: str | None = None
+        self.doid: str | None = None
+        self.taxid: str | None = None
+        self.organism_name: str | None = None
+        self.labels: list[str] = []
+        self.words: list[str] = []
+        self.matched: list[str] = []
+        self.sources: list[str] = []
+        self.extra_mesh: list[str] = []
+        self.extra_chebi: list[str] = []
+        self.extra_doid: list[str] = []
+
+    def evidence(self, word: str | None, matched: str | None, source: str | None, label: str | None) -> None:
+        if word and word not in self.words:
+            self.words.append(word)
+        if matched and matched not in self.matched:
+            self.matched.append(matched)
+        if source and source not in self.sources:
+            self.sources.append(source)
+        if label and label not in self.labels:
+            self.labels.append(label)
 
     @property
     def identifier(self) -> str | None:
@@ -102,6 +118,13 @@ def split_curie(value: str, default_prefix: str) -> tuple[str, str]:
     return prefix, local
 
 
+def _may_be_padded(text: str) -> bool:
+    """False only when no cell can start or end with white space (checked with a few fast scans)."""
+    if not text.isascii() or "\f" in text or "\v" in text:
+        return True  # other white space (no-break spaces, ...) is rare: strip every cell to be safe
+    return text[:1] == " " or any(pair in text for pair in (" \t", "\t ", " \n", "\n ", " \r"))
+
+
 class _Collector:
     """Collapses rows into mentions by identifier, in first-seen order."""
 
@@ -143,26 +166,20 @@ class _Collector:
             return
         m = self.mention(key)
         m.gene_id = m.gene_id or gene_id
-        if mesh and m.mesh != mesh:
-            if m.mesh:
-                m.extra_mesh[mesh] = None
-            else:
-                m.mesh = mesh
-        if chebi and m.chebi != chebi:
-            if m.chebi:
-                m.extra_chebi[chebi] = None
-            else:
-                m.chebi = chebi
-        if doid and m.doid != doid:
-            if m.doid:
-                m.extra_doid[doid] = None
-            else:
-                m.doid = doid
+        for attribute, extra, value in (
+            ("mesh", m.extra_mesh, mesh),
+            ("chebi", m.extra_chebi, chebi),
+            ("doid", m.extra_doid, doid),
+        ):
+            current = getattr(m, attribute)
+            if value and current != value:
+                if current is None:
+                    setattr(m, attribute, value)
+                elif value not in extra:
+                    extra.append(value)
         if taxid and not m.taxid:
             m.taxid, m.organism_name = taxid, organism_name
-        for bucket, value in ((m.words, word), (m.matched, matched), (m.sources, source), (m.labels, label)):
-            if value:
-                bucket[value] = None
+        m.evidence(word, matched, source, label)
 
     def mentions(self) -> list[Mention]:
         return list(self.by_key.values())
@@ -172,7 +189,10 @@ class _Collector:
 class _Table:
     path: str
     header: list[str]
-    rows: list[tuple[int, dict[str, str | None]]]
+    rows: list[tuple[int, list[str | None]]]  # (line number, cleaned cells)
+
+    def column(self, name: str) -> int | None:
+        return self.header.index(name) if name in self.header else None
 
 
 def _read_table(path: str, kind: str, warnings: list[Finding], max_bytes: int) -> _Table | None:
@@ -189,82 +209,92 @@ def _read_table(path: str, kind: str, warnings: list[Finding], max_bytes: int) -
     header = [cell.strip().lower() for cell in lines[0].split("\t")]
     for alternatives in REQUIRED_COLUMNS[kind]:
         if not any(name in header for name in alternatives):
-            warnings.append(
-                Finding(
-                    path,
-                    "bad-table",
-                    f"missing required column {' or '.join(alternatives)}; table skipped",
-                    field=alternatives[0],
-                    line=1,
-                )
-            )
+            message = f"missing required column {' or '.join(alternatives)}; table skipped"
+            warnings.append(Finding(path, "bad-table", message, field=alternatives[0], line=1))
             return None
-    rows: list[tuple[int, dict[str, str | None]]] = []
-    seen: set[tuple[str | None, ...]] = set()
+    width = len(header)
+    missing = MISSING_TEXT
+    padded = _may_be_padded(text)  # most tables have no padded cell: no need to strip each one
+    rows: list[tuple[int, list[str | None]]] = []
+    seen: set[str] = set()
     for number, line in enumerate(lines[1:], 2):
-        if not line.strip():
+        if line in seen:
             continue
+        seen.add(line)
         cells = line.split("\t")
-        if len(cells) != len(header):
-            warnings.append(
-                Finding(path, "ragged-row", f"row has {len(cells)} cells, the header has {len(header)}; row skipped", line=number)
-            )
+        if len(cells) != width:
+            if line.strip():
+                message = f"row has {len(cells)} cells, the header has {width}; row skipped"
+                warnings.append(Finding(path, "ragged-row", message, line=number))
             continue
-        cleaned = tuple(clean_cell(cell) for cell in cells)
-        if cleaned in seen:
-            continue
-        seen.add(cleaned)
-        rows.append((number, dict(zip(header, cleaned, strict=False))))
+        if padded:
+            cells = [cell.strip() for cell in cells]
+        rows.append((number, [None if cell in missing else cell for cell in cells]))
     return _Table(path, header, rows)
 
 
+def _is_number(value: str) -> bool:
+    return value.isascii() and value.isdigit()
+
+
 def _check_digits(value: str | None, table: str, line: int, column: str, warnings: list[Finding]) -> None:
-    if value is not None and _DIGITS.fullmatch(value) is None:
+    if value is not None and not _is_number(value):
         warnings.append(Finding(table, "bad-identifier", f"{column} {value!r} is not numeric", field=column, line=line))
 
 
 def _gene_rows(table: _Table, collector: _Collector, found: MentionSet) -> None:
-    warnings = found.warnings
+    """Genes TSV rows: one mention per NCBI Gene id, with the organism and the per-organism counts."""
+    warnings, path = found.warnings, table.path
+    index = {name: table.column(name) for name in (
+        "ncbigene_id", "organism_id", "organism_name", "word", "match", "source", "ncbigene_symbol", *COUNT_COLUMNS)}  # fmt: skip
+    i_id, i_tax, i_org = index["ncbigene_id"], index["organism_id"], index["organism_name"]
+    i_word, i_match, i_source, i_symbol = index["word"], index["match"], index["source"], index["ncbigene_symbol"]
+    count_columns = [(column, index[column]) for column in COUNT_COLUMNS if index[column] is not None]
+    by_key = collector.by_key
     for line, row in table.rows:
-        gene_id = row.get("ncbigene_id")
-        taxid, organism = row.get("organism_id"), row.get("organism_name")
-        _check_digits(gene_id, table.path, line, "ncbigene_id", warnings)
-        _check_digits(taxid, table.path, line, "organism_id", warnings)
+        gene_id = row[i_id] if i_id is not None else None
+        taxid = row[i_tax] if i_tax is not None else None
+        organism = row[i_org] if i_org is not None else None
+        if gene_id is not None and not _is_number(gene_id):
+            _check_digits(gene_id, path, line, "ncbigene_id", warnings)
+        if taxid is not None and not _is_number(taxid):
+            _check_digits(taxid, path, line, "organism_id", warnings)
         if organism and taxid:
             found.organisms.setdefault(organism, taxid)
-        counts = found.counts.setdefault(taxid or "", {})
-        for column in COUNT_COLUMNS:
-            value = row.get(column)
-            if value is None:
-                continue
-            _check_digits(value, table.path, line, column, warnings)
-            known = counts.setdefault(column, value)
-            if known != value:
-                warnings.append(
-                    Finding(
-                        table.path,
-                        "inconsistent-count",
-                        f"{column} is {value} where earlier rows of organism {taxid} say {known}; first value kept",
-                        column,
-                        line,
-                    )
-                )
-        collector.add(
-            word=row.get("word"),
-            matched=row.get("match"),
-            source=row.get("source"),
-            label=row.get("ncbigene_symbol"),
-            gene_id=gene_id,
-            taxid=taxid,
-            organism_name=organism,
+        if count_columns:
+            counts = found.counts.setdefault(taxid or "", {})
+            for column, position in count_columns:
+                value = row[position]
+                if value is None:
+                    continue
+                known = counts.setdefault(column, value)
+                if known != value:
+                    message = f"{column} is {value} where earlier rows of organism {taxid} say {known}; first value kept"
+                    warnings.append(Finding(path, "inconsistent-count", message, column, line))
+                elif known is value and not _is_number(value):
+                    _check_digits(value, path, line, column, warnings)
+        word = row[i_word] if i_word is not None else None
+        key = "id:" + gene_id if gene_id else ("word:" + word if word else None)
+        if key is None:
+            continue
+        mention = by_key.get(key)
+        if mention is None:
+            mention = by_key[key] = Mention(GENE)
+            mention.gene_id = gene_id
+        if taxid and not mention.taxid:
+            mention.taxid, mention.organism_name = taxid, organism
+        mention.evidence(
+            word,
+            row[i_match] if i_match is not None else None,
+            row[i_source] if i_source is not None else None,
+            row[i_symbol] if i_symbol is not None else None,
         )
 
 
 def _identifier(
-    row: dict[str, str | None], column: str, default_prefix: str, expected: str, table: str, line: int, warnings: list[Finding]
+    value: str | None, column: str, default_prefix: str, expected: str, table: str, line: int, warnings: list[Finding]
 ) -> str | None:
     """The local id of a CURIE cell, checked against the prefix the column should hold."""
-    value = row.get(column)
     if value is None:
         return None
     prefix, local = split_curie(value, default_prefix)
@@ -282,25 +312,33 @@ def _chemical_or_disease_rows(table: _Table, collector: _Collector, found: Menti
     warnings = found.warnings
     old_form = "identifier" in table.header and "mesh" not in table.header
     second = "chebi" if collector.kind == CHEMICAL else "doid"
+    columns = {name: table.column(name) for name in ("word", "source", "identifier", "mesh", second, "name", "match")}
+
+    def cell(row: list[str | None], name: str) -> str | None:
+        position = columns[name]
+        return row[position] if position is not None else None
+
     for line, row in table.rows:
         if old_form:  # word, source, identifier (bare ids, the source says which vocabulary)
-            source = row.get("source")
+            source = cell(row, "source")
             vocabulary = (source or "mesh").lower()
             ids = {"mesh": None, second: None}
             if vocabulary in ids:
-                ids[vocabulary] = _identifier(row, "identifier", vocabulary, vocabulary, table.path, line, warnings)
-            elif row.get("identifier"):
+                ids[vocabulary] = _identifier(
+                    cell(row, "identifier"), "identifier", vocabulary, vocabulary, table.path, line, warnings
+                )
+            elif cell(row, "identifier"):
                 warnings.append(
                     Finding(table.path, "bad-identifier", f"unknown source {source!r}; identifier ignored", "source", line)
                 )
             mesh, other, label, matched = ids["mesh"], ids[second], None, None
         else:
             source = None
-            mesh = _identifier(row, "mesh", "mesh", "mesh", table.path, line, warnings)
-            other = _identifier(row, second, second, second, table.path, line, warnings)
-            label, matched = row.get("name"), row.get("match")
+            mesh = _identifier(cell(row, "mesh"), "mesh", "mesh", "mesh", table.path, line, warnings)
+            other = _identifier(cell(row, second), second, second, second, table.path, line, warnings)
+            label, matched = cell(row, "name"), cell(row, "match")
         collector.add(
-            word=row.get("word"),
+            word=cell(row, "word"),
             matched=matched,
             source=source,
             label=label,
@@ -318,7 +356,7 @@ def _inline_rows(
         row = {str(key): clean_cell(value) for key, value in entry.items()}
         if kind == GENE:
             gene_id = row.get("entrez")
-            if gene_id is not None and _DIGITS.fullmatch(gene_id) is None:
+            if gene_id is not None and not _is_number(gene_id):
                 warnings.append(
                     Finding(source, "bad-identifier", f"entry {position}: entrez {gene_id!r} is not numeric", field_name)
                 )

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import TextIO
 
-from .errors import Finding
+from .errors import Finding, FindingTally
 from .outputs import AtomicOutput
 
 EXAMPLES_PER_KIND = 3
@@ -50,24 +49,41 @@ class ProgressBar:
             self.stream.flush()
 
 
-def print_findings(findings: Iterable[Finding], stream: TextIO, verbose: bool) -> None:
-    """Errors one per line; warnings one per line when verbose, else grouped by kind with examples."""
-    grouped: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        if finding.severity == "error" or verbose:
-            stream.write(f"{finding.severity}: {finding}\n")
-        else:
-            grouped[finding.kind].append(finding)
-    for kind, items in sorted(grouped.items()):
-        stream.write(f"warning: {kind}: {len(items):,} in all\n")
-        for finding in items[:EXAMPLES_PER_KIND]:
+def print_findings(failures: Iterable[Finding], warnings: FindingTally, stream: TextIO, verbose: bool) -> None:
+    """Every failure on its own line; warnings by kind with a few examples (verbose printed them as they came)."""
+    for finding in failures:
+        stream.write(f"error: {finding}\n")
+    if verbose:
+        return
+    for kind, count in sorted(warnings.counts.items()):
+        stream.write(f"warning: {kind}: {count:,} in all\n")
+        shown = warnings.examples.get(kind, [])
+        for finding in shown:
             stream.write(f"  {finding}\n")
-        if len(items) > EXAMPLES_PER_KIND:
-            stream.write(f"  ... ({len(items) - EXAMPLES_PER_KIND:,} more; --verbose lists them all)\n")
+        if count > len(shown):
+            stream.write(f"  ... ({count - len(shown):,} more; --verbose lists them all)\n")
 
 
-def write_json_lines(path: str, findings: Iterable[Finding]) -> None:
-    """Findings as JSON lines (one object per finding), written atomically."""
-    with AtomicOutput(path) as out:
-        for finding in findings:
-            out.write(json.dumps(finding.as_json(), ensure_ascii=False) + "\n")
+class FindingStream:
+    """Where each finding goes as it arrives: JSON lines in a file (--errors), warnings on stderr (-v)."""
+
+    def __init__(self, json_path: str | None, verbose: bool, stream: TextIO = sys.stderr) -> None:
+        self.verbose, self.stream = verbose, stream
+        self._output = AtomicOutput(json_path) if json_path else None
+        if self._output is not None:
+            self._output.__enter__()
+
+    def __call__(self, finding: Finding) -> None:
+        if self._output is not None:
+            self._output.write(json.dumps(finding.as_json(), ensure_ascii=False) + "\n")
+        if self.verbose and finding.severity != "error":
+            self.stream.write(f"warning: {finding}\n")
+
+    def close(self, ok: bool = True) -> None:
+        """Finish the JSON lines file (or, when the run did not complete, discard it)."""
+        if self._output is not None:
+            if ok:
+                self._output.__exit__(None, None, None)
+            else:
+                self._output.__exit__(KeyboardInterrupt, KeyboardInterrupt(), None)
+            self._output = None

@@ -17,7 +17,7 @@ from functools import partial
 from typing import Protocol
 
 from . import vocab as v
-from .errors import ERROR, Finding
+from .errors import ERROR, Finding, FindingTally
 from .formats import JSONLD, RdfFormat
 from .graph import RecordGraph
 from .outputs import AtomicOutput
@@ -122,7 +122,7 @@ class RunSummary:
     triples: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failures: list[Finding] = field(default_factory=list)
-    warnings: list[Finding] = field(default_factory=list)
+    warnings: FindingTally = field(default_factory=FindingTally)
     repairs: Counter[str] = field(default_factory=Counter)
     unmapped: dict[str, list[str]] = field(default_factory=dict)  # field name -> sources
     stopped_early: bool = False
@@ -177,8 +177,13 @@ def run_conversion(
     options: RunOptions,
     progress: ProgressCallback | None = None,
     sink: Sink | None = None,
+    on_finding: Callable[[Finding], None] | None = None,
 ) -> RunSummary:
-    """Convert every source into one output file (or stdout), or into `sink` when given."""
+    """Convert every source into one output file (or stdout), or into `sink` when given.
+
+    Failures are kept (every failed file is listed at the end); warnings are tallied; every finding is
+    also passed to `on_finding` as it arrives (for --errors FILE and --verbose).
+    """
     started = time.monotonic()
     sources = list(sources)
     summary = RunSummary()
@@ -186,6 +191,15 @@ def run_conversion(
     stats = DatasetStats()
     shared = SharedNodes()
     figids: dict[str, str] = {}
+
+    def note(finding: Finding) -> None:
+        if finding.severity == ERROR:
+            summary.failures.append(finding)
+        else:
+            summary.warnings.add(finding)
+        if on_finding is not None:
+            on_finding(finding)
+
     with contextlib.ExitStack() as stack:
         document = sink or FileSink(stack.enter_context(AtomicOutput(options.output, options.compress)), options.rdf_format)
         rejects = None
@@ -197,9 +211,9 @@ def run_conversion(
             if outcome.skipped:
                 summary.skipped.append((outcome.source, outcome.skipped))
             elif outcome.error is not None:
-                summary.failures.append(outcome.error)
+                note(outcome.error)
             elif outcome.figid is not None and outcome.figid in figids:
-                summary.failures.append(
+                note(
                     Finding(
                         outcome.source,
                         "duplicate-figid",
@@ -210,14 +224,16 @@ def run_conversion(
                 )
             elif outcome.rejected:
                 summary.rejected += 1
-                summary.failures.extend(outcome.violations)
+                for violation in outcome.violations:
+                    note(violation)
                 if rejects is not None:
                     rejects.extra(packet.rejected_text)
             else:
                 if outcome.figid is not None:
                     figids[outcome.figid] = outcome.source
-                _write_record(packet, document, shared, stats, summary, options.rdf_format)
-            summary.warnings.extend(outcome.warnings)
+                _write_record(packet, document, shared, stats, summary, options.rdf_format, note)
+            for warning in outcome.warnings:
+                note(warning)
             summary.repairs.update(outcome.repairs)
             for name in outcome.unmapped:
                 summary.unmapped.setdefault(name, []).append(outcome.source)
@@ -230,8 +246,7 @@ def run_conversion(
             description = describe_dataset(stats, options.dataset_iri)
             if convert_options.validation is not None:
                 for result in validator_for(convert_options.validation)(description):
-                    finding = as_finding(result, "(dataset description)")
-                    (summary.failures if result.is_violation else summary.warnings).append(finding)
+                    note(as_finding(result, "(dataset description)"))
             dataset = "<" + options.dataset_iri + ">"
             document.graph(dataset, chunk(options.rdf_format, description.items(), dataset))
         document.close()
@@ -249,6 +264,7 @@ def _write_record(
     stats: DatasetStats,
     summary: RunSummary,
     rdf_format: RdfFormat,
+    note: Callable[[Finding], None],
 ) -> None:
     assert packet.stats is not None
     document.graph(packet.figure, packet.text)
@@ -256,7 +272,7 @@ def _write_record(
     for subject, properties in packet.shared:
         fresh, seen_before = shared.new_part(subject, properties)
         if seen_before and fresh:
-            summary.warnings.append(
+            note(
                 Finding(
                     packet.outcome.source,
                     "paper-conflict",

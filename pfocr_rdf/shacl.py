@@ -124,11 +124,15 @@ class ValidationResult:
 class DataGraph:
     """Read access to a node map, with the indexes SHACL needs built on first use."""
 
+    __slots__ = ("_instance_memo", "_instances", "_reverse", "_superclass_memo", "_superclasses", "nodes")
+
     def __init__(self, nodes: NodeMap) -> None:
         self.nodes = nodes
         self._instances: dict[str, list[str]] | None = None
         self._reverse: dict[str, dict[str, list[str]]] = {}
         self._superclasses: dict[str, set[str]] | None = None
+        self._superclass_memo: dict[str, set[str]] = {}
+        self._instance_memo: dict[tuple[str, str], bool] = {}
 
     def objects(self, subject: str, predicate: str) -> list[str]:
         props = self.nodes.get(subject)
@@ -146,36 +150,49 @@ class DataGraph:
     def objects_of(self, predicate: str) -> list[str]:
         seen: dict[str, None] = {}
         for props in self.nodes.values():
-            for value in props.get(predicate, ()):
-                seen[value] = None
+            values = props.get(predicate)
+            if values:
+                seen.update(dict.fromkeys(values))
         return list(seen)
 
     def superclasses(self, cls: str) -> set[str]:
         """`cls` and everything it is a subclass of, following rdfs:subClassOf in the data."""
+        found = self._superclass_memo.get(cls)
+        if found is not None:
+            return found
         if self._superclasses is None:
             self._superclasses = {}
             for subject, props in self.nodes.items():
-                for parent in props.get(RDFS_SUBCLASS, ()):
-                    self._superclasses.setdefault(subject, set()).add(parent)
+                parents = props.get(RDFS_SUBCLASS)
+                if parents:
+                    self._superclasses.setdefault(subject, set()).update(parents)
         result, todo = {cls}, [cls]
         while todo:
             for parent in self._superclasses.get(todo.pop(), ()):
                 if parent not in result:
                     result.add(parent)
                     todo.append(parent)
+        self._superclass_memo[cls] = result
         return result
 
     def instances(self, cls: str) -> list[str]:
         if self._instances is None:
-            self._instances = {}
+            index: dict[str, list[str]] = {}
+            self.superclasses(cls)  # builds the subclass table
+            flat = not self._superclasses  # no rdfs:subClassOf in the data: a class is only itself
             for subject, props in self.nodes.items():
                 for declared in props.get(RDF_TYPE, ()):
-                    for cls_ in self.superclasses(declared):
-                        self._instances.setdefault(cls_, []).append(subject)
+                    for cls_ in (declared,) if flat else self.superclasses(declared):
+                        index.setdefault(cls_, []).append(subject)
+            self._instances = index
         return self._instances.get(cls, [])
 
     def is_instance(self, node: str, cls: str) -> bool:
-        return any(cls in self.superclasses(declared) for declared in self.objects(node, RDF_TYPE))
+        key = (node, cls)
+        known = self._instance_memo.get(key)
+        if known is None:
+            known = self._instance_memo[key] = any(cls in self.superclasses(t) for t in self.objects(node, RDF_TYPE))
+        return known
 
 
 # ---- value tests -----------------------------------------------------------------------------------
@@ -204,6 +221,9 @@ def _well_typed(term: str, datatype: str) -> bool:
     """A literal of `datatype` whose lexical form rdflib (and so pySHACL) accepts for that datatype."""
     if term[:1] != '"':
         return False
+    if datatype == XSD_STRING:  # canonical form: a plain literal ends with its closing quote
+        return term[-1] == '"'
+
     lexical, actual, language = split_literal(term)
     if datatype == XSD_STRING:
         return actual == XSD_STRING and language is None
@@ -228,9 +248,12 @@ def _node_kind_test(kind: str) -> Callable[[str], bool]:
 
 def _string_of(term: str) -> str | None:
     """The string sh:pattern and the length constraints see; None for blank nodes."""
-    if term[:1] == "<":
+    first = term[:1]
+    if first == "<":
         return term[1:-1]
-    if term[:1] == '"':
+    if first == '"':
+        if term[-1] == '"' and "\\" not in term:  # a plain literal without escapes: the text itself
+            return term[1:-1]
         return split_literal(term)[0]
     return None
 
@@ -256,7 +279,11 @@ def _compare_test(bound: str, accept: Callable[[Any], bool]) -> Callable[[str], 
 
 # ---- compiled shapes -------------------------------------------------------------------------------
 
-ValueTest = tuple[str, Callable[[str, DataGraph], bool]]  # (component, value conforms?)
+ValueTest = tuple[str, Callable[[str], bool]]  # (component, value conforms?)
+GraphTest = tuple[str, Callable[[str, DataGraph], bool]]
+_NONE: list[str] = []
+_MEMO_LIMIT = 200_000
+_MIN_COUNT, _MAX_COUNT, _HAS_VALUE, _CLASS = _c("MinCount"), _c("MaxCount"), _c("HasValue"), _c("Class")
 
 
 @dataclass
@@ -272,48 +299,72 @@ class Shape:
     max_count: int | None = None
     has_values: list[str] = field(default_factory=list)
     qualified: tuple[Shape, int | None, int | None] | None = None
-    tests: list[ValueTest] = field(default_factory=list)
+    value_tests: list[ValueTest] = field(default_factory=list)  # depend on the value alone: memoised
+    graph_tests: list[GraphTest] = field(default_factory=list)  # depend on the data graph (class, not, node)
     properties: list[Shape] = field(default_factory=list)
     targets: list[tuple[str, str]] = field(default_factory=list)
+    failures: dict[str, tuple[str, ...]] = field(default_factory=dict)  # value -> components it fails
 
     def values(self, graph: DataGraph, focus: str) -> list[str]:
         if self.path is None:
             return [focus]
         if self.path[0] == "^":
             return graph.subjects(self.path[1:], focus)
-        return graph.objects(focus, self.path)
+        props = graph.nodes.get(focus)
+        return props.get(self.path, _NONE) if props else _NONE
+
+    def _failures(self, value: str) -> tuple[str, ...]:
+        found = self.failures.get(value)
+        if found is None:
+            found = tuple(component for component, test in self.value_tests if not test(value))
+            if len(self.failures) >= _MEMO_LIMIT:
+                self.failures.clear()
+            self.failures[value] = found
+        return found
 
     def validate(self, graph: DataGraph, focus: str, out: list[ValidationResult]) -> None:
+        self.validate_own(graph, focus, out)
         values = self.values(graph, focus)
-
-        def report(component: str, value: str | None) -> None:
-            out.append(
-                ValidationResult(focus, self.path, value, self.severity, self.iri, component, self.message, self.source_field)
-            )
-
-        if self.min_count is not None and len(values) < self.min_count:
-            report(_c("MinCount"), None)
-        if self.max_count is not None and len(values) > self.max_count:
-            report(_c("MaxCount"), None)
-        for required in self.has_values:
-            if required not in values:
-                report(_c("HasValue"), None)
-        if self.qualified is not None:
-            inner, low, high = self.qualified
-            matching = sum(1 for value in values if inner.conforms(graph, value))
-            if low is not None and matching < low:
-                report(_c("QualifiedMinCount"), None)
-            if high is not None and matching > high:
-                report(_c("QualifiedMaxCount"), None)
-        for component, test in self.tests:
-            for value in values:
-                if not test(value, graph):
-                    report(component, value)
         for prop in self.properties:
             for value in values:
                 prop.validate(graph, value, out)
 
+    def validate_own(self, graph: DataGraph, focus: str, out: list[ValidationResult]) -> None:
+        """This shape's own constraints, without its property shapes."""
+        values = self.values(graph, focus)
+        count = len(values)
+        if self.min_count is not None and count < self.min_count:
+            out.append(self._result(focus, None, _MIN_COUNT))
+        if self.max_count is not None and count > self.max_count:
+            out.append(self._result(focus, None, _MAX_COUNT))
+        for required in self.has_values:
+            if required not in values:
+                out.append(self._result(focus, None, _HAS_VALUE))
+        if self.qualified is not None:
+            inner, low, high = self.qualified
+            matching = sum(1 for value in values if inner.conforms(graph, value))
+            if low is not None and matching < low:
+                out.append(self._result(focus, None, _c("QualifiedMinCount")))
+            if high is not None and matching > high:
+                out.append(self._result(focus, None, _c("QualifiedMaxCount")))
+        if self.value_tests:
+            for value in values:
+                for component in self._failures(value):
+                    out.append(self._result(focus, value, component))
+        for component, test in self.graph_tests:
+            for value in values:
+                if not test(value, graph):
+                    out.append(self._result(focus, value, component))
+
+    def _result(self, focus: str, value: str | None, component: str) -> ValidationResult:
+        return ValidationResult(focus, self.path, value, self.severity, self.iri, component, self.message, self.source_field)
+
     def conforms(self, graph: DataGraph, focus: str) -> bool:
+        if self.path is None and not (self.properties or self.has_values or self.qualified):
+            # a plain node shape (as under sh:not, sh:node or sh:qualifiedValueShape): its tests alone decide
+            if self.value_tests and self._failures(focus):
+                return False
+            return all(test(focus, graph) for _, test in self.graph_tests)
         found: list[ValidationResult] = []
         self.validate(graph, focus, found)
         return not found
@@ -334,6 +385,56 @@ class Shape:
         return list(seen)
 
 
+def _is_simple(prop: Shape) -> bool:
+    """A property shape the generated checker evaluates inline: a predicate path, flat constraints."""
+    simple_graph_tests = all(component == _CLASS for component, _ in prop.graph_tests)
+    return prop.path is not None and prop.path[0] != "^" and prop.qualified is None and not prop.properties and simple_graph_tests
+
+
+def _generate_checker(shape: Shape) -> Callable[[str, DataGraph, list[ValidationResult]], None]:
+    """One straight-line function per top-level shape: its property shapes inlined, memoised value tests.
+
+    It gives exactly the results of `shape.validate` (the generic evaluator, used as is for anything
+    unusual: inverse paths, qualified value shapes, nested shapes); a test holds the two equal.
+    """
+    env: dict[str, object] = {"NONE": _NONE, "MINC": _MIN_COUNT, "MAXC": _MAX_COUNT, "HASV": _HAS_VALUE}
+    env.update(CLS=_CLASS, SHAPE=shape)
+    lines = ["def check(focus, graph, out):"]
+    if shape.has_values or shape.qualified is not None or shape.value_tests or shape.graph_tests:
+        lines.append("    SHAPE.validate_own(graph, focus, out)")
+    lines.append("    props = graph.nodes.get(focus) or {}")
+    for i, prop in enumerate(shape.properties):
+        env[f"S{i}"] = prop
+        if not _is_simple(prop):
+            lines.append(f"    S{i}.validate(graph, focus, out)")
+            continue
+        env[f"K{i}"], env[f"F{i}"] = prop.path, prop.failures
+        lines.append(f"    v = props.get(K{i}, NONE)")
+        if prop.min_count is not None:
+            lines.append(f"    if len(v) < {prop.min_count}: out.append(S{i}._result(focus, None, MINC))")
+        if prop.max_count is not None:
+            lines.append(f"    if len(v) > {prop.max_count}: out.append(S{i}._result(focus, None, MAXC))")
+        for j, required in enumerate(prop.has_values):
+            env[f"H{i}_{j}"] = required
+            lines.append(f"    if H{i}_{j} not in v: out.append(S{i}._result(focus, None, HASV))")
+        if prop.value_tests:
+            lines += [
+                "    for x in v:",
+                f"        f = F{i}.get(x)",
+                "        if f is None:",
+                f"            f = S{i}._failures(x)",
+                "        for c in f:",
+                f"            out.append(S{i}._result(focus, x, c))",
+            ]
+        for j, (_, test) in enumerate(prop.graph_tests):
+            env[f"T{i}_{j}"] = test
+            lines += ["    for x in v:", f"        if not T{i}_{j}(x, graph):"]
+            lines.append(f"            out.append(S{i}._result(focus, x, CLS))")
+    namespace: dict[str, object] = {}
+    exec(compile("\n".join(lines), f"<checker {shape.iri}>", "exec"), env, namespace)
+    return namespace["check"]  # type: ignore[return-value]
+
+
 class ShapesGraph:
     """Shapes compiled from a shapes graph; `validate(nodes)` gives the results for a data graph."""
 
@@ -344,6 +445,7 @@ class ShapesGraph:
         for subject, props in shapes.items():
             if any(key[1:-1].startswith(SH + "target") for key in props) and not self._deactivated(props):
                 self.top.append(self._shape(subject))
+        self._checkers = [_generate_checker(shape) for shape in self.top]
 
     @classmethod
     def from_turtle(cls, text: str) -> ShapesGraph:
@@ -355,9 +457,9 @@ class ShapesGraph:
     def validate(self, nodes: NodeMap | DataGraph) -> list[ValidationResult]:
         graph = nodes if isinstance(nodes, DataGraph) else DataGraph(nodes)
         results: list[ValidationResult] = []
-        for shape in self.top:
+        for shape, checker in zip(self.top, self._checkers, strict=True):
             for focus in shape.focus_nodes(graph):
-                shape.validate(graph, focus, results)
+                checker(focus, graph, results)
         return results
 
     # -- compiling
@@ -412,7 +514,7 @@ class ShapesGraph:
                 self._integer(self._one(props, "qualifiedMinCount")),
                 self._integer(self._one(props, "qualifiedMaxCount")),
             )
-        shape.tests = self._tests(props)
+        shape.value_tests, shape.graph_tests = self._tests(props)
         shape.properties = [
             self._shape(p) for p in props.get(f"<{SH}property>", []) if not self._deactivated(self._graph.get(p, {}))
         ]
@@ -426,15 +528,15 @@ class ShapesGraph:
             return "^" + inverse[0]
         raise ShapesError(f"path {path}: only a predicate or sh:inversePath of one is supported; use --engine pyshacl")
 
-    def _tests(self, props: dict[str, list[str]]) -> list[ValueTest]:
+    def _tests(self, props: dict[str, list[str]]) -> tuple[list[ValueTest], list[GraphTest]]:
         tests: list[ValueTest] = []
+        graph_tests: list[GraphTest] = []
         for cls in props.get(f"<{SH}class>", []):
-            tests.append((_c("Class"), lambda v, g, cls=cls: v[:1] != '"' and g.is_instance(v, cls)))
+            graph_tests.append((_c("Class"), lambda v, g, cls=cls: v[:1] != '"' and g.is_instance(v, cls)))
         for datatype in props.get(f"<{SH}datatype>", []):
-            tests.append((_c("Datatype"), lambda v, g, dt=datatype[1:-1]: _well_typed(v, dt)))
+            tests.append((_c("Datatype"), lambda v, dt=datatype[1:-1]: _well_typed(v, dt)))
         for kind in props.get(f"<{SH}nodeKind>", []):
-            check = _node_kind_test(kind[1:-1].removeprefix(SH))
-            tests.append((_c("NodeKind"), lambda v, g, check=check: check(v)))
+            tests.append((_c("NodeKind"), _node_kind_test(kind[1:-1].removeprefix(SH))))
         flags = self._one(props, "flags")
         re_flags = 0
         for letter in split_literal(flags)[0] if flags else "":
@@ -442,7 +544,7 @@ class ShapesGraph:
         for pattern in props.get(f"<{SH}pattern>", []):
             regex = re.compile(split_literal(pattern)[0], re_flags)
 
-            def matches(v: str, g: DataGraph, regex: re.Pattern[str] = regex) -> bool:
+            def matches(v: str, regex: re.Pattern[str] = regex) -> bool:
                 text = _string_of(v)
                 return text is not None and regex.search(text) is not None
 
@@ -451,28 +553,23 @@ class ShapesGraph:
             for bound in props.get(f"<{SH}{name}>", []):
                 limit = int(split_literal(bound)[0])
 
-                def length_ok(v: str, g: DataGraph, limit: int = limit, accept: Callable[[int, int], bool] = accept) -> bool:
+                def length_ok(v: str, limit: int = limit, accept: Callable[[int, int], bool] = accept) -> bool:
                     text = _string_of(v)
                     return text is not None and accept(len(text), limit)
 
                 tests.append((_c(name[0].upper() + name[1:]), length_ok))
-        ranges = {
-            "minInclusive": lambda d: d >= 0,
-            "maxInclusive": lambda d: d <= 0,
-            "minExclusive": lambda d: d > 0,
-            "maxExclusive": lambda d: d < 0,
-        }
+        ranges = {"minInclusive": lambda d: d >= 0, "maxInclusive": lambda d: d <= 0,
+                  "minExclusive": lambda d: d > 0, "maxExclusive": lambda d: d < 0}  # fmt: skip
         for name, accept in ranges.items():
             for bound in props.get(f"<{SH}{name}>", []):
-                test = _compare_test(bound, accept)
-                tests.append((_c(name[0].upper() + name[1:]), lambda v, g, test=test: test(v)))
+                tests.append((_c(name[0].upper() + name[1:]), _compare_test(bound, accept)))
         for head in props.get(f"<{SH}in>", []):
             allowed = frozenset(self._list(head))
-            tests.append((_c("In"), lambda v, g, allowed=allowed: v in allowed))
+            tests.append((_c("In"), lambda v, allowed=allowed: v in allowed))
         for inner in props.get(f"<{SH}not>", []):
             negated = self._shape(inner)
-            tests.append((_c("Not"), lambda v, g, negated=negated: not negated.conforms(g, v)))
+            graph_tests.append((_c("Not"), lambda v, g, negated=negated: not negated.conforms(g, v)))
         for inner in props.get(f"<{SH}node>", []):
             required = self._shape(inner)
-            tests.append((_c("Node"), lambda v, g, required=required: required.conforms(g, v)))
-        return tests
+            graph_tests.append((_c("Node"), lambda v, g, required=required: required.conforms(g, v)))
+        return tests, graph_tests

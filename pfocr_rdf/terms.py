@@ -78,8 +78,13 @@ def plain(text: str) -> str:
     return '"' + escape_literal(text) + '"'
 
 
+_SEGMENT_PLAIN = re.compile(r"[-._~!$&'()*+,;=:@A-Za-z0-9]*")
+
+
 def encode_segment(value: str) -> str:
     """Percent-encode data so that it is one safe path segment or fragment of an IRI."""
+    if _SEGMENT_PLAIN.fullmatch(value) is not None:  # the usual case: nothing to encode
+        return value
     return quote(value, safe=SEGMENT_SAFE)
 
 

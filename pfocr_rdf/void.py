@@ -49,16 +49,22 @@ def stats_of(nodes: Iterable[tuple[str, dict[str, list[str]]]], example: str | N
     """Counts for some nodes (subjects assumed new, triples within a node distinct)."""
     stats = DatasetStats(example=example)
     links, terms = stats.links, stats.terms
+    entities = triples = 0
+    rdf_type = v.RDF_TYPE
     for subject, properties in nodes:
         if subject[0] == "<":
-            stats.entities += 1
-        for predicate, objects in properties.items():
-            stats.triples += len(objects)
-            terms.add(predicate)
-            if predicate in links:
-                links[predicate] += len(objects)
-            elif predicate == v.RDF_TYPE:
-                terms.update(objects)
+            entities += 1
+        triples += sum(map(len, properties.values()))
+        terms.update(properties)
+        types = properties.get(rdf_type)
+        if types:
+            terms.update(types)
+    for predicate in links:
+        for _, properties in nodes:
+            found = properties.get(predicate)
+            if found:
+                links[predicate] += len(found)
+    stats.entities, stats.triples = entities, triples
     return stats
 
 

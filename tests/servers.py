@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +44,7 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float 
         if process.poll() is not None:
             raise RuntimeError(f"server exited early ({process.returncode}): {log.read_text(errors='replace')[-2000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback test server
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -121,10 +121,8 @@ MaxQueryExecutionTime = 120
     finally:
         if process.poll() is None:  # a clean shutdown (checkpoint) first, then signals
             subprocess.run(["isql-vt", f"127.0.0.1:{sql_port}", "dba", "dba", "-K"], capture_output=True, timeout=60, check=False)
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                pass
         _stop(process)
 
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from conftest import DATA, FIGURES, SEED_FILES, SEEDS
 
 from pfocr_rdf import convert, read_record, record_graph, record_rdflib_graph
 from pfocr_rdf.errors import RecordError
+
+from conftest import DATA, FIGURES, SEED_FILES, SEEDS
 
 
 def test_read_record_returns_the_normalised_record() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from conftest import DATA, FIGURES, SAMPLE, SAMPLE_FILES, SEED_FILES, SEEDS, TABLES, run_cli
 
 

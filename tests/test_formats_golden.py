@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+
 from conftest import DATA, SEED_FILES, run_cli
 
 GOLDEN = DATA / "golden"

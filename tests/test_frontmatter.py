@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from conftest import SAMPLE_FILES, SEED_FILES
 
 import pfocr_rdf.frontmatter as frontmatter
 from pfocr_rdf.errors import RecordError
 from pfocr_rdf.frontmatter import YamlLimits, parse_yaml, read_front_matter, split_front_matter
+
+from conftest import SAMPLE_FILES, SEED_FILES
 
 
 def kind_of(excinfo: pytest.ExceptionInfo[RecordError]) -> str:

@@ -14,7 +14,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import yaml
-from conftest import FIGURES, ROOT, SAMPLE_FILES, SEED_FILES, TABLES, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +22,8 @@ from pfocr_rdf.pipeline import ConvertOptions, convert_source
 from pfocr_rdf.rdfio import ox_format
 from pfocr_rdf.serialize import chunk, document_end, document_start
 from pfocr_rdf.sources import RecordSource
+
+from conftest import FIGURES, ROOT, SAMPLE_FILES, SEED_FILES, TABLES, run_cli
 
 GOOD = [FIGURES / "PMC10034769__fphar-14-1067402-g009.md", FIGURES / "PMC10031380__sc1.md", SEED_FILES[1]]
 SEED_TEXT = SEED_FILES[0].read_text(encoding="utf-8")

@@ -6,7 +6,6 @@ import copy
 import socket
 
 import pytest
-from conftest import SAMPLE_FILES, SEED_FILES
 
 from pfocr_rdf.api import read_record
 from pfocr_rdf.errors import RecordError
@@ -18,6 +17,8 @@ from pfocr_rdf.jsonld import (
     prepare_jsonld,
 )
 from pfocr_rdf.vocab import WIKIPATHWAYS_ORG, figure_iri
+
+from conftest import SAMPLE_FILES, SEED_FILES
 
 F = figure_iri("PMC1__f1")
 BLOCK = {

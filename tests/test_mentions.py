@@ -9,10 +9,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import yaml
-from conftest import FIGURES, SAMPLE, SAMPLE_FILES, TABLES, run_cli
 
 from pfocr_rdf.api import record_graph
 from pfocr_rdf.mentions import read_mentions, split_curie
+
+from conftest import FIGURES, SAMPLE, SAMPLE_FILES, TABLES, run_cli
 
 NA = {"NA", "NaN", ".na.character", ""}
 WP = "http://vocabularies.wikipathways.org/wp#"

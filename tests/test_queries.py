@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, SEEDS, TABLES, run_cli
 from pfocr_rdf.queries import bind_parameters, named_queries, parse_named_query, sparql_string
+
+from conftest import SAMPLE, SEEDS, TABLES, run_cli
 
 FIG = "https://pfocr.wikipathways.org/figures/"
 

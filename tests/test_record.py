@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIGURES, SAMPLE_FILES, SEED_FILES
 
 from pfocr_rdf.api import read_record
 from pfocr_rdf.errors import RecordError
 from pfocr_rdf.record import MISSING_TEXT, is_missing, normalise_record
+
+from conftest import FIGURES, SAMPLE_FILES, SEED_FILES
 
 # One real record of each era listed in tests/data/sample/README.md.
 ERA = {

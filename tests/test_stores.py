@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, SEED_FILES, SEEDS, run_cli
 from pfocr_rdf.queries import named_queries
+
+from conftest import SAMPLE, SEED_FILES, SEEDS, run_cli
 from servers import OXIGRAPH_MISSING, VIRTUOSO_MISSING, Virtuoso, oxigraph_binary, oxigraph_server, virtuoso
 
 pytestmark = pytest.mark.server
@@ -126,7 +127,7 @@ def test_the_store_is_used_by_one_writer_at_a_time(embedded: Path) -> None:
 
     first = EmbeddedStore(str(embedded))
     try:
-        with pytest.raises(UsageError, match="in use by another process|cannot open store"):
+        with pytest.raises(UsageError, match=r"in use by another process|cannot open store"):
             EmbeddedStore(str(embedded))
     finally:
         first.close()

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from conftest import FIGURES, ROOT, SAMPLE, SAMPLE_FILES, SEED_FILES, SEEDS, TABLES, run_cli
 
 from pfocr_rdf.api import record_graph
 from pfocr_rdf.graph import NodeMap
 from pfocr_rdf.rdfio import read_merged
 from pfocr_rdf.shacl import ShapesError, ShapesGraph
 from pfocr_rdf.validate import load_shapes, reference_results
+
+from conftest import FIGURES, ROOT, SAMPLE, SAMPLE_FILES, SEED_FILES, SEEDS, TABLES, run_cli
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 GENES_FIGURE = "PMC10034769__fphar-14-1067402-g009"  # genes, chemicals and diseases TSVs (rat)

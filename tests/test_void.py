@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from conftest import SAMPLE, SEEDS, run_cli
 
 VOID = "http://rdfs.org/ns/void#"
