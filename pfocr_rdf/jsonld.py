@@ -151,7 +151,7 @@ def prepare_jsonld(block: dict[str, Any], figure: str, title: str | None, source
 
 from .vocab import WIKIPATHWAYS_ORG  # noqa: E402  (after the constants it does not need)
 
-_plain_term = lru_cache(maxsize=131072)(lambda text: '"' + escape_literal(text) + '"')
+_plain_term = lru_cache(maxsize=32768)(lambda text: '"' + escape_literal(text) + '"')
 
 
 def blank_prefix(figure: str) -> str:

@@ -140,10 +140,10 @@ def _paper(graph: RecordGraph, paper: str, record: FigureRecord) -> None:
 
 # Terms that recur across records (symbols, words, sources, organisms) are built once: mentions are
 # most of the triples, so this is the converter's hot path.
-_text = lru_cache(maxsize=131072)(plain)
+_text = lru_cache(maxsize=32768)(plain)
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=32768)
 def _gene_terms(gene_id: str) -> tuple[str, str]:
     return "<" + v.ncbigene_iri(gene_id) + ">", plain(gene_id)
 
@@ -153,7 +153,7 @@ def _taxon_term(taxid: str) -> str:
     return "<" + v.taxon_iri(taxid) + ">"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _hgnc_term(symbol: str) -> str:
     return "<" + v.hgnc_symbol_iri(symbol) + ">"
 
@@ -178,7 +178,7 @@ def _mention_subject(figure_iri: str, mention: Mention) -> str:
     return _iri(v.word_mention_iri(figure_iri, mention.kind, next(iter(mention.words), "")))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _curie_iri(prefix: str, local: str) -> str:
     """The IRI term of a CURIE, expanded by the curies converter (memoised: identifiers repeat a lot)."""
     return "<" + v.prefix_converter().expand_strict(prefix + ":" + encode_segment(local)) + ">"

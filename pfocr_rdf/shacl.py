@@ -282,7 +282,7 @@ def _compare_test(bound: str, accept: Callable[[Any], bool]) -> Callable[[str], 
 ValueTest = tuple[str, Callable[[str], bool]]  # (component, value conforms?)
 GraphTest = tuple[str, Callable[[str, DataGraph], bool]]
 _NONE: list[str] = []
-_MEMO_LIMIT = 200_000
+_MEMO_LIMIT = 4096  # per property shape: values repeat across records, memory must not grow with them
 _MIN_COUNT, _MAX_COUNT, _HAS_VALUE, _CLASS = _c("MinCount"), _c("MaxCount"), _c("HasValue"), _c("Class")
 
 

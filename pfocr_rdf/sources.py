@@ -77,14 +77,17 @@ def find_sources(paths: Iterable[str], table_dirs: Iterable[str] = (), stdin_tex
     records: list[RecordSource] = []
     organism_dirs: dict[str, None] = {}
     seen: set[str] = set()
+    folders: dict[tuple[str, str | None], tuple[str, ...]] = {}  # one table-folder tuple per folder, shared
 
     def add(path: str, explicit: bool, site_tables: str | None) -> None:
         key = os.path.realpath(path)
         if key in seen:
             return
         seen.add(key)
-        local = (os.path.dirname(path) or ".",)
-        tables = extra_tables + local + ((site_tables,) if site_tables else ())
+        local = os.path.dirname(path) or "."
+        tables = folders.get((local, site_tables))
+        if tables is None:
+            tables = folders[(local, site_tables)] = extra_tables + (local,) + ((site_tables,) if site_tables else ())
         records.append(RecordSource(path, path, tables, explicit))
 
     for path in paths:
