@@ -137,6 +137,12 @@ def main() -> None:
 @click.option("-o", "--output", default=STDOUT, show_default=True, help="Output file ('-' for stdout); '.gz' compresses.")
 @click.option("-f", "--format", "format_name", type=click.Choice(sorted(FORMATS)), help=FORMAT_HELP)
 @click.option("--gzip", "force_gzip", is_flag=True, help="Compress the output (implied by a .gz suffix).")
+@click.option(
+    "--shard-size",
+    type=POSITIVE,
+    help="Write -o as a folder of gzip shards of this many records, with a manifest "
+    "(N-Quads unless --format says otherwise), for bulk loaders.",
+)
 @click.option("--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable).")
 @click.option("-j", "--workers", type=POSITIVE, help="Worker processes [default: all cores].")
 @click.option("--no-validate", is_flag=True, help="Do not validate against the SHACL shapes.")
@@ -150,7 +156,8 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors that stop the run.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary by kind.")
 @_handle_errors
-def convert(sources: tuple[str, ...], output: str, format_name: str | None, force_gzip: bool, table_dirs: tuple[str, ...],
+def convert(sources: tuple[str, ...], output: str, format_name: str | None, force_gzip: bool, shard_size: int | None,
+            table_dirs: tuple[str, ...],
             workers: int | None, no_validate: bool, rejects_path: str | None, shapes_dir: str | None, engine: str,
             errors_path: str | None, fail_fast: bool, no_void: bool, reference: bool, max_file_size: int,
             max_yaml_depth: int, max_yaml_nodes: int, quiet: bool, verbose: bool) -> None:  # fmt: skip
@@ -168,7 +175,12 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     from .pipeline import options_for
     from .run import RunOptions, run_conversion
 
-    rdf_format, compress = output_format(output, format_name)
+    if shard_size is not None:
+        if output == STDOUT:
+            raise UsageError("--shard-size writes a folder: give it with -o DIR")
+        rdf_format, compress = format_named(format_name or "nq"), True
+    else:
+        rdf_format, compress = output_format(output, format_name)
     rejects_format, rejects_compress = output_format(rejects_path, None) if rejects_path else (None, False)
     found = find_sources(sources, table_dirs)
     _refuse_overwriting_inputs([output, errors_path, rejects_path], found.records)
@@ -179,10 +191,22 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
         output, rdf_format, compress or force_gzip, workers or default_workers(), fail_fast, not no_void,
         rejects=rejects_path, rejects_format=rejects_format, rejects_compress=rejects_compress,
     )  # fmt: skip
-    summary = _reported_run(
-        lambda progress, note: run_conversion(found.records, options, run_options, progress, on_finding=note),
-        "converting", organism_findings, errors_path, quiet, verbose,
-    )  # fmt: skip
+    sink = None
+    if shard_size is not None:
+        from .shards import ShardSink
+
+        sink = ShardSink(output, rdf_format, shard_size, "<" + run_options.dataset_iri + ">")
+    try:
+        summary = _reported_run(
+            lambda progress, note: run_conversion(found.records, options, run_options, progress, sink, note),
+            "converting", organism_findings, errors_path, quiet, verbose,
+        )  # fmt: skip
+    except BaseException:
+        if sink is not None:
+            sink.abort()
+        raise
+    if sink is not None:
+        sink.finish(summary)
     if not quiet:
         click.echo(_summary_line(summary, output), err=True)
     sys.exit(summary.exit_status)

@@ -134,10 +134,12 @@ def _build(loader: Any, source: str, first_line: int, limits: YamlLimits) -> Any
             container[frame[1]] = value
             frame[1] = _NO_KEY
 
+    max_nodes = limits.max_nodes
+    top: list[Any] | None = None  # the innermost open collection's frame (stack[-1])
     while True:
         event = get()
         kind = type(event)
-        if kind is scalar_event:
+        if kind is scalar_event:  # the hot path: inlined `count` and `attach`
             value = event.value
             if event.implicit[0] and value in _NULLS:  # plain and untagged
                 value = None
@@ -145,8 +147,21 @@ def _build(loader: Any, source: str, first_line: int, limits: YamlLimits) -> Any
                 raise fail("invalid-yaml", "invalid YAML: found invalid Unicode character escape code", event)
             if event.anchor is not None:
                 anchors[event.anchor] = (value, 1)
-            count(1, event)
-            attach(value, 1, event)
+            total += 1
+            if total > max_nodes:
+                count(0, event)
+            if top is None:
+                root = value
+                continue
+            top[2] += 1
+            container = top[0]
+            if type(container) is list:
+                container.append(value)
+            elif top[1] is _NO_KEY:
+                top[1] = "" if value is None else value
+            else:
+                container[top[1]] = value
+                top[1] = _NO_KEY
         elif kind is mapping_start or kind is sequence_start:
             if len(stack) >= limits.max_depth:
                 raise fail(
@@ -155,9 +170,11 @@ def _build(loader: Any, source: str, first_line: int, limits: YamlLimits) -> Any
                     event,
                 )
             count(1, event)
-            stack.append([{} if kind is mapping_start else [], _NO_KEY, 1, event.anchor, event])
+            top = [{} if kind is mapping_start else [], _NO_KEY, 1, event.anchor, event]
+            stack.append(top)
         elif kind in collection_end:
             container, _key, size, anchor, start = stack.pop()
+            top = stack[-1] if stack else None
             if anchor is not None:
                 anchors[anchor] = (container, size)
             attach(container, size, start)

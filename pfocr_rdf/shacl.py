@@ -132,7 +132,7 @@ class DataGraph:
         self._reverse: dict[str, dict[str, list[str]]] = {}
         self._superclasses: dict[str, set[str]] | None = None
         self._superclass_memo: dict[str, set[str]] = {}
-        self._instance_memo: dict[tuple[str, str], bool] = {}
+        self._instance_memo: dict[str, frozenset[str]] = {}
 
     def objects(self, subject: str, predicate: str) -> list[str]:
         props = self.nodes.get(subject)
@@ -188,11 +188,10 @@ class DataGraph:
         return self._instances.get(cls, [])
 
     def is_instance(self, node: str, cls: str) -> bool:
-        key = (node, cls)
-        known = self._instance_memo.get(key)
-        if known is None:
-            known = self._instance_memo[key] = any(cls in self.superclasses(t) for t in self.objects(node, RDF_TYPE))
-        return known
+        members = self._instance_memo.get(cls)
+        if members is None:
+            members = self._instance_memo[cls] = frozenset(self.instances(cls))
+        return node in members
 
 
 # ---- value tests -----------------------------------------------------------------------------------

@@ -1,0 +1,142 @@
+"""The fast path at scale: identical to the reference path (pyld per record, pySHACL) on the sample and
+on a generated corpus; shards for bulk loaders; progress only on a terminal. Speed is bench/'s job."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from pfocr_rdf.api import record_graph
+from pfocr_rdf.report import ProgressBar
+from pfocr_rdf.shacl import DataGraph
+from pfocr_rdf.validate import load_shapes
+
+from conftest import ROOT, SAMPLE, SEEDS, run_cli
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 records made by bench/generate.py from the sample (realistic distributions, new values)."""
+    out = tmp_path_factory.mktemp("generated") / "corpus"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--records", "300", "--out", str(out), "--seed", "7"],
+                   check=True, capture_output=True)  # fmt: skip
+    return out
+
+
+def convert_both(tmp_path: Path, *sources: Path) -> tuple[tuple[bytes, set[str]], tuple[bytes, set[str]]]:
+    """(output bytes, failure lines) of the fast path and of the reference path."""
+    found = []
+    for name, extra in (("fast", ["-j", "2"]), ("reference", ["--reference", "--engine", "pyshacl", "-j", "2"])):
+        out, errors = tmp_path / f"{name}.nt", tmp_path / f"{name}.jsonl"
+        result = run_cli("convert", *map(str, sources), "-o", str(out), "--errors", str(errors), *extra, timeout=900)
+        assert result.returncode in (0, 1), result.stderr
+        findings = {line for line in errors.read_text(encoding="utf-8").splitlines()}
+        found.append((out.read_bytes(), findings))
+    return found[0], found[1]
+
+
+def test_fast_path_equals_reference_path_on_the_sample(tmp_path: Path) -> None:
+    fast, reference = convert_both(tmp_path, SAMPLE, SEEDS)
+    assert fast[0] == reference[0]  # the same triples, byte for byte
+    assert fast[1] == reference[1]  # the same warnings and failures, validation results included
+
+
+def test_fast_path_equals_reference_path_on_a_generated_corpus(tmp_path: Path, generated: Path) -> None:
+    fast, reference = convert_both(tmp_path, generated)
+    assert fast[0] == reference[0]
+    assert fast[1] == reference[1]
+    assert fast[0].count(b"\n") > 300 * 300  # a corpus of realistic size per record
+
+
+def test_generated_checkers_equal_the_generic_evaluator(generated: Path) -> None:
+    shapes = load_shapes()
+    for path in sorted((generated / "_figures").glob("*.md"))[:100]:
+        nodes = record_graph(path).nodes
+        generic = []
+        graph = DataGraph(nodes)
+        for shape in shapes.top:
+            for focus in shape.focus_nodes(graph):
+                shape.validate(graph, focus, generic)
+        assert set(shapes.validate(nodes)) == set(generic)
+
+
+def test_generated_corpus_keeps_the_samples_shape(generated: Path) -> None:
+    figures = sorted((generated / "_figures").glob("*.md"))
+    tables = list((generated / "_data").glob("*.tsv"))
+    assert len(figures) == 300 and len(tables) > 300
+    eras = {"pathway_score" in p.read_text(encoding="utf-8") for p in figures}
+    assert eras == {True, False}  # old and current schema eras both present
+
+
+# ---- shards
+
+def test_shards_hold_the_same_data_with_a_manifest(tmp_path: Path) -> None:
+    single, folder = tmp_path / "all.nq", tmp_path / "shards"
+    assert run_cli("convert", str(SAMPLE), str(SEEDS), "-o", str(single)).returncode == 0
+    result = run_cli("convert", str(SAMPLE), str(SEEDS), "-o", str(folder), "--shard-size", "10")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert [s["file"] for s in manifest["shards"]] == [f"pfocr-{n:05d}.nq.gz" for n in range(1, 6)]
+    assert [s["records"] for s in manifest["shards"]] == [10, 10, 10, 10, 7] and manifest["records"] == 47
+    assert manifest["dataset_description"]["file"] == "pfocr-void.nq.gz"
+    lines = set()
+    for entry in [*manifest["shards"], manifest["dataset_description"]]:
+        data = (folder / entry["file"]).read_bytes()
+        assert len(data) == entry["bytes"] and __import__("hashlib").sha256(data).hexdigest() == entry["sha256"]
+        lines |= set(gzip.decompress(data).decode("utf-8").splitlines())
+        list(ox.parse(gzip.decompress(data), format=ox.RdfFormat.N_QUADS))  # each shard parses on its own
+    assert lines == set(single.read_text(encoding="utf-8").splitlines())
+
+
+def test_shards_replace_a_previous_set_but_nothing_else(tmp_path: Path) -> None:
+    folder = tmp_path / "shards"
+    for size in ("20", "30"):
+        assert run_cli("convert", str(SAMPLE), "-o", str(folder), "--shard-size", size, "-f", "nt").returncode == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "pfocr-00001.nt.gz", "pfocr-00002.nt.gz", "pfocr-void.nt.gz"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shards"]  # no temporary folder left
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me")
+    result = run_cli("convert", str(SAMPLE), "-o", str(other), "--shard-size", "10")
+    assert result.returncode == 2 and "refusing to replace it" in result.stderr
+    assert (other / "notes.txt").read_text() == "keep me"
+
+
+# ---- progress
+
+def test_progress_bar_shows_records_rate_and_eta() -> None:
+    stream = io.StringIO()
+    bar = ProgressBar(stream, label="converting")
+    bar(50, 100)
+    bar(100, 100)
+    bar.close()
+    text = stream.getvalue()
+    assert "converting [" in text and "50/100 records" in text and "100/100 records" in text and "ETA" in text and "/s" in text
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal() -> None:
+    result = run_cli("convert", str(SAMPLE), "-o", "-", "-f", "nt")
+    assert "\r" not in result.stderr and "ETA" not in result.stderr
+
+
+def test_progress_bar_on_a_terminal_and_not_with_quiet(tmp_path: Path) -> None:
+    script = ("import pty, sys, os; pid, fd = pty.fork()\n"
+              "if pid == 0: os.execv(sys.executable, [sys.executable, '-m', 'pfocr_rdf', 'convert', sys.argv[1], '-o', sys.argv[2]] + sys.argv[3:])\n"
+              "out = b''\n"
+              "while True:\n"
+              "    try: chunk = os.read(fd, 4096)\n"
+              "    except OSError: break\n"
+              "    if not chunk: break\n"
+              "    out += chunk\n"
+              "os.waitpid(pid, 0); sys.stdout.write(out.decode(errors='replace'))\n")  # fmt: skip
+    shown = subprocess.run([sys.executable, "-c", script, str(SAMPLE), str(tmp_path / "a.nt")], capture_output=True, text=True, cwd=ROOT)
+    assert "converting [" in shown.stdout and "records" in shown.stdout
+    quiet = subprocess.run([sys.executable, "-c", script, str(SAMPLE), str(tmp_path / "b.nt"), "-q"], capture_output=True, text=True, cwd=ROOT)
+    assert "converting [" not in quiet.stdout
