@@ -14,6 +14,23 @@ NodeMap = dict[str, dict[str, list[str]]]
 Triple = tuple[str, str, str]
 
 
+def add_triple(nodes: NodeMap, subject: str, predicate: str, obj: str) -> None:
+    """Add one triple to a node map (a triple already there is not added twice)."""
+    values = nodes.setdefault(subject, {}).setdefault(predicate, [])
+    if obj not in values:
+        values.append(obj)
+
+
+def merge_nodes(target: NodeMap, nodes: NodeMap) -> NodeMap:
+    """Add every triple of `nodes` to `target` (sets: no triple twice); returns `target`."""
+    for subject, properties in nodes.items():
+        into = target.setdefault(subject, {})
+        for predicate, objects in properties.items():
+            values = into.setdefault(predicate, [])
+            values.extend(obj for obj in objects if obj not in values)
+    return target
+
+
 @dataclass(slots=True)
 class RecordGraph:
     """One record's triples. `figure` names the record's graph in quad formats."""
@@ -23,18 +40,10 @@ class RecordGraph:
     shared: frozenset[str] = frozenset()  # subjects other records describe too (papers)
 
     def add(self, subject: str, predicate: str, obj: str) -> None:
-        values = self.nodes.setdefault(subject, {}).setdefault(predicate, [])
-        if obj not in values:
-            values.append(obj)
+        add_triple(self.nodes, subject, predicate, obj)
 
     def merge(self, nodes: NodeMap) -> None:
-        for subject, properties in nodes.items():
-            target = self.nodes.setdefault(subject, {})
-            for predicate, objects in properties.items():
-                values = target.setdefault(predicate, [])
-                for obj in objects:
-                    if obj not in values:
-                        values.append(obj)
+        merge_nodes(self.nodes, nodes)
 
     def triples(self) -> Iterator[Triple]:
         for subject, properties in self.nodes.items():

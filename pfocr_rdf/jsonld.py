@@ -22,6 +22,7 @@ from typing import Any
 from pyld import jsonld as pyld
 
 from .errors import Finding, RecordError
+from .graph import NodeMap, add_triple
 from .record import is_missing
 from .terms import XSD_STRING, checked_iri, checked_language, escape_literal, literal
 
@@ -34,8 +35,6 @@ CC0_IRI = "http://creativecommons.org/publicdomain/zero/1.0/"
 NAME_PLACEHOLDER = "CreativeWork"
 WIKIPATHWAYS_CREATOR = {"@type": "Organization", "name": "WikiPathways"}
 
-# Node map of a JSON-LD block: subject term -> predicate term -> object terms (canonical N-Triples).
-NodeMap = dict[str, dict[str, list[str]]]
 
 
 class ContextRefused(Exception):
@@ -202,12 +201,6 @@ def _run_pyld(document: dict[str, Any], source: str) -> list[dict[str, Any]]:
     return [triple for graph in dataset.values() for triple in graph]
 
 
-def _add(nodes: NodeMap, subject: str, predicate: str, obj: str) -> None:
-    values = nodes.setdefault(subject, {}).setdefault(predicate, [])
-    if obj not in values:
-        values.append(obj)
-
-
 def expand_jsonld_reference(document: dict[str, Any], figure: str, source: str, warnings: list[Finding] | None = None) -> NodeMap:
     """Expand with pyld, record by record: the definition of correct.
 
@@ -223,7 +216,7 @@ def expand_jsonld_reference(document: dict[str, Any], figure: str, source: str, 
                 warnings.append(Finding(source, "invalid-jsonld-term", problem, FIELD))
         (subject, _), (predicate, _), (obj, _) = terms
         if subject and predicate and obj:
-            _add(nodes, subject, predicate, obj)
+            add_triple(nodes, subject, predicate, obj)
     return nodes
 
 

@@ -54,32 +54,21 @@ def _organisms(
     taxa: dict[str, dict[str, None]],
 ) -> None:
     """wp:organism / wp:organismName and pfocr:nerOrganism; resolved names are collected in `taxa`."""
-    for name in record.organisms:
-        taxid = resolve(name)
-        if taxid:
-            graph.add(figure, v.WP_ORGANISM, _iri(v.taxon_iri(taxid)))
-            taxa.setdefault(taxid, {})[name] = None
-        else:
-            warnings.append(
-                Finding(
-                    record.source, "unknown-organism", f"organism {name!r} has no known NCBI Taxonomy id; name kept", "organisms"
-                )
-            )
-        graph.add(figure, v.WP_ORGANISM_NAME, plain(name))
-    for name in record.organisms_ner:
-        taxid = resolve(name)
-        if taxid:
-            graph.add(figure, v.PFOCR_NER_ORGANISM, _iri(v.taxon_iri(taxid)))
-            taxa.setdefault(taxid, {})[name] = None
-        else:
-            warnings.append(
-                Finding(
-                    record.source,
-                    "unknown-organism",
-                    f"organism {name!r} has no known NCBI Taxonomy id; not mapped",
-                    "organisms_ner",
-                )
-            )
+    for names, predicate, field_name, keep_name in (
+        (record.organisms, v.WP_ORGANISM, "organisms", True),
+        (record.organisms_ner, v.PFOCR_NER_ORGANISM, "organisms_ner", False),
+    ):
+        for name in names:
+            taxid = resolve(name)
+            if taxid:
+                graph.add(figure, predicate, _taxon_term(taxid))
+                taxa.setdefault(taxid, {})[name] = None
+            else:
+                outcome = "name kept" if keep_name else "not mapped"
+                message = f"organism {name!r} has no known NCBI Taxonomy id; {outcome}"
+                warnings.append(Finding(record.source, "unknown-organism", message, field_name))
+            if keep_name:
+                graph.add(figure, v.WP_ORGANISM_NAME, plain(name))
 
 
 def _figure(graph: RecordGraph, figure: str, paper: str | None, record: FigureRecord) -> None:

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from .errors import RecordError
 from .formats import JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat, format_for_path, split_gzip
-from .graph import NodeMap
+from .graph import NodeMap, merge_nodes
 
 OX_FORMATS = {
     NTRIPLES.name: ox.RdfFormat.N_TRIPLES,
@@ -69,9 +69,5 @@ def read_merged(path: str) -> NodeMap:
     """All the file's triples as one graph (named graphs merged)."""
     merged: NodeMap = {}
     for _, nodes in read_graphs(path):
-        for subject, props in nodes.items():
-            target = merged.setdefault(subject, {})
-            for predicate, objects in props.items():
-                values = target.setdefault(predicate, [])
-                values.extend(obj for obj in objects if obj not in values)
+        merge_nodes(merged, nodes)
     return merged

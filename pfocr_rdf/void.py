@@ -49,6 +49,7 @@ def stats_of(nodes: Iterable[tuple[str, dict[str, list[str]]]], example: str | N
     """Counts for some nodes (subjects assumed new, triples within a node distinct)."""
     stats = DatasetStats(example=example)
     links, terms = stats.links, stats.terms
+    link_predicates = links.keys()
     entities = triples = 0
     rdf_type = v.RDF_TYPE
     for subject, properties in nodes:
@@ -59,11 +60,8 @@ def stats_of(nodes: Iterable[tuple[str, dict[str, list[str]]]], example: str | N
         types = properties.get(rdf_type)
         if types:
             terms.update(types)
-    for predicate in links:
-        for _, properties in nodes:
-            found = properties.get(predicate)
-            if found:
-                links[predicate] += len(found)
+        for predicate in link_predicates & properties.keys():
+            links[predicate] += len(properties[predicate])
     stats.entities, stats.triples = entities, triples
     return stats
 

@@ -197,8 +197,7 @@ def test_a_result_capped_by_the_server_is_an_error_not_a_silent_truncation(virtu
 
 def test_virtuoso_bulk_loader_as_the_readme_says(virtuoso_server: Virtuoso) -> None:
     data = virtuoso_server.folder / "pfocr"
-    data.mkdir()
-    assert run_cli("convert", str(SEEDS), str(SAMPLE), "-o", str(data / "pfocr.nq.gz")).returncode == 0
+    assert run_cli("convert", str(SEEDS), str(SAMPLE), "-o", str(data), "--shard-size", "10").returncode == 0
     virtuoso_server.isql(f"ld_dir('{data}', '*.nq.gz', 'https://pfocr.wikipathways.org/rdf');", "rdf_loader_run();", "checkpoint;")
     errors = virtuoso_server.isql("SELECT COUNT(*) FROM DB.DBA.load_list WHERE ll_error IS NOT NULL OR ll_state <> 2;")
     assert "\n0\n" in errors.replace(" ", "")
@@ -212,9 +211,10 @@ def test_oxigraph_offline_load_as_the_readme_says(tmp_path: Path, embedded_answe
     binary = oxigraph_binary()
     if binary is None:
         pytest.skip(OXIGRAPH_MISSING)
-    out = tmp_path / "pfocr.nq.gz"
-    assert run_cli("convert", str(SEEDS), str(SAMPLE), "-o", str(out)).returncode == 0
-    subprocess.run([binary, "load", "--location", str(tmp_path / "db"), "--file", str(out)], check=True, capture_output=True)
-    assert answers(str(out)) == embedded_answers  # the same file, read by pfocr-rdf
+    out = tmp_path / "pfocr"
+    assert run_cli("convert", str(SEEDS), str(SAMPLE), "-o", str(out), "--shard-size", "10").returncode == 0
+    shards = sorted(str(p) for p in out.glob("*.nq.gz"))
+    subprocess.run([binary, "load", "--location", str(tmp_path / "db"), "--file", *shards], check=True, capture_output=True)
+    assert answers(*shards) == embedded_answers  # the same files, read by pfocr-rdf
     with oxigraph_server(tmp_path, location=tmp_path / "db") as base:
         assert answers("--endpoint", f"{base}/query") == embedded_answers

@@ -14,7 +14,7 @@ import pytest
 import rdflib
 
 from pfocr_rdf.api import record_graph
-from pfocr_rdf.graph import NodeMap
+from pfocr_rdf.graph import NodeMap, merge_nodes
 from pfocr_rdf.rdfio import read_merged
 from pfocr_rdf.shacl import ShapesError, ShapesGraph
 from pfocr_rdf.validate import load_shapes, reference_results
@@ -281,11 +281,7 @@ def test_unsupported_shape_features_are_refused_not_ignored() -> None:
 def merged(graphs: list[NodeMap]) -> NodeMap:
     out: NodeMap = {}
     for nodes in graphs:
-        for subject, props in nodes.items():
-            target = out.setdefault(subject, {})
-            for predicate, objects in props.items():
-                values = target.setdefault(predicate, [])
-                values.extend(o for o in objects if o not in values)
+        merge_nodes(out, nodes)
     return out
 
 
