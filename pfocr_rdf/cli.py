@@ -14,8 +14,8 @@ from . import __version__
 from .errors import Finding, UsageError
 from .formats import FORMATS, RdfFormat, format_for_path, format_named, split_gzip
 from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits
-from .outputs import STDOUT, same_file
-from .sources import DEFAULT_MAX_FILE_BYTES, RecordSource, find_sources
+from .outputs import STDOUT
+from .sources import DEFAULT_MAX_FILE_BYTES, SourceSet, find_sources
 from .validate import ENGINES, ValidationSettings
 
 POSITIVE = click.IntRange(min=1)
@@ -68,14 +68,10 @@ def output_format(path: str, name: str | None) -> tuple[RdfFormat, bool]:
     return found, compress
 
 
-def _refuse_overwriting_inputs(outputs: Iterable[str | None], records: Iterable[RecordSource]) -> None:
-    records = list(records)
+def _refuse_overwriting_inputs(outputs: Iterable[str | None], found: SourceSet) -> None:
     for out in outputs:
-        if not out or out == STDOUT:
-            continue
-        for record in records:
-            if record.path != "-" and same_file(out, record.path):
-                raise UsageError(f"{out} is also an input; refusing to overwrite it")
+        if out and out != STDOUT and found.includes(out):
+            raise UsageError(f"{out} is also an input; refusing to overwrite it")
 
 
 def _progress(quiet: bool, label: str) -> Any:
@@ -183,7 +179,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
         rdf_format, compress = output_format(output, format_name)
     rejects_format, rejects_compress = output_format(rejects_path, None) if rejects_path else (None, False)
     found = find_sources(sources, table_dirs)
-    _refuse_overwriting_inputs([output, errors_path, rejects_path], found.records)
+    _refuse_overwriting_inputs([output, errors_path, rejects_path], found)
     validation = None if no_validate else ValidationSettings(shapes_dir, engine)
     limits = YamlLimits(max_yaml_depth, max_yaml_nodes)
     options, organism_findings = options_for(found, max_file_size, limits, reference, validation)
@@ -215,7 +211,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
 def _reported_run(run: Callable[[Any, Callable[[Finding], None]], Any], label: str, early: list[Finding],
                   errors_path: str | None, quiet: bool, verbose: bool) -> Any:  # fmt: skip
     """Run a conversion with a progress bar, streaming findings to --errors / -v, then summarise them."""
-    from .report import FindingStream, print_findings
+    from .report import FindingStream, plural, print_findings
 
     stream = FindingStream(errors_path, verbose and not quiet)
     for finding in early:
@@ -233,8 +229,8 @@ def _reported_run(run: Callable[[Any, Callable[[Finding], None]], Any], label: s
         summary.warnings.add(finding)
     if not quiet:
         print_findings(summary.failures, summary.warnings, sys.stderr, verbose)
-        for name, where in sorted(summary.unmapped.items()):
-            click.echo(f"warning: unmapped field {name!r} in {len(where):,} records (first: {where[0]})", err=True)
+        for name, (count, first) in sorted(summary.unmapped.items()):
+            click.echo(f"warning: unmapped field {name!r} in {plural(count, 'record')} (first: {first})", err=True)
         shown = summary.skipped if verbose else summary.skipped[:10]
         for path, reason in shown:
             click.echo(f"skipped: {path}: {reason} (not a record)", err=True)

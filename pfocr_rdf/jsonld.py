@@ -24,7 +24,7 @@ from pyld import jsonld as pyld
 from .errors import Finding, RecordError
 from .graph import NodeMap, add_triple
 from .record import is_missing
-from .terms import XSD_STRING, checked_iri, checked_language, escape_literal, literal
+from .terms import XSD_STRING, checked_iri, checked_language, escape_literal, literal, recurring_plain
 
 CONTEXT_FILE = "data/schemaorgcontext-29.0.jsonld"
 FIELD = "schema-jsonld"
@@ -34,7 +34,6 @@ _CC0 = re.compile(r"\s*cc[- ]?0(?:[- ]1\.0)?\s*", re.IGNORECASE)
 CC0_IRI = "http://creativecommons.org/publicdomain/zero/1.0/"
 NAME_PLACEHOLDER = "CreativeWork"
 WIKIPATHWAYS_CREATOR = {"@type": "Organization", "name": "WikiPathways"}
-
 
 
 class ContextRefused(Exception):
@@ -149,8 +148,6 @@ def prepare_jsonld(block: dict[str, Any], figure: str, title: str | None, source
 
 
 from .vocab import WIKIPATHWAYS_ORG  # noqa: E402  (after the constants it does not need)
-
-_plain_term = lru_cache(maxsize=32768)(lambda text: '"' + escape_literal(text) + '"')
 
 
 def blank_prefix(figure: str) -> str:
@@ -361,7 +358,7 @@ def expand_jsonld(document: dict[str, Any], figure: str, source: str, warnings: 
         subject = figure_term if s_kind == _FIGURE else blank + s_text if s_kind == _BLANK else s_text
         if o_kind == _SLOT:
             leaf = leaves[o_text]  # type: ignore[index]
-            obj = _plain_term(leaf) if not suffix else '"' + escape_literal(leaf) + '"' + suffix
+            obj = recurring_plain(leaf) if not suffix else '"' + escape_literal(leaf) + '"' + suffix
         elif o_kind == _FIGURE:
             obj = figure_term
         elif o_kind == _BLANK:

@@ -15,7 +15,7 @@ from .graph import RecordGraph
 from .mentions import CHEMICAL, DISEASE, GENE, HUMAN_TAXID, Mention, MentionSet
 from .organisms import OrganismTable
 from .record import FigureRecord
-from .terms import encode_segment, plain, typed
+from .terms import encode_segment, plain, recurring_plain, typed
 
 OrganismResolver = Callable[[str], "str | None"]
 
@@ -129,7 +129,7 @@ def _paper(graph: RecordGraph, paper: str, record: FigureRecord) -> None:
 
 # Terms that recur across records (symbols, words, sources, organisms) are built once: mentions are
 # most of the triples, so this is the converter's hot path.
-_text = lru_cache(maxsize=32768)(plain)
+_text = recurring_plain
 
 
 @lru_cache(maxsize=32768)

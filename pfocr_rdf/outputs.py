@@ -98,11 +98,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def same_file(a: str, b: str) -> bool:
-    """True when two paths name the same existing file (reading and writing it at once is refused)."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False

@@ -8,6 +8,7 @@ process group) makes the run fail instead of hang, as multiprocessing.Pool can.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -58,6 +59,9 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T], workers: int, wi
     size = batch_size(len(items), workers)
     batches = (items[start : start + size] for start in range(0, len(items), size))
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    # Forked workers share the parent's pages until written to; the cycle collector would write to every
+    # object it inherited (and so copy it), unless those objects are frozen out of its reach first.
+    gc.freeze()
     executor = ProcessPoolExecutor(workers, multiprocessing.get_context(method), initializer=_init, initargs=(function,))
     pending: deque[Future[list[R]]] = deque()
     try:
@@ -74,6 +78,8 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T], workers: int, wi
     except BaseException:
         _stop(executor)
         raise
+    finally:
+        gc.unfreeze()
     executor.shutdown(wait=True)
 
 

@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol
@@ -72,7 +72,7 @@ def process_source(source: RecordSource, settings: WorkerSettings) -> RecordPack
     return RecordPacket(outcome, graph.figure, text, shared, stats_of(own_nodes(graph), example=graph.figure))
 
 
-def packets(sources: list[RecordSource], settings: WorkerSettings, workers: int) -> Iterator[RecordPacket]:
+def packets(sources: Sequence[RecordSource], settings: WorkerSettings, workers: int) -> Iterator[RecordPacket]:
     """Packets in source order, from `workers` processes (in this process when 1)."""
     return ordered_map(partial(process_source, settings=settings), sources, workers)
 
@@ -131,7 +131,7 @@ class RunSummary:
     failures: list[Finding] = field(default_factory=list)
     warnings: FindingTally = field(default_factory=FindingTally)
     repairs: Counter[str] = field(default_factory=Counter)
-    unmapped: dict[str, list[str]] = field(default_factory=dict)  # field name -> sources
+    unmapped: dict[str, tuple[int, str]] = field(default_factory=dict)  # field name -> (records, first source)
     stopped_early: bool = False
     seconds: float = 0.0
 
@@ -192,7 +192,7 @@ def run_conversion(
     also passed to `on_finding` as it arrives (for --errors FILE and --verbose).
     """
     started = time.monotonic()
-    sources = list(sources)
+    sources = sources if isinstance(sources, Sequence) else list(sources)
     summary = RunSummary()
     settings = WorkerSettings(convert_options, options.rdf_format, options.rejects_format if options.rejects else None)
     stats = DatasetStats()
@@ -244,7 +244,8 @@ def run_conversion(
                 note(warning)
             summary.repairs.update(outcome.repairs)
             for name in outcome.unmapped:
-                summary.unmapped.setdefault(name, []).append(outcome.source)
+                count, first = summary.unmapped.get(name, (0, outcome.source))
+                summary.unmapped[name] = (count + 1, first)
             if progress is not None:
                 progress(done, len(sources))
             if options.fail_fast and summary.failures:

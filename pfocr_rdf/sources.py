@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import overload
 
 from .errors import RecordError, UsageError
 
@@ -38,11 +41,106 @@ class RecordSource:
 
 
 @dataclass(frozen=True, slots=True)
+class _Folder:
+    """The record files of one folder, as a run of consecutive sources: names packed in one string."""
+
+    folder: str
+    tables: tuple[str, ...]
+    names: str  # NUL-separated (NUL cannot occur in a file name)
+    ends: array[int]  # where each name ends in `names`
+
+    def source(self, index: int) -> RecordSource:
+        start = self.ends[index - 1] + 1 if index else 0
+        path = os.path.join(self.folder, self.names[start : self.ends[index]])
+        return RecordSource(path, path, self.tables, False)
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+
+class SourceList(Sequence[RecordSource]):
+    """Record sources in run order, stored compactly: about 50 bytes a walked file instead of the 250 of a
+    RecordSource and its path, so a corpus of 100,000 files costs 5 MB, not 25. Items are built on demand."""
+
+    def __init__(self) -> None:
+        self._parts: list[_Folder | RecordSource] = []
+        self._starts: list[int] = []  # index of each part's first source
+        self._size = 0
+
+    def append(self, source: RecordSource) -> None:
+        self._add(source, 1)
+
+    def add_folder(self, folder: str, tables: tuple[str, ...], names: list[str]) -> None:
+        if names:
+            ends, end = array("L"), -1
+            for name in names:
+                end += len(name) + 1
+                ends.append(end)
+            self._add(_Folder(folder, tables, "\0".join(names), ends), len(names))
+
+    def _add(self, part: _Folder | RecordSource, size: int) -> None:
+        self._parts.append(part)
+        self._starts.append(self._size)
+        self._size += size
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> RecordSource: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RecordSource]: ...
+    def __getitem__(self, index: int | slice) -> RecordSource | list[RecordSource]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._size))]
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size:
+            raise IndexError("source index out of range")
+        position = bisect_right(self._starts, index) - 1
+        part = self._parts[position]
+        return part if isinstance(part, RecordSource) else part.source(index - self._starts[position])
+
+    def __iter__(self) -> Iterator[RecordSource]:
+        for part in self._parts:
+            if isinstance(part, RecordSource):
+                yield part
+            else:
+                for index in range(len(part)):
+                    yield part.source(index)
+
+
+def _walkable(name: str) -> bool:
+    """Whether a folder walk picks up a file of this name."""
+    return name.endswith(RECORD_SUFFIXES) and not name.startswith(".")
+
+
+@dataclass
+class _Reached:
+    """What a search has reached, by real path: the folders it walked whole, and single files it reached
+    otherwise (named, or through a symbolic link). Folders, not each of their files: memory stays small."""
+
+    folders: set[str] = field(default_factory=set)
+    files: set[str] = field(default_factory=set)
+
+    def has_file(self, real: str) -> bool:
+        folder, name = os.path.split(real)
+        return real in self.files or (folder in self.folders and _walkable(name))
+
+
+@dataclass(frozen=True, slots=True)
 class SourceSet:
     """Everything `find_sources` found: the records, and the site folders that came with them."""
 
-    records: tuple[RecordSource, ...]
+    records: SourceList
     organism_dirs: tuple[str, ...]
+    reached: _Reached = field(default_factory=_Reached)
+
+    def includes(self, path: str) -> bool:
+        """Whether the file at `path` is one of the records (so writing to it would destroy an input)."""
+        if path == STDIN or not os.path.isfile(path):
+            return False
+        return self.reached.has_file(os.path.realpath(path))
 
 
 def _site_parts(figures_dir: str) -> tuple[str | None, str | None]:
@@ -53,42 +151,63 @@ def _site_parts(figures_dir: str) -> tuple[str | None, str | None]:
     return (data if os.path.isdir(data) else None, organisms if os.path.isdir(organisms) else None)
 
 
-def _walk(folder: str) -> Iterator[str]:
-    """Record-like files under `folder`, depth first, names sorted; hidden folders skipped."""
+def _entries(folder: str) -> list[tuple[str, bool, bool, bool]]:
+    """(name, is a folder, is a regular file, is a symbolic link) of the visible entries of `folder`,
+    sorted by name; links are followed for the first two."""
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        with os.scandir(folder) as scan:
+            visible = (entry for entry in scan if not entry.name.startswith("."))
+            found = [(entry.name, entry.is_dir(), entry.is_file(), entry.is_symlink()) for entry in visible]
     except OSError as exc:
         raise UsageError(f"cannot read folder {folder}: {exc.strerror}") from None
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            yield from _walk(entry.path)
-        elif entry.name.endswith(RECORD_SUFFIXES) and entry.is_file():
-            yield entry.path
+    found.sort()
+    return found
 
 
 def find_sources(paths: Iterable[str], table_dirs: Iterable[str] = (), stdin_text: str | None = None) -> SourceSet:
-    """Expand the user's arguments into record sources, in a stable order."""
+    """Expand the user's arguments into record sources, in a stable order; a file reached twice (named
+    twice, inside a folder also named, through a link) is read once, and a folder walked twice is walked once."""
     extra_tables = tuple(table_dirs)
     for folder in extra_tables:
         if not os.path.isdir(folder):
             raise UsageError(f"--tables {folder}: no such folder")
-    records: list[RecordSource] = []
+    records = SourceList()
     organism_dirs: dict[str, None] = {}
-    seen: set[str] = set()
-    folders: dict[tuple[str, str | None], tuple[str, ...]] = {}  # one table-folder tuple per folder, shared
+    reached = _Reached()
 
-    def add(path: str, explicit: bool, site_tables: str | None) -> None:
-        key = os.path.realpath(path)
-        if key in seen:
+    def site_tables(folder: str) -> tuple[str, ...]:
+        """A site checkout's `_data/` for the records of its `_figures/` (and its `_organisms/` noted)."""
+        if os.path.basename(os.path.abspath(folder)) != "_figures":
+            return ()
+        data, organisms = _site_parts(folder)
+        if organisms:
+            organism_dirs[organisms] = None
+        return (data,) if data else ()
+
+    def walk(folder: str) -> None:
+        """Depth first, names sorted, hidden entries skipped; consecutive files are stored as one run."""
+        real_folder = os.path.realpath(folder)
+        if real_folder in reached.folders:
             return
-        seen.add(key)
-        local = os.path.dirname(path) or "."
-        tables = folders.get((local, site_tables))
-        if tables is None:
-            tables = folders[(local, site_tables)] = extra_tables + (local,) + ((site_tables,) if site_tables else ())
-        records.append(RecordSource(path, path, tables, explicit))
+        reached.folders.add(real_folder)
+        tables = (*extra_tables, folder, *site_tables(folder))
+        run: list[str] = []
+        for name, is_dir, is_file, is_link in _entries(folder):
+            if is_dir:
+                records.add_folder(folder, tables, run)
+                run = []
+                walk(os.path.join(folder, name))
+            elif not is_file or not _walkable(name):
+                continue
+            elif is_link:
+                real = os.path.realpath(os.path.join(folder, name))
+                if reached.has_file(real):  # its target is (or was) read where it lives
+                    continue
+                reached.files.add(real)
+                run.append(name)
+            elif not (reached.files and os.path.join(real_folder, name) in reached.files):
+                run.append(name)
+        records.add_folder(folder, tables, run)
 
     for path in paths:
         if path == STDIN:
@@ -96,22 +215,17 @@ def find_sources(paths: Iterable[str], table_dirs: Iterable[str] = (), stdin_tex
             records.append(RecordSource(STDIN, STDIN_NAME, (*extra_tables, "."), True, text))
         elif os.path.isdir(path):
             figures = os.path.join(path, "_figures")
-            root = figures if os.path.isdir(figures) else path
-            for file in _walk(root):
-                parent = os.path.dirname(file)
-                data, organisms = _site_parts(parent) if os.path.basename(parent) == "_figures" else (None, None)
-                if organisms:
-                    organism_dirs[organisms] = None
-                add(file, False, data)
+            walk(figures if os.path.isdir(figures) else path)
         elif os.path.isfile(path):
+            real = os.path.realpath(path)
+            if reached.has_file(real):
+                continue
+            reached.files.add(real)
             parent = os.path.dirname(path) or "."
-            data, organisms = _site_parts(parent) if os.path.basename(os.path.abspath(parent)) == "_figures" else (None, None)
-            if organisms:
-                organism_dirs[organisms] = None
-            add(path, True, data)
+            records.append(RecordSource(path, path, (*extra_tables, parent, *site_tables(parent)), True))
         else:
             raise UsageError(f"{path}: no such file or folder")
-    return SourceSet(tuple(records), tuple(organism_dirs))
+    return SourceSet(records, tuple(organism_dirs), reached)
 
 
 def read_text(path: str, display: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:

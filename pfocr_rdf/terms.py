@@ -9,6 +9,7 @@ output be compared byte for byte with what pyoxigraph produces.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 import pyoxigraph
@@ -76,6 +77,16 @@ def typed(text: str, datatype_term: str) -> str:
 def plain(text: str) -> str:
     """An xsd:string literal."""
     return '"' + escape_literal(text) + '"'
+
+
+_plain_short = lru_cache(maxsize=8192)(plain)
+SHORT_TEXT = 64
+
+
+def recurring_plain(text: str) -> str:
+    """`plain`, memoised for short strings (symbols, words, names and sources recur across records), not
+    for long ones (titles, captions), which rarely do and would only fill memory."""
+    return _plain_short(text) if len(text) <= SHORT_TEXT else plain(text)
 
 
 _SEGMENT_PLAIN = re.compile(r"[-._~!$&'()*+,;=:@A-Za-z0-9]*")

@@ -74,7 +74,9 @@ class Virtuoso:
         """Run SQL through isql-vt (dba/dba); isql-vt exits 0 even on errors, so they are raised here."""
         script = self.folder / "statements.sql"
         script.write_text("\n".join(statements) + "\n")
-        result = subprocess.run(["isql-vt", self.sql, "dba", "dba", str(script)], capture_output=True, text=True, timeout=300, check=False)
+        result = subprocess.run(
+            ["isql-vt", self.sql, "dba", "dba", str(script)], capture_output=True, text=True, timeout=300, check=False
+        )
         if result.returncode != 0 or "*** Error" in result.stdout + result.stderr:
             raise RuntimeError(result.stdout + result.stderr)
         return result.stdout
@@ -113,7 +115,9 @@ MaxQueryExecutionTime = 120
 """)
     log = folder / "virtuoso.out"
     with log.open("wb") as out:
-        process = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=folder, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            ["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=folder, stdout=out, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{http_port}"
     try:
         _wait(f"{base}/sparql?query=ASK%7B%7D", process, log)
@@ -135,8 +139,17 @@ def oxigraph_server(folder: Path, location: Path | None = None) -> Iterator[str]
     log = folder / "oxigraph.out"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [binary, "serve", "--location", str(location or folder / "data"), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-            stdout=out, stderr=subprocess.STDOUT,
+            [
+                binary,
+                "serve",
+                "--location",
+                str(location or folder / "data"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--union-default-graph",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:

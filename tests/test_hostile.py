@@ -97,7 +97,10 @@ def bad_run(bad_corpus: Path) -> tuple[subprocess.CompletedProcess[str], Path, P
 def test_every_good_record_is_in_a_strictly_parseable_output(bad_run) -> None:
     result, out, _ = bad_run
     graphs = {str(q.graph_name) for q in ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS)}
-    expected = {f"<https://pfocr.wikipathways.org/figures/{p.stem if p.suffix == '.md' else 'PMC8932105__12935_2022_2527_Fig7_HTML'}.html>" for p in GOOD}
+    expected = {
+        f"<https://pfocr.wikipathways.org/figures/{p.stem if p.suffix == '.md' else 'PMC8932105__12935_2022_2527_Fig7_HTML'}.html>"
+        for p in GOOD
+    }
     assert expected <= graphs
     assert "pfocr-rdf: 3 records" in result.stderr
 
@@ -167,6 +170,7 @@ def test_exit_status_zero_when_all_is_well(tmp_path: Path) -> None:
 
 # ---- interrupted runs
 
+
 def make_corpus(folder: Path, copies: int) -> Path:
     figures = folder / "_figures"
     figures.mkdir(parents=True)
@@ -184,16 +188,25 @@ def test_an_interrupted_run_leaves_the_previous_output_intact(tmp_path: Path, si
     out.write_text("previous output\n")
     process = subprocess.Popen(
         [sys.executable, "-m", "pfocr_rdf", "convert", str(corpus), "-o", str(out), "-j", "2", "--reference"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
-    deadline = time.monotonic() + 60
-    while not list(tmp_path.glob(".out.nt.*.part")):  # wait until it is writing
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    time.sleep(0.3)
-    os.killpg(process.pid, sig)  # as a terminal's Ctrl-C does: the whole process group
-    _, stderr = process.communicate(timeout=60)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob(".out.nt.*.part")):  # wait until it is writing
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(0.3)
+        os.killpg(process.pid, sig)  # as a terminal's Ctrl-C does: the whole process group
+        _, stderr = process.communicate(timeout=60)
+    finally:  # a run that hangs fails the test, and must not outlive it
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
     assert process.returncode == 128 + sig
     assert "interrupted; earlier output files are unchanged" in stderr
     assert "Traceback" not in stderr
@@ -203,7 +216,7 @@ def test_an_interrupted_run_leaves_the_previous_output_intact(tmp_path: Path, si
 
 # ---- no network
 
-GUARD = '''
+GUARD = """
 import sys
 def _guard(event, args):
     if event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex", "socket.gethostbyaddr"):
@@ -213,7 +226,7 @@ def _guard(event, args):
         if isinstance(address, tuple):
             raise OSError("pfocr-rdf test guard: network access attempted: %r" % (address,))
 sys.addaudithook(_guard)
-'''
+"""
 
 
 @pytest.fixture
@@ -231,14 +244,18 @@ def test_the_guard_catches_network_access(guarded_env: dict[str, str]) -> None:
     assert result.returncode != 0 and "test guard: name lookup attempted" in result.stderr
 
 
-def test_convert_validate_load_and_query_never_open_a_socket(guarded_env: dict[str, str], tmp_path: Path, bad_corpus: Path) -> None:
+def test_convert_validate_load_and_query_never_open_a_socket(
+    guarded_env: dict[str, str], tmp_path: Path, bad_corpus: Path
+) -> None:
     out = tmp_path / "out.ttl"
     result = run_cli("convert", str(bad_corpus), str(SEED_FILES[0]), "-o", str(out), "-j", "2", env=guarded_env)
     assert result.returncode == 1 and "test guard" not in result.stderr
     assert "refused-context" in result.stderr  # remote contexts are refused, not fetched
     result = run_cli("validate", str(out), str(SEED_FILES[0]), env=guarded_env)
     assert result.returncode == 0 and "test guard" not in result.stderr + result.stdout
-    result = run_cli("convert", str(SEED_FILES[0]), "--engine", "pyshacl", "--reference", "-o", str(tmp_path / "r.nt"), env=guarded_env)
+    result = run_cli(
+        "convert", str(SEED_FILES[0]), "--engine", "pyshacl", "--reference", "-o", str(tmp_path / "r.nt"), env=guarded_env
+    )
     assert result.returncode == 0 and "test guard" not in result.stderr
     result = run_cli("load", str(SEED_FILES[0]), str(out), "--store", str(tmp_path / "store"), env=guarded_env)
     assert result.returncode == 0 and "test guard" not in result.stderr
@@ -248,16 +265,32 @@ def test_convert_validate_load_and_query_never_open_a_socket(guarded_env: dict[s
 
 # ---- IRIs and literals from hostile data
 
-TRICKY = ['quote " backslash \\ done', "line\nbreak\r\n", "tab\there", "nul\x00bell\x07del\x7f", "separators \u2028 \u2029",
-          "astral \U0001F600 \U00010348", "bom \ufeff and \ufffe", "C1 \x85 \x9f", "<angle> {brace} |pipe| ^caret^ `tick`",
-          "percent %zz %41", "#hash ?query /slash", "  padded  ", "ünïcödé Ωμέγα 漢字"]
+TRICKY = [
+    'quote " backslash \\ done',
+    "line\nbreak\r\n",
+    "tab\there",
+    "nul\x00bell\x07del\x7f",
+    "separators \u2028 \u2029",
+    "astral \U0001f600 \U00010348",
+    "bom \ufeff and \ufffe",
+    "C1 \x85 \x9f",
+    "<angle> {brace} |pipe| ^caret^ `tick`",
+    "percent %zz %41",
+    "#hash ?query /slash",
+    "  padded  ",
+    "ünïcödé Ωμέγα 漢字",
+]
 
 
 def round_trip(graph_nodes: dict) -> None:
     """Every output format parses in pyoxigraph to exactly our triples (literals byte for byte)."""
     ours = {f"{s} {p} {o} ." for s, props in graph_nodes.items() for p, objs in props.items() for o in objs}
     for rdf_format in FORMATS.values():
-        text = document_start(rdf_format) + chunk(rdf_format, graph_nodes.items(), "<https://example.org/g>") + document_end(rdf_format)
+        text = (
+            document_start(rdf_format)
+            + chunk(rdf_format, graph_nodes.items(), "<https://example.org/g>")
+            + document_end(rdf_format)
+        )
         parsed = {f"{q.subject} {q.predicate} {q.object} ." for q in ox.parse(text.encode("utf-8"), format=ox_format(rdf_format))}
         assert parsed == ours, rdf_format.name
 
@@ -266,8 +299,19 @@ def round_trip(graph_nodes: dict) -> None:
 def test_tricky_text_everywhere_makes_valid_iris_and_exact_literals(text: str, tmp_path: Path) -> None:
     data = yaml.safe_load(SEED_TEXT.split("\n---")[0][4:])
     figid = "PMC6459341__" + text
-    data.update(figid=figid, figtitle=text, caption=text, doi="10.1000/" + text, figlink="/pmc/" + text, filename=text,
-                number=text, keywords=text, organisms=[text, "Homo sapiens"], ndex=text, wpid=text)
+    data.update(
+        figid=figid,
+        figtitle=text,
+        caption=text,
+        doi="10.1000/" + text,
+        figlink="/pmc/" + text,
+        filename=text,
+        number=text,
+        keywords=text,
+        organisms=[text, "Homo sapiens"],
+        ndex=text,
+        wpid=text,
+    )
     data["schema-jsonld"]["keywords"] = [text, text + "2"]
     data["schema-jsonld"]["description"] = text
     record = tmp_path / "r.md"
@@ -290,17 +334,61 @@ def test_tricky_text_everywhere_makes_valid_iris_and_exact_literals(text: str, t
         assert check.returncode == 0, check.stderr
 
 
-KNOWN_KEYS = ["figid", "figtitle", "caption", "organisms", "organisms_ner", "pmcid", "filename", "figlink", "number",
-              "papertitle", "reftext", "year", "doi", "journal_title", "keywords", "automl_pathway", "pathway_score",
-              "figid_alias", "figtype", "ndex", "wpid", "genes", "chemicals", "diseases", "schema-jsonld", "seo"]
-scalars = st.one_of(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30), st.integers(),
-                    st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.none(), st.sampled_from(["NA", "NaN", ".na.character", ""]))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
-                      max_leaves=12)
+KNOWN_KEYS = [
+    "figid",
+    "figtitle",
+    "caption",
+    "organisms",
+    "organisms_ner",
+    "pmcid",
+    "filename",
+    "figlink",
+    "number",
+    "papertitle",
+    "reftext",
+    "year",
+    "doi",
+    "journal_title",
+    "keywords",
+    "automl_pathway",
+    "pathway_score",
+    "figid_alias",
+    "figtype",
+    "ndex",
+    "wpid",
+    "genes",
+    "chemicals",
+    "diseases",
+    "schema-jsonld",
+    "seo",
+]
+scalars = st.one_of(
+    st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(["NA", "NaN", ".na.character", ""]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    max_leaves=12,
+)
 jsonld_blocks = st.fixed_dictionaries(
-    {"@context": st.sampled_from(["https://schema.org/", "http://schema.org", "https://example.org/ctx"]), "@type": st.just("Dataset")},
-    optional={"name": values, "description": values, "keywords": values, "license": values, "creator": values, "url": values,
-              "@id": values},
+    {
+        "@context": st.sampled_from(["https://schema.org/", "http://schema.org", "https://example.org/ctx"]),
+        "@type": st.just("Dataset"),
+    },
+    optional={
+        "name": values,
+        "description": values,
+        "keywords": values,
+        "license": values,
+        "creator": values,
+        "url": values,
+        "@id": values,
+    },
 )
 front_matter = st.dictionaries(st.sampled_from(KNOWN_KEYS) | st.text(max_size=12), values, max_size=12).flatmap(
     lambda d: st.builds(lambda block: {**d, "schema-jsonld": block} if "schema-jsonld" in d else d, jsonld_blocks)
@@ -319,7 +407,21 @@ def test_random_front_matter_never_crashes_and_always_gives_parseable_rdf(data: 
 
 
 @settings(max_examples=200, deadline=None)
-@given(cells=st.lists(st.lists(st.text(alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\t\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=12), min_size=7, max_size=7), max_size=6))
+@given(
+    cells=st.lists(
+        st.lists(
+            st.text(
+                alphabet=st.characters(
+                    exclude_categories=("Cs",), exclude_characters="\t\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+                ),
+                max_size=12,
+            ),
+            min_size=7,
+            max_size=7,
+        ),
+        max_size=6,
+    )
+)
 def test_random_table_cells_never_crash_and_give_parseable_rdf(cells: list[list[str]]) -> None:
     import tempfile
 
@@ -328,7 +430,8 @@ def test_random_table_cells_never_crash_and_give_parseable_rdf(cells: list[list[
         rows = "\n".join("\t".join(row) for row in cells)
         (Path(folder) / "PMC6459341__oncotarget-10-2068-g007-genes.tsv").write_text(header + "\n" + rows + "\n", encoding="utf-8")
         (Path(folder) / "PMC6459341__oncotarget-10-2068-g007-chemicals.tsv").write_text(
-            "word\tmesh\tmatch\tname\tchebi\n" + "\n".join("\t".join(row[:5]) for row in cells) + "\n", encoding="utf-8")
+            "word\tmesh\tmatch\tname\tchebi\n" + "\n".join("\t".join(row[:5]) for row in cells) + "\n", encoding="utf-8"
+        )
         source = RecordSource("seed.md", "seed.md", (folder,), True, SEED_TEXT)
         outcome = convert_source(source, ConvertOptions())
         assert outcome.error is None and outcome.graph is not None

@@ -44,7 +44,9 @@ def test_figures_with_gene(store: str) -> None:
     assert {row["gene"] for row in rows(store, "figures-with-gene", gene="IL6")} == {"https://identifiers.org/ncbigene/3569"}
     # the rat symbol: grep -P '\tIl6\t' -> only the rat rows of PMC10034769 (gene 24498)
     rat = rows(store, "figures-with-gene", gene="Il6")
-    assert [(row["figid"], row["gene"]) for row in rat] == [("PMC10034769__fphar-14-1067402-g009", "https://identifiers.org/ncbigene/24498")]
+    assert [(row["figid"], row["gene"]) for row in rat] == [
+        ("PMC10034769__fphar-14-1067402-g009", "https://identifiers.org/ncbigene/24498")
+    ]
     assert rows(store, "figures-with-gene", gene="NOSUCHGENE") == []
     assert rows(store, "figures-with-gene", gene="not a symbol") == []  # not an IRI: matches nothing, not everything
 
@@ -104,14 +106,24 @@ def test_papers_per_year(store: str) -> None:
     # the year field of every record: 2001 PMC100003/5/8/28; 2005 six; 2006 four; 2019 PMC6365454 + seed 000;
     # 2022 seed 002; 2023 twenty papers (three with two figures each); 2024 four; 2025 three
     found = [(r["year"], int(r["papers"]), int(r["figures"])) for r in rows(store, "papers-per-year")]
-    assert found == [("2001", 4, 4), ("2005", 6, 6), ("2006", 4, 4), ("2019", 2, 2), ("2022", 1, 1),
-                     ("2023", 20, 23), ("2024", 4, 4), ("2025", 3, 3)]
+    assert found == [
+        ("2001", 4, 4),
+        ("2005", 6, 6),
+        ("2006", 4, 4),
+        ("2019", 2, 2),
+        ("2022", 1, 1),
+        ("2023", 20, 23),
+        ("2024", 4, 4),
+        ("2025", 3, 3),
+    ]
 
 
 def test_figures_with_disease(store: str) -> None:
     # the only doid in the sample: LPS -> Van der Woude syndrome, doid:0060239, in PMC10034769's diseases.tsv
     for given in ("DOID:0060239", "0060239", "C536528", "Van der Woude syndrome"):
-        assert {r["figid"] for r in rows(store, "figures-with-disease", disease=given)} == {"PMC10034769__fphar-14-1067402-g009"}, given
+        assert {r["figid"] for r in rows(store, "figures-with-disease", disease=given)} == {
+            "PMC10034769__fphar-14-1067402-g009"
+        }, given
     # MeSH D055370 (lung injury) is in the same table, without a name
     assert {r["figid"] for r in rows(store, "figures-with-disease", disease="D055370")} == {"PMC10034769__fphar-14-1067402-g009"}
 
@@ -136,6 +148,7 @@ def test_dataset(store: str) -> None:
 
 
 # ---- the query command
+
 
 def test_list_shows_every_named_query_with_its_parameters() -> None:
     result = run_cli("query", "--list")
@@ -163,10 +176,13 @@ def test_output_formats(store: str, fmt: str) -> None:
     if fmt == "json":
         data = json.loads(out)
         assert data["head"]["vars"] == ["figure", "figid", "number", "title"]
-        assert data["results"]["bindings"][0]["figure"] == {"type": "uri", "value": FIG + "PMC10028837__nihpp-2023.03.03.530734v1-f0001.html"}
+        assert data["results"]["bindings"][0]["figure"] == {
+            "type": "uri",
+            "value": FIG + "PMC10028837__nihpp-2023.03.03.530734v1-f0001.html",
+        }
     elif fmt == "tsv":
         assert out.splitlines()[0] == "?figure\t?figid\t?number\t?title"
-        assert out.splitlines()[1].startswith(f"<{FIG}PMC10028837__nihpp-2023.03.03.530734v1-f0001.html>\t\"PMC10028837")
+        assert out.splitlines()[1].startswith(f'<{FIG}PMC10028837__nihpp-2023.03.03.530734v1-f0001.html>\t"PMC10028837')
     elif fmt == "csv":
         assert out.splitlines()[0] == "figure,figid,number,title"
     else:
@@ -195,6 +211,8 @@ def test_parameter_errors_are_usage_errors(store: str) -> None:
 
 
 def test_query_metadata_is_read_from_the_comments() -> None:
-    query = parse_named_query("x", "# title: A\n# description: B\n#   continued\n# param: p | meaning | ex\n# sorted-lists: a b\nSELECT * {}\n")
+    query = parse_named_query(
+        "x", "# title: A\n# description: B\n#   continued\n# param: p | meaning | ex\n# sorted-lists: a b\nSELECT * {}\n"
+    )
     assert (query.title, query.description, query.sorted_lists) == ("A", "B continued", ("a", "b"))
     assert query.parameters[0].name == "p" and query.parameters[0].example == "ex"

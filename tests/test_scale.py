@@ -77,6 +77,7 @@ def test_generated_corpus_keeps_the_samples_shape(generated: Path) -> None:
 
 # ---- shards
 
+
 def test_shards_hold_the_same_data_with_a_manifest(tmp_path: Path) -> None:
     single, folder = tmp_path / "all.nq", tmp_path / "shards"
     assert run_cli("convert", str(SAMPLE), str(SEEDS), "-o", str(single)).returncode == 0
@@ -99,7 +100,12 @@ def test_shards_replace_a_previous_set_but_nothing_else(tmp_path: Path) -> None:
     folder = tmp_path / "shards"
     for size in ("20", "30"):
         assert run_cli("convert", str(SAMPLE), "-o", str(folder), "--shard-size", size, "-f", "nt").returncode == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "pfocr-00001.nt.gz", "pfocr-00002.nt.gz", "pfocr-void.nt.gz"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "manifest.json",
+        "pfocr-00001.nt.gz",
+        "pfocr-00002.nt.gz",
+        "pfocr-void.nt.gz",
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shards"]  # no temporary folder left
     other = tmp_path / "mine"
     other.mkdir()
@@ -110,6 +116,7 @@ def test_shards_replace_a_previous_set_but_nothing_else(tmp_path: Path) -> None:
 
 
 # ---- progress
+
 
 def test_progress_bar_shows_records_rate_and_eta() -> None:
     stream = io.StringIO()
@@ -136,7 +143,11 @@ def test_progress_bar_on_a_terminal_and_not_with_quiet(tmp_path: Path) -> None:
               "    if not chunk: break\n"
               "    out += chunk\n"
               "os.waitpid(pid, 0); sys.stdout.write(out.decode(errors='replace'))\n")  # fmt: skip
-    shown = subprocess.run([sys.executable, "-c", script, str(SAMPLE), str(tmp_path / "a.nt")], capture_output=True, text=True, cwd=ROOT)
+    shown = subprocess.run(
+        [sys.executable, "-c", script, str(SAMPLE), str(tmp_path / "a.nt")], capture_output=True, text=True, cwd=ROOT
+    )
     assert "converting [" in shown.stdout and "records" in shown.stdout
-    quiet = subprocess.run([sys.executable, "-c", script, str(SAMPLE), str(tmp_path / "b.nt"), "-q"], capture_output=True, text=True, cwd=ROOT)
+    quiet = subprocess.run(
+        [sys.executable, "-c", script, str(SAMPLE), str(tmp_path / "b.nt"), "-q"], capture_output=True, text=True, cwd=ROOT
+    )
     assert "converting [" not in quiet.stdout

@@ -83,6 +83,7 @@ def load_into(endpoint: str, *extra: str) -> str:
 
 # ---- the embedded store
 
+
 def test_loading_twice_into_the_embedded_store_changes_nothing(embedded: Path) -> None:
     before = count_all("--store", str(embedded))
     assert run_cli("load", str(SEEDS), str(SAMPLE), "--store", str(embedded)).returncode == 0
@@ -93,10 +94,18 @@ def test_a_changed_record_replaces_the_old_one(tmp_path: Path) -> None:
     store, record = tmp_path / "store", tmp_path / "r.txt"
     record.write_text(SEED_FILES[1].read_text(encoding="utf-8"), encoding="utf-8")
     assert run_cli("load", str(record), "--store", str(store), "--no-void").returncode == 0
-    record.write_text(record.read_text(encoding="utf-8").replace("Cancer Cell International", "Cancer Cell Intl"), encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("Cancer Cell International", "Cancer Cell Intl"), encoding="utf-8"
+    )
     assert run_cli("load", str(record), "--store", str(store), "--no-void").returncode == 0
-    result = run_cli("query", "SELECT DISTINCT ?j WHERE { ?p <http://prismstandard.org/namespaces/basic/2.0/publicationName> ?j }",
-                     "--store", str(store), "-f", "csv")
+    result = run_cli(
+        "query",
+        "SELECT DISTINCT ?j WHERE { ?p <http://prismstandard.org/namespaces/basic/2.0/publicationName> ?j }",
+        "--store",
+        str(store),
+        "-f",
+        "csv",
+    )
     assert result.stdout.splitlines()[1:] == ["Cancer Cell Intl"]
 
 
@@ -140,6 +149,7 @@ def test_query_over_files_and_records_directly(embedded_answers: dict[str, dict]
 
 # ---- real servers
 
+
 def test_virtuoso_loads_checks_counts_and_answers_like_the_embedded_store(virtuoso_base: str, embedded_answers: dict) -> None:
     endpoint = f"{virtuoso_base}/sparql-graph-crud-auth"
     stderr = load_into(endpoint, "--user", "dba")
@@ -164,17 +174,32 @@ def test_virtuoso_one_graph_in_chunks(virtuoso_base: str, tmp_path: Path) -> Non
     assert run_cli("convert", str(SAMPLE), "-o", str(out)).returncode == 0
     endpoint = f"{virtuoso_base}/sparql-graph-crud-auth"
     for _ in range(2):
-        result = run_cli("load", str(out), "--endpoint", endpoint, "--user", "dba", "--graph", "https://example.org/one", env=PASSWORD)
+        result = run_cli(
+            "load", str(out), "--endpoint", endpoint, "--user", "dba", "--graph", "https://example.org/one", env=PASSWORD
+        )
         assert result.returncode == 0, result.stderr
     lines = len(out.read_text(encoding="utf-8").splitlines())
-    count = run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://example.org/one> { ?s ?p ?o } }",
-                    "--endpoint", f"{virtuoso_base}/sparql", "-f", "csv")
+    count = run_cli(
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://example.org/one> { ?s ?p ?o } }",
+        "--endpoint",
+        f"{virtuoso_base}/sparql",
+        "-f",
+        "csv",
+    )
     assert int(count.stdout.splitlines()[1]) == lines
 
 
 def test_a_wrong_password_is_refused_clearly(virtuoso_base: str) -> None:
-    result = run_cli("load", str(SEED_FILES[0]), "--endpoint", f"{virtuoso_base}/sparql-graph-crud-auth", "--user", "dba",
-                     env={"PFOCR_RDF_PASSWORD": "wrong"})
+    result = run_cli(
+        "load",
+        str(SEED_FILES[0]),
+        "--endpoint",
+        f"{virtuoso_base}/sparql-graph-crud-auth",
+        "--user",
+        "dba",
+        env={"PFOCR_RDF_PASSWORD": "wrong"},
+    )
     assert result.returncode == 2
     assert "refused the user name or password" in result.stderr
 
@@ -188,22 +213,33 @@ def test_the_servers_error_message_is_shown(virtuoso_base: str) -> None:
 
 def test_a_result_capped_by_the_server_is_an_error_not_a_silent_truncation(virtuoso_base: str) -> None:
     load_into(f"{virtuoso_base}/sparql-graph-crud-auth", "--user", "dba")
-    result = run_cli("query", "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", "--endpoint", f"{virtuoso_base}/sparql", "-f", "csv")
+    result = run_cli(
+        "query", "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", "--endpoint", f"{virtuoso_base}/sparql", "-f", "csv"
+    )
     assert result.returncode == 2
     assert "cut the answer at 20000 rows" in result.stderr
 
 
 # ---- the README's bulk-loading commands, run for real
 
+
 def test_virtuoso_bulk_loader_as_the_readme_says(virtuoso_server: Virtuoso) -> None:
     data = virtuoso_server.folder / "pfocr"
     assert run_cli("convert", str(SEEDS), str(SAMPLE), "-o", str(data), "--shard-size", "10").returncode == 0
-    virtuoso_server.isql(f"ld_dir('{data}', '*.nq.gz', 'https://pfocr.wikipathways.org/rdf');", "rdf_loader_run();", "checkpoint;")
+    virtuoso_server.isql(
+        f"ld_dir('{data}', '*.nq.gz', 'https://pfocr.wikipathways.org/rdf');", "rdf_loader_run();", "checkpoint;"
+    )
     errors = virtuoso_server.isql("SELECT COUNT(*) FROM DB.DBA.load_list WHERE ll_error IS NOT NULL OR ll_state <> 2;")
     assert "\n0\n" in errors.replace(" ", "")
     figure = "https://pfocr.wikipathways.org/figures/PMC6459341__oncotarget-10-2068-g007.html"
-    count = run_cli("query", f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{figure}> {{ ?s ?p ?o }} }}",
-                    "--endpoint", f"{virtuoso_server.base}/sparql", "-f", "csv")
+    count = run_cli(
+        "query",
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{figure}> {{ ?s ?p ?o }} }}",
+        "--endpoint",
+        f"{virtuoso_server.base}/sparql",
+        "-f",
+        "csv",
+    )
     assert count.stdout.splitlines()[1] == "105"  # the figure's own graph, as in the N-Quads file
 
 

@@ -60,22 +60,90 @@ class Breakage:
 
 
 BREAKAGES = [
-    Breakage("missing title", SEED_FILES[0].stem, lambda r: edit(r, r"^figtitle: [^\n]*\n(  [^\n]*\n)*", ""), "Figure-title", "figtitle"),
+    Breakage(
+        "missing title",
+        SEED_FILES[0].stem,
+        lambda r: edit(r, r"^figtitle: [^\n]*\n(  [^\n]*\n)*", ""),
+        "Figure-title",
+        "figtitle",
+    ),
     Breakage("malformed PMCID", GENES_FIGURE, lambda r: edit(r, r"^pmcid: PMC", "pmcid: PMCID"), "Paper-pmcid", "pmcid"),
-    Breakage("pathway score 7.5", GENES_FIGURE, lambda r: edit(r, r"^automl_pathway: .*$", "automl_pathway: 7.5"), "Figure-score", "automl_pathway"),
+    Breakage(
+        "pathway score 7.5",
+        GENES_FIGURE,
+        lambda r: edit(r, r"^automl_pathway: .*$", "automl_pathway: 7.5"),
+        "Figure-score",
+        "automl_pathway",
+    ),
     Breakage("year 20x9", GENES_FIGURE, lambda r: edit(r, r"^year: .*$", "year: '20x9'"), "Paper-year", "year"),
     Breakage("no figid", GENES_FIGURE, lambda r: edit(r, r"^figid: .*\n", ""), "Figure-identifier", "figid"),
-    Breakage("non-numeric gene id", GENES_FIGURE, lambda r: edit_table(r, "genes", "ncbigene_id", "IL6x"), "GeneMention-entrez", "genes TSV column ncbigene_id (entrez in inline lists)"),
-    Breakage("junk licence", GENES_FIGURE, lambda r: edit(r, r"^  license: CC0$", "  license: all rights reserved"), "Figure-licence", "schema-jsonld.license"),
+    Breakage(
+        "non-numeric gene id",
+        GENES_FIGURE,
+        lambda r: edit_table(r, "genes", "ncbigene_id", "IL6x"),
+        "GeneMention-entrez",
+        "genes TSV column ncbigene_id (entrez in inline lists)",
+    ),
+    Breakage(
+        "junk licence",
+        GENES_FIGURE,
+        lambda r: edit(r, r"^  license: CC0$", "  license: all rights reserved"),
+        "Figure-licence",
+        "schema-jsonld.license",
+    ),
     Breakage("malformed DOI", GENES_FIGURE, lambda r: edit(r, r"^doi: .*$", "doi: doi.org/fphar.2023"), "Paper-doi", "doi"),
-    Breakage("malformed ChEBI id", "PMC10033690__41598_2023_31603_Fig1_HTML", lambda r: edit_table(r, "chemicals", "chebi", "chebi:5855x"), "ChemicalMention-chebi", "chemicals TSV column chebi"),
-    Breakage("malformed DOID", GENES_FIGURE, lambda r: edit_table(r, "diseases", "doid", "doid:DOID-x"), "DiseaseMention-doid", "diseases TSV column doid"),
-    Breakage("malformed NDEx id", SEED_FILES[0].stem, lambda r: edit(r, r"^ndex: .*$", "ndex: not-a-uuid"), "Figure-ndex", "ndex"),
-    Breakage("malformed WikiPathways id", "PMC6365454__fnins-13-00025-g0002", lambda r: edit(r, r"^wpid: .*$", "wpid: WP52x3"), "Figure-wikipathways", "wpid"),
-    Breakage("negative count", GENES_FIGURE, lambda r: edit_table(r, "genes", "count_direct", "-4"), "GeneMatchCounts-direct", "genes TSV column count_direct"),
-    Breakage("non-numeric gene organism", GENES_FIGURE, lambda r: edit_table(r, "genes", "organism_id", "rat"), "GeneMention-organism", "genes TSV column organism_id"),
-    Breakage("placeholder name without a title", "PMC10031380__sc1", lambda r: edit(r, r"^figtitle: [^\n]*\n(  [^\n]*\n)*", ""), "Figure-name", "schema-jsonld.name"),
-    Breakage("malformed MeSH id", "PMC10033690__41598_2023_31603_Fig1_HTML", lambda r: edit_table(r, "chemicals", "mesh", "mesh:D00-7052"), "ChemicalMention-mesh", "chemicals TSV column mesh"),
+    Breakage(
+        "malformed ChEBI id",
+        "PMC10033690__41598_2023_31603_Fig1_HTML",
+        lambda r: edit_table(r, "chemicals", "chebi", "chebi:5855x"),
+        "ChemicalMention-chebi",
+        "chemicals TSV column chebi",
+    ),
+    Breakage(
+        "malformed DOID",
+        GENES_FIGURE,
+        lambda r: edit_table(r, "diseases", "doid", "doid:DOID-x"),
+        "DiseaseMention-doid",
+        "diseases TSV column doid",
+    ),
+    Breakage(
+        "malformed NDEx id", SEED_FILES[0].stem, lambda r: edit(r, r"^ndex: .*$", "ndex: not-a-uuid"), "Figure-ndex", "ndex"
+    ),
+    Breakage(
+        "malformed WikiPathways id",
+        "PMC6365454__fnins-13-00025-g0002",
+        lambda r: edit(r, r"^wpid: .*$", "wpid: WP52x3"),
+        "Figure-wikipathways",
+        "wpid",
+    ),
+    Breakage(
+        "negative count",
+        GENES_FIGURE,
+        lambda r: edit_table(r, "genes", "count_direct", "-4"),
+        "GeneMatchCounts-direct",
+        "genes TSV column count_direct",
+    ),
+    Breakage(
+        "non-numeric gene organism",
+        GENES_FIGURE,
+        lambda r: edit_table(r, "genes", "organism_id", "rat"),
+        "GeneMention-organism",
+        "genes TSV column organism_id",
+    ),
+    Breakage(
+        "placeholder name without a title",
+        "PMC10031380__sc1",
+        lambda r: edit(r, r"^figtitle: [^\n]*\n(  [^\n]*\n)*", ""),
+        "Figure-name",
+        "schema-jsonld.name",
+    ),
+    Breakage(
+        "malformed MeSH id",
+        "PMC10033690__41598_2023_31603_Fig1_HTML",
+        lambda r: edit_table(r, "chemicals", "mesh", "mesh:D00-7052"),
+        "ChemicalMention-mesh",
+        "chemicals TSV column mesh",
+    ),
 ]
 
 
@@ -107,8 +175,15 @@ def test_each_broken_record_is_caught_by_its_shape(tmp_path: Path, breakage: Bre
 def test_convert_leaves_a_broken_record_out_and_keeps_it_in_the_rejects_file(tmp_path: Path, breakage: Breakage) -> None:
     record = broken_record(tmp_path, breakage)
     out, rejects = tmp_path / "out.nq", tmp_path / "rejects.nq"
-    result = run_cli("convert", str(record), str(SEED_FILES[1]) if breakage.figid != SEED_FILES[1].stem else str(SAMPLE_FILES[0]),
-                     "-o", str(out), "--rejects", str(rejects))
+    result = run_cli(
+        "convert",
+        str(record),
+        str(SEED_FILES[1]) if breakage.figid != SEED_FILES[1].stem else str(SAMPLE_FILES[0]),
+        "-o",
+        str(out),
+        "--rejects",
+        str(rejects),
+    )
     assert result.returncode == 1
     assert f"error: {record}: {breakage.field}: " in result.stderr and f"[shape:{breakage.shape}]" in result.stderr
     assert "1 of them rejected by validation" in result.stderr
@@ -130,7 +205,9 @@ def rdf_of(figid: str) -> NodeMap:
 
 
 def write_nt(nodes: NodeMap, path: Path) -> Path:
-    path.write_text("".join(f"{s} {p} {o} .\n" for s, props in nodes.items() for p, objs in props.items() for o in objs), encoding="utf-8")
+    path.write_text(
+        "".join(f"{s} {p} {o} .\n" for s, props in nodes.items() for p, objs in props.items() for o in objs), encoding="utf-8"
+    )
     return path
 
 
@@ -139,10 +216,28 @@ def first_gene(nodes: NodeMap) -> dict[str, list[str]]:
 
 
 RDF_BREAKAGES = {
-    "gene mention without a figure": ("Mention-figure", "figid", lambda n: first_gene(n).pop("<http://purl.org/dc/terms/isPartOf>")),
-    "mention of two figures": ("Mention-figure", "figid", lambda n: first_gene(n)["<http://purl.org/dc/terms/isPartOf>"].append("<https://pfocr.wikipathways.org/figures/PMC1__other.html>")),
-    "two titles": ("Figure-title", "figtitle", lambda n: n[next(iter(n))]["<http://purl.org/dc/elements/1.1/title>"].append('"Another title"')),
-    "placeholder name": ("Figure-name", "schema-jsonld.name", lambda n: n[next(iter(n))].__setitem__("<http://schema.org/name>", ['"CreativeWork"'])),
+    "gene mention without a figure": (
+        "Mention-figure",
+        "figid",
+        lambda n: first_gene(n).pop("<http://purl.org/dc/terms/isPartOf>"),
+    ),
+    "mention of two figures": (
+        "Mention-figure",
+        "figid",
+        lambda n: first_gene(n)["<http://purl.org/dc/terms/isPartOf>"].append(
+            "<https://pfocr.wikipathways.org/figures/PMC1__other.html>"
+        ),
+    ),
+    "two titles": (
+        "Figure-title",
+        "figtitle",
+        lambda n: n[next(iter(n))]["<http://purl.org/dc/elements/1.1/title>"].append('"Another title"'),
+    ),
+    "placeholder name": (
+        "Figure-name",
+        "schema-jsonld.name",
+        lambda n: n[next(iter(n))].__setitem__("<http://schema.org/name>", ['"CreativeWork"']),
+    ),
 }
 
 
@@ -154,7 +249,9 @@ def test_broken_rdf_is_caught_by_its_shape(tmp_path: Path, name: str) -> None:
     path = write_nt(nodes, tmp_path / "broken.nt")
     result = run_cli("validate", str(path))
     assert result.returncode == 1
-    assert any(line.startswith(f"  violation {field}: ") and f"[shape:{shape}]" in line for line in result.stdout.splitlines()), result.stdout
+    assert any(line.startswith(f"  violation {field}: ") and f"[shape:{shape}]" in line for line in result.stdout.splitlines()), (
+        result.stdout
+    )
 
 
 def test_at_least_twelve_kinds_of_breakage_are_covered() -> None:
@@ -175,12 +272,14 @@ def test_report_is_a_standard_shacl_validation_report(tmp_path: Path) -> None:
     report = tmp_path / "report.ttl"
     assert run_cli("validate", str(record), "--report", str(report)).returncode == 1
     graph = rdflib.Graph().parse(report, format="turtle")
-    rows = list(graph.query("""
+    rows = list(
+        graph.query("""
         PREFIX sh: <http://www.w3.org/ns/shacl#>
         SELECT ?conforms ?focus ?severity ?shape ?value WHERE {
             ?report a sh:ValidationReport ; sh:conforms ?conforms ; sh:result ?r .
             ?r a sh:ValidationResult ; sh:focusNode ?focus ; sh:resultSeverity ?severity ; sh:sourceShape ?shape .
-            OPTIONAL { ?r sh:value ?value } }"""))
+            OPTIONAL { ?r sh:value ?value } }""")
+    )
     assert rows and all(row.conforms.toPython() is False for row in rows)
     score = [row for row in rows if str(row.shape).endswith("#Figure-score")]
     assert len(score) == 1 and score[0].severity == SH.Violation and str(score[0].value) == "7.5"
@@ -204,10 +303,18 @@ def test_json_format(tmp_path: Path) -> None:
     by_file = {entry["file"]: entry for entry in data["files"]}
     assert by_file[str(SEED_FILES[1])]["conforms"] is True
     year = [r for r in by_file[str(record)]["results"] if r["sourceShape"].endswith("#Paper-year>")]
-    assert year == [{"severity": "Violation", "field": "year", "message": "the publication year must be one plausible four-digit year (1800-2099)",
-                     "focusNode": "<https://identifiers.org/pmc/PMC10034769>", "resultPath": "<http://purl.org/spar/fabio/hasPublicationYear>",
-                     "value": '"20x9"^^<http://www.w3.org/2001/XMLSchema#gYear>', "sourceShape": "<https://pfocr.wikipathways.org/shapes#Paper-year>",
-                     "sourceConstraintComponent": "<http://www.w3.org/ns/shacl#PatternConstraintComponent>"}]
+    assert year == [
+        {
+            "severity": "Violation",
+            "field": "year",
+            "message": "the publication year must be one plausible four-digit year (1800-2099)",
+            "focusNode": "<https://identifiers.org/pmc/PMC10034769>",
+            "resultPath": "<http://purl.org/spar/fabio/hasPublicationYear>",
+            "value": '"20x9"^^<http://www.w3.org/2001/XMLSchema#gYear>',
+            "sourceShape": "<https://pfocr.wikipathways.org/shapes#Paper-year>",
+            "sourceConstraintComponent": "<http://www.w3.org/ns/shacl#PatternConstraintComponent>",
+        }
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "nq", "trig", "jsonld", "nt.gz"])
@@ -235,6 +342,7 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 
 
 # ---- the shapes themselves
+
 
 def shapes_graph() -> rdflib.Graph:
     graph = rdflib.Graph()
@@ -277,6 +385,7 @@ def test_unsupported_shape_features_are_refused_not_ignored() -> None:
 
 
 # ---- differential: the fast engine against pySHACL
+
 
 def merged(graphs: list[NodeMap]) -> NodeMap:
     out: NodeMap = {}
