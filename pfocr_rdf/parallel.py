@@ -17,10 +17,13 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from .heap import HeapTrimmer
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 _FUNCTION: Callable[[Any], Any] | None = None
+_TRIMMER = HeapTrimmer()
 
 
 def _init(function: Callable[[Any], Any]) -> None:
@@ -35,7 +38,9 @@ def _init(function: Callable[[Any], Any]) -> None:
 
 def _run_batch(batch: Sequence[Any]) -> list[Any]:
     assert _FUNCTION is not None
-    return [_FUNCTION(item) for item in batch]
+    results = [_FUNCTION(item) for item in batch]
+    _TRIMMER.tick(len(batch))
+    return results
 
 
 def default_workers() -> int:

@@ -8,7 +8,6 @@ shared by several figures are de-duplicated here, which also keeps the VoID coun
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,9 +19,11 @@ from . import vocab as v
 from .errors import ERROR, Finding, FindingTally
 from .formats import JSONLD, RdfFormat
 from .graph import RecordGraph
+from .heap import HeapTrimmer
 from .outputs import AtomicOutput
 from .parallel import ordered_map
 from .pipeline import ConvertOptions, RecordOutcome, convert_source
+from .seen import SeenStore, digest32
 from .serialize import Node, chunk, document_end, document_start
 from .sources import RecordSource
 from .validate import as_finding, validator_for
@@ -77,33 +78,29 @@ def packets(sources: Sequence[RecordSource], settings: WorkerSettings, workers: 
     return ordered_map(partial(process_source, settings=settings), sources, workers)
 
 
-def _digest(text: str, size: int) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=size).digest()
-
-
 class SharedNodes:
-    """Remembers the triples already written for shared subjects (papers, taxa), compactly: per subject,
-    its triples' 4-byte digests packed in one bytes object (about 150 bytes a paper). A digest collision
-    among one subject's own dozen triples, the only kind that matters, is about one in 10^8."""
+    """Writes each triple of a shared subject (a paper, a taxon) once, whichever records describe it.
+    A digest collision among one subject's own dozen triples, the only kind that matters, is about one
+    in 10^8."""
 
-    def __init__(self) -> None:
-        self.seen: dict[bytes, bytes] = {}
+    def __init__(self, seen: SeenStore) -> None:
+        self.seen = seen
 
     def new_part(self, subject: str, properties: dict[str, list[str]]) -> tuple[dict[str, list[str]], bool]:
         """The triples not yet written for `subject`, and whether the subject was seen before."""
-        key = _digest(subject, 8)
-        known = self.seen.get(key)
-        hashes = {known[i : i + 4] for i in range(0, len(known), 4)} if known else set()
+        known = self.seen.triples_of(subject)
+        seen_before = known is not None
+        hashes = known if known is not None else set()
         fresh: dict[str, list[str]] = {}
         for predicate, objects in properties.items():
             for obj in objects:
-                digest = _digest(predicate + " " + obj, 4)
+                digest = digest32(predicate + " " + obj)
                 if digest not in hashes:
                     hashes.add(digest)
                     fresh.setdefault(predicate, []).append(obj)
-        if fresh or known is None:
-            self.seen[key] = b"".join(sorted(hashes))
-        return fresh, known is not None
+        if fresh or not seen_before:
+            self.seen.set_triples_of(subject, hashes)
+        return fresh, seen_before
 
 
 @dataclass
@@ -196,8 +193,6 @@ def run_conversion(
     summary = RunSummary()
     settings = WorkerSettings(convert_options, options.rdf_format, options.rejects_format if options.rejects else None)
     stats = DatasetStats()
-    shared = SharedNodes()
-    figids: dict[bytes, int] = {}  # figid digest -> index of its source, for duplicates
 
     def note(finding: Finding) -> None:
         if finding.severity == ERROR:
@@ -208,6 +203,9 @@ def run_conversion(
             on_finding(finding)
 
     with contextlib.ExitStack() as stack:
+        seen = stack.enter_context(SeenStore())  # figids (for duplicates) and the papers already written
+        shared = SharedNodes(seen)
+        trimmer = HeapTrimmer()
         document = sink or FileSink(stack.enter_context(AtomicOutput(options.output, options.compress)), options.rdf_format)
         rejects = None
         if options.rejects and options.rejects_format:
@@ -219,8 +217,8 @@ def run_conversion(
                 summary.skipped.append((outcome.source, outcome.skipped))
             elif outcome.error is not None:
                 note(outcome.error)
-            elif outcome.figid is not None and _digest(outcome.figid, 8) in figids:
-                first = sources[figids[_digest(outcome.figid, 8)]].display
+            elif outcome.figid is not None and (earlier := seen.figid_source(outcome.figid)) is not None:
+                first = sources[earlier].display
                 note(
                     Finding(
                         outcome.source,
@@ -238,7 +236,7 @@ def run_conversion(
                     rejects.extra(packet.rejected_text)
             else:
                 if outcome.figid is not None:
-                    figids[_digest(outcome.figid, 8)] = done - 1
+                    seen.add_figid(outcome.figid, done - 1)
                 _write_record(packet, document, shared, stats, summary, options.rdf_format, note)
             for warning in outcome.warnings:
                 note(warning)
@@ -246,6 +244,7 @@ def run_conversion(
             for name in outcome.unmapped:
                 count, first = summary.unmapped.get(name, (0, outcome.source))
                 summary.unmapped[name] = (count + 1, first)
+            trimmer.tick()
             if progress is not None:
                 progress(done, len(sources))
             if options.fail_fast and summary.failures:

@@ -101,3 +101,26 @@ def test_created_on_comes_from_source_date_epoch(tmp_path: Path) -> None:
 
 def test_no_void_leaves_the_description_out(tmp_path: Path) -> None:
     assert VOID not in convert(tmp_path, "a.nt", "--no-void").read_text(encoding="utf-8")
+
+
+def test_a_paper_described_differently_is_kept_whole_warned_and_counted_once(tmp_path: Path) -> None:
+    original = (SAMPLE / "_figures" / "PMC100003__mb2410470011.md").read_text(encoding="utf-8")
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "a.md").write_text(original, encoding="utf-8")
+    second = original.replace("PMC100003__mb2410470011", "PMC100003__mb2410470099").replace("year: '2001'", "year: '2002'")
+    (folder / "b.md").write_text(second, encoding="utf-8")
+    out = tmp_path / "out.nt"
+    result = run_cli("convert", str(folder), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "paper-conflict" in result.stderr and "b.md" in result.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines))
+    paper = "<https://identifiers.org/pmc/PMC100003> "
+    years = sorted(line.split(" ", 2)[2] for line in lines if line.startswith(paper) and "hasPublicationYear" in line)
+    assert [year[:7] for year in years] == ['"2001"^', '"2002"^']
+    assert sum(line.startswith(paper) for line in lines) == 7  # six triples, and the second year
+    store = ox.Store()
+    store.load(path=str(out), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:x-test:all"))
+    data = [q for q in store if not q.subject.value.startswith(DATASET) and "vocab#" not in q.subject.value]
+    assert integer(store, DATASET, VOID + "triples") == len(data)
