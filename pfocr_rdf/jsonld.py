@@ -248,7 +248,8 @@ def _skeleton(value: Any, key: str | None, leaves: list[str], top: bool) -> Any:
 
 
 def _frozen(value: Any) -> Any:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=False)
+    """A hashable stand-in for a value kept verbatim; a string never equals the JSON text of a non-string."""
+    return value if isinstance(value, str) else ("json", json.dumps(value, ensure_ascii=False, sort_keys=False))
 
 
 def _signature(value: Any, leaves: list[str], top: bool) -> Any:

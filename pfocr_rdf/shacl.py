@@ -222,10 +222,7 @@ def _well_typed(term: str, datatype: str) -> bool:
         return False
     if datatype == XSD_STRING:  # canonical form: a plain literal ends with its closing quote
         return term[-1] == '"'
-
-    lexical, actual, language = split_literal(term)
-    if datatype == XSD_STRING:
-        return actual == XSD_STRING and language is None
+    lexical, actual, _ = split_literal(term)
     if actual != datatype:
         return False
     if datatype == f"{XSD}dateTime":

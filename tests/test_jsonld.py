@@ -149,6 +149,14 @@ def test_duplicate_keywords_collapse_as_pyld_collapses_them() -> None:
     assert expand(block) == expand(block, reference=True)
 
 
+def test_a_string_spelling_a_list_is_not_mistaken_for_the_list() -> None:
+    as_list = {**BLOCK, "@type": ["Dataset"]}
+    as_text = {**BLOCK, "@type": '["Dataset"]'}
+    assert expand(as_list) == expand(as_list, reference=True)  # memoised first
+    assert expand(as_text) == expand(as_text, reference=True)
+    assert expand(as_text) != expand(as_list)
+
+
 def test_unusual_structures_fall_back_to_pyld_with_the_same_result() -> None:
     block = {**BLOCK, "url": "https://example.org/x y", "about": [{"name": "n1"}, {"name": "n2"}], "dateCreated": "2020"}
     assert expand(block) == expand(block, reference=True)
