@@ -250,15 +250,12 @@ def _gene_rows(table: _Table, collector: _Collector, found: MentionSet) -> None:
     i_id, i_tax, i_org = index["ncbigene_id"], index["organism_id"], index["organism_name"]
     i_word, i_match, i_source, i_symbol = index["word"], index["match"], index["source"], index["ncbigene_symbol"]
     count_columns = [(column, index[column]) for column in COUNT_COLUMNS if index[column] is not None]
-    by_key = collector.by_key
     for line, row in table.rows:
         gene_id = row[i_id] if i_id is not None else None
         taxid = row[i_tax] if i_tax is not None else None
         organism = row[i_org] if i_org is not None else None
-        if gene_id is not None and not _is_number(gene_id):
-            _check_digits(gene_id, path, line, "ncbigene_id", warnings)
-        if taxid is not None and not _is_number(taxid):
-            _check_digits(taxid, path, line, "organism_id", warnings)
+        _check_digits(gene_id, path, line, "ncbigene_id", warnings)
+        _check_digits(taxid, path, line, "organism_id", warnings)
         if organism and taxid:
             found.organisms.setdefault(organism, taxid)
         if count_columns:
@@ -267,20 +264,19 @@ def _gene_rows(table: _Table, collector: _Collector, found: MentionSet) -> None:
                 value = row[position]
                 if value is None:
                     continue
-                known = counts.setdefault(column, value)
-                if known != value:
+                known = counts.get(column)
+                if known is None:  # the organism's first value: checked once, kept
+                    counts[column] = value
+                    _check_digits(value, path, line, column, warnings)
+                elif known != value:
                     message = f"{column} is {value} where earlier rows of organism {taxid} say {known}; first value kept"
                     warnings.append(Finding(path, "inconsistent-count", message, column, line))
-                elif known is value and not _is_number(value):
-                    _check_digits(value, path, line, column, warnings)
         word = row[i_word] if i_word is not None else None
         key = "id:" + gene_id if gene_id else ("word:" + word if word else None)
         if key is None:
             continue
-        mention = by_key.get(key)
-        if mention is None:
-            mention = by_key[key] = Mention(GENE)
-            mention.gene_id = gene_id
+        mention = collector.mention(key)
+        mention.gene_id = mention.gene_id or gene_id
         if taxid and not mention.taxid:
             mention.taxid, mention.organism_name = taxid, organism
         mention.evidence(
