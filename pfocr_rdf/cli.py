@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
@@ -15,6 +16,7 @@ from .errors import Finding, UsageError
 from .formats import FORMATS, RdfFormat, format_for_path, format_named, split_gzip
 from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits
 from .outputs import STDOUT
+from .results import FORMATS as RESULT_FORMATS
 from .sources import DEFAULT_MAX_FILE_BYTES, SourceSet, find_sources
 from .validate import ENGINES, ValidationSettings
 
@@ -72,6 +74,18 @@ def _refuse_overwriting_inputs(outputs: Iterable[str | None], found: SourceSet) 
     for out in outputs:
         if out and out != STDOUT and found.includes(out):
             raise UsageError(f"{out} is also an input; refusing to overwrite it")
+
+
+def _inputs(paths: Iterable[str], table_dirs: tuple[str, ...] = ()) -> tuple[list[str], SourceSet]:
+    """The RDF files among `paths` (existing files with an RDF extension), and the records found in the
+    rest; stdin (`-`) is read once, here."""
+    rdf_files: list[str] = []
+    record_paths: list[str] = []
+    for path in paths:
+        if path != "-" and not os.path.exists(path):
+            raise UsageError(f"{path}: no such file or folder")
+        (rdf_files if os.path.isfile(path) and format_for_path(path) else record_paths).append(path)
+    return rdf_files, find_sources(record_paths, table_dirs)
 
 
 def _progress(quiet: bool, label: str) -> Any:
@@ -165,7 +179,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     Records that violate a shape are left out and listed (and kept whole in --rejects FILE).
 
     Exit status: 0 all records converted, 1 some failed or were rejected, 2 usage or output error,
-    130 interrupted.
+    130 interrupted (Ctrl-C), 143 stopped (SIGTERM).
     """
     from .parallel import default_workers
     from .pipeline import options_for
@@ -289,23 +303,20 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
     from .validate import report_turtle
     from .validate_files import exit_status, json_report, text_report, validate_paths
 
-    for path in paths:
-        if path != "-" and not __import__("os").path.exists(path):
-            raise UsageError(f"{path}: no such file or folder")
-    found = find_sources([p for p in paths if not format_for_path(p)], table_dirs)
+    rdf_files, found = _inputs(paths, table_dirs)
+    _refuse_overwriting_inputs([report_path], found)
     options, _ = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False,
                              ValidationSettings(shapes_dir, engine))  # fmt: skip
     progress = _progress(quiet or report_format == "json", "validating")
     try:
-        reports = validate_paths(paths, options, table_dirs, progress)
+        reports = validate_paths(rdf_files, found.records, options, progress)
     finally:
         if progress is not None:
             progress.close()
     if report_format == "json":
         click.echo(json_report(reports), nl=False)
     else:
-        shown = [r for r in reports if r.error or r.violations] if quiet else reports
-        click.echo(text_report(shown, verbose=not quiet), nl=False)
+        click.echo(text_report(reports, verbose=not quiet), nl=False)
     if report_path:
         with AtomicOutput(report_path) as out:
             out.write(report_turtle([result for report in reports for result in report.results]))
@@ -316,7 +327,7 @@ def _password(user: str | None, variable: str) -> str | None:
     """The password from the environment, or a prompt; never from the command line."""
     if user is None:
         return None
-    value = __import__("os").environ.get(variable)
+    value = os.environ.get(variable)
     if value is not None:
         return value
     if sys.stdin.isatty():
@@ -387,10 +398,8 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
 
     if (store_dir is None) == (endpoint is None):
         raise UsageError("give exactly one of --store DIR and --endpoint URL")
-    for path in sources:
-        if not __import__("os").path.exists(path):
-            raise UsageError(f"{path}: no such file or folder")
-    found = find_sources([p for p in sources if not format_for_path(p)], table_dirs)
+    rdf_files, found = _inputs(sources, table_dirs)
+    _refuse_overwriting_inputs([errors_path], found)
     validation = None if no_validate else ValidationSettings(shapes_dir, engine)
     options, organism_findings = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False, validation)
     run_options = RunOptions("-", FORMATS["nq"], False, workers or default_workers(), fail_fast, not no_void)
@@ -408,7 +417,7 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     def run(progress: Any, note: Callable[[Finding], None]) -> Any:
         if store is None:
             remote.authenticate()
-        outcome = run_load(list(sources), target, options, run_options, table_dirs, progress, note)
+        outcome = run_load(rdf_files, found.records, target, options, run_options, progress, note)
         reports.append(outcome.report)
         return outcome.summary
 
@@ -444,7 +453,7 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
+    type=click.Choice(RESULT_FORMATS),
     help="Result format [default: table on a terminal, else TSV].",
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
@@ -494,25 +503,18 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
 
 
 def _memory_store(files: tuple[str, ...]) -> Any:
-    """RDF files and records, read into an in-memory store (records converted without validation)."""
-    from .load import StoreTarget, load_rdf_files
+    """RDF files and records, read into an in-memory store (records converted without validation); a
+    file that cannot be read or converted is an error, not a silently smaller answer."""
+    from .load import StoreTarget, load
     from .pipeline import options_for
-    from .run import RunOptions, run_conversion
+    from .run import RunOptions
     from .store import EmbeddedStore
 
+    rdf_files, found = _inputs(files)
+    options, _ = options_for(found, validation=None)
     store = EmbeddedStore(None)
-    target = StoreTarget(store, None)
-    rdf_files = [p for p in files if format_for_path(p)]
-    records = [p for p in files if not format_for_path(p)]
-    findings: list[Finding] = []
-    if records:
-        found = find_sources(records)
-        options, _ = options_for(found, validation=None)
-        run_conversion(found.records, options, RunOptions("-", FORMATS["nq"], workers=1), sink=target)
-    if rdf_files:
-        load_rdf_files(rdf_files, target, findings)
-        target.close()
-    for finding in findings:
+    outcome = load(rdf_files, found.records, StoreTarget(store, None), options, RunOptions("-", FORMATS["nq"]))
+    for finding in outcome.summary.failures:
         raise UsageError(str(finding))
     return store
 

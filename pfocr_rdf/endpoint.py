@@ -19,7 +19,6 @@ import http.client
 import json
 import os
 import re
-import time
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -241,17 +240,6 @@ class Endpoint:
                 if graph is not None and count is not None:
                     sizes[graph] = int(count.split('"')[1])
         return sizes
-
-    def wait_until_ready(self, seconds: float = 30.0) -> None:
-        deadline = time.monotonic() + seconds
-        while True:
-            try:
-                self.select("ASK { ?s ?p ?o }")
-                return
-            except EndpointError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
 
 
 # Graph Store path -> query path: Virtuoso (authenticated and not), Oxigraph server, Fuseki.

@@ -8,22 +8,20 @@ counting, in the store, the triples of the graphs just written.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .endpoint import Endpoint
 from .errors import Finding, RecordError, UsageError
 from .formats import NQUADS, NTRIPLES
 from .pipeline import ConvertOptions
-from .rdfio import is_rdf_file, read_graphs
+from .rdfio import read_graphs
 from .run import RunOptions, RunSummary, run_conversion
 from .serialize import chunk
-from .sources import find_sources
+from .sources import RecordSource
 from .store import EmbeddedStore
 
 BATCH_TRIPLES = 50_000  # per store transaction / per chunked upload
-FILES_SOURCE = "(RDF files)"
 
 
 class LoadCheckError(Exception):
@@ -178,7 +176,6 @@ class EndpointTarget(_Target):
 class LoadOutcome:
     summary: RunSummary
     report: LoadReport
-    findings: list[Finding] = field(default_factory=list)
 
 
 def load_rdf_files(paths: list[str], target: _Target, findings: list[Finding]) -> None:
@@ -190,6 +187,9 @@ def load_rdf_files(paths: list[str], target: _Target, findings: list[Finding]) -
                     target.extra(chunk(NTRIPLES, nodes.items(), None))
                 elif graph is None:
                     target.default_graph(chunk(NTRIPLES, nodes.items(), None), path)
+                elif graph.startswith("_:"):  # a store cannot name (or later replace) such a graph
+                    message = f"graph {graph} is named by a blank node; give --graph IRI to load its triples"
+                    raise RecordError(path, "blank-graph-name", message)
                 else:
                     target.graph(graph, chunk(NQUADS, nodes.items(), graph))
         except RecordError as exc:
@@ -197,28 +197,26 @@ def load_rdf_files(paths: list[str], target: _Target, findings: list[Finding]) -
 
 
 def load(
-    paths: list[str],
+    rdf_files: list[str],
+    records: Sequence[RecordSource],
     target: _Target,
     convert_options: ConvertOptions,
     run_options: RunOptions,
-    tables: tuple[str, ...] = (),
     progress: Callable[[int, int], None] | None = None,
     on_finding: Callable[[Finding], None] | None = None,
 ) -> LoadOutcome:
-    """Load records (converted and validated as `convert` does) and RDF files into a target."""
-    rdf_files = [p for p in paths if os.path.isfile(p) and is_rdf_file(p)]
-    records = [p for p in paths if p not in rdf_files]
-    findings: list[Finding] = []
+    """Load records (converted and validated as `convert` does) and RDF files into a target; the RDF
+    files that cannot be read are failures of the run, as records are."""
     summary = RunSummary()
     if records:
-        found = find_sources(records, tables)
         run_options.rdf_format = NTRIPLES if target.single else NQUADS
-        summary = run_conversion(found.records, convert_options, run_options, progress, target, on_finding)  # closes target
+        summary = run_conversion(records, convert_options, run_options, progress, target, on_finding)  # closes target
     if rdf_files:
+        findings: list[Finding] = []
         load_rdf_files(rdf_files, target, findings)
         target.close()
-    for finding in findings:  # RDF files that could not be read
-        summary.failures.append(finding)
-        if on_finding is not None:
-            on_finding(finding)
-    return LoadOutcome(summary, target.report, findings)
+        for finding in findings:
+            summary.failures.append(finding)
+            if on_finding is not None:
+                on_finding(finding)
+    return LoadOutcome(summary, target.report)

@@ -82,7 +82,7 @@ class AtomicOutput:
             self._discard()
             return
         if self._temp is not None:
-            mode = 0o666 & ~_umask()
+            mode = 0o666 & ~current_umask()
             os.chmod(self._temp, mode)
             os.replace(self._temp, self.path)
             self._temp = None
@@ -94,7 +94,8 @@ class AtomicOutput:
             self._temp = None
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """The process umask (it can only be read by setting it, so it is set straight back)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask

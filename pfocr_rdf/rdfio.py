@@ -20,10 +20,6 @@ OX_FORMATS = {
 }
 
 
-def is_rdf_file(path: str) -> bool:
-    return format_for_path(path) is not None
-
-
 def ox_format(rdf_format: RdfFormat) -> ox.RdfFormat:
     return OX_FORMATS[rdf_format.name]
 

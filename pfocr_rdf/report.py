@@ -11,8 +11,6 @@ from typing import TextIO
 from .errors import Finding, FindingTally
 from .outputs import AtomicOutput
 
-EXAMPLES_PER_KIND = 3
-
 
 def plural(count: int, noun: str) -> str:
     """'1 file', '2 files', '1,234 warnings'."""

@@ -26,13 +26,6 @@ class Results:
     variables: list[str]
     rows: list[Row] = field(default_factory=list)
 
-    def column(self, name: str) -> list[str | None]:
-        return [row.get(name) for row in self.rows]
-
-    def values(self) -> list[tuple[str | None, ...]]:
-        """Rows as tuples of terms, in variable order (for comparisons)."""
-        return [tuple(row.get(name) for name in self.variables) for row in self.rows]
-
 
 def from_pyoxigraph(solutions: Any) -> Results:
     variables = [variable.value for variable in solutions.variables]

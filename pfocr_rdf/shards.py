@@ -18,7 +18,7 @@ from typing import Any
 from . import __version__
 from .errors import UsageError
 from .formats import RdfFormat
-from .outputs import AtomicOutput
+from .outputs import AtomicOutput, current_umask
 from .run import FileSink
 
 MANIFEST = "manifest.json"
@@ -113,9 +113,7 @@ class ShardSink:
         with open(os.path.join(self._work, MANIFEST), "w", encoding="utf-8") as handle:
             json.dump(manifest, handle, indent=2)
             handle.write("\n")
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(self._work, 0o777 & ~mask)  # mkdtemp made it private
+        os.chmod(self._work, 0o777 & ~current_umask())  # mkdtemp made it private
         old = None
         if os.path.exists(self.folder):
             old = self._work + ".old"

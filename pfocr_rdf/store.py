@@ -58,9 +58,6 @@ class EmbeddedStore:
             graph: sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph[1:-1]))) for graph in graphs
         }
 
-    def size(self) -> int:
-        return len(self.store)
-
     def select(self, query: str) -> Results:
         try:
             answer = self.store.query(query, use_default_graph_as_union=True)

@@ -8,16 +8,15 @@ figure), streamed, as pySHACL does with a dataset.
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .errors import Finding, RecordError
 from .pipeline import ConvertOptions, convert_source
-from .rdfio import is_rdf_file, read_graphs
+from .rdfio import read_graphs
 from .report import plural
 from .shacl import ValidationResult
-from .sources import find_sources
+from .sources import RecordSource
 from .validate import as_finding, local_name, validator_for
 
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
@@ -38,17 +37,15 @@ class FileReport:
 
 
 def validate_paths(
-    paths: Iterable[str],
+    rdf_files: list[str],
+    records: Sequence[RecordSource],
     options: ConvertOptions,
-    tables: tuple[str, ...] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> list[FileReport]:
-    """Validate every input; records are converted first (their conversion errors are reported)."""
+    """Validate RDF files, and records (converted first: their conversion errors are reported)."""
     assert options.validation is not None
     validate = validator_for(options.validation)
     reports: list[FileReport] = []
-    rdf_files = [p for p in paths if os.path.isfile(p) and is_rdf_file(p)]
-    record_paths = [p for p in paths if p not in rdf_files]
     for path in rdf_files:
         report = FileReport(path)
         try:
@@ -57,13 +54,11 @@ def validate_paths(
         except RecordError as exc:
             report.error = exc.finding
         reports.append(report)
-    sources = find_sources(record_paths, tables).records if record_paths else ()
-    for done, source in enumerate(sources, 1):
+    for done, source in enumerate(records, 1):
         outcome = convert_source(source, options)
-        report = FileReport(source.display, outcome.results, outcome.error, outcome.skipped)
-        reports.append(report)
+        reports.append(FileReport(source.display, outcome.results, outcome.error, outcome.skipped))
         if progress is not None:
-            progress(done, len(sources))
+            progress(done, len(records))
     return reports
 
 
@@ -74,10 +69,13 @@ def exit_status(reports: list[FileReport]) -> int:
 
 
 def text_report(reports: list[FileReport], verbose: bool = True) -> str:
-    """Grouped by file: a header line per file, then one line per result naming the field."""
+    """Grouped by file: a header line per file, then one line per result naming the field; when not
+    verbose, only the files with problems, and only their violations (the totals count every file)."""
     lines = []
     checked = [r for r in reports if not r.skipped]
     for report in checked:
+        if not verbose and not (report.error or report.violations):
+            continue
         if report.error is not None:
             lines.append(f"{report.path}: could not be read: {report.error.message} [{report.error.kind}]")
             continue

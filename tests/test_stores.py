@@ -120,6 +120,40 @@ def test_rdf_files_load_into_the_store_with_their_graphs(tmp_path: Path) -> None
     assert count_all("--store", str(store)) == sum(1 for _ in __import__("gzip").open(out, "rt", encoding="utf-8"))
 
 
+def test_a_record_on_stdin_loads_once_read(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    result = run_cli("load", "-", "--store", str(store), "--no-void", input=SEED_FILES[1].read_text(encoding="utf-8"))
+    assert result.returncode == 0, result.stderr
+    assert "loaded 1 record and 1 graph" in result.stderr
+
+
+def test_errors_file_never_overwrites_an_input(tmp_path: Path) -> None:
+    record = tmp_path / "r.txt"
+    record.write_text(SEED_FILES[1].read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli("load", str(tmp_path), "--store", str(tmp_path / "store"), "--errors", str(record))
+    assert result.returncode == 2
+    assert "is also an input; refusing to overwrite it" in result.stderr
+    assert record.read_text(encoding="utf-8") == SEED_FILES[1].read_text(encoding="utf-8")
+
+
+def test_query_over_a_record_that_cannot_be_converted_is_an_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\nfigid: [unclosed\n---\n", encoding="utf-8")
+    result = run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", str(SEED_FILES[1]), str(bad), "-f", "csv")
+    assert result.returncode == 2
+    assert "bad.md" in result.stderr and result.stdout == ""
+
+
+def test_a_graph_named_by_a_blank_node_is_refused_clearly(tmp_path: Path) -> None:
+    trig = tmp_path / "blank.trig"
+    trig.write_text("_:g { <http://example.org/a> <http://example.org/b> <http://example.org/c> . }\n")
+    result = run_cli("load", str(trig), "--store", str(tmp_path / "store"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "graph _:g is named by a blank node; give --graph IRI" in result.stderr
+    into_one = run_cli("load", str(trig), "--store", str(tmp_path / "store"), "--graph", "https://example.org/g")
+    assert into_one.returncode == 0, into_one.stderr
+
+
 def test_everything_into_one_graph(tmp_path: Path) -> None:
     store = tmp_path / "store"
     for _ in range(2):

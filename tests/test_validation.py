@@ -326,6 +326,16 @@ def test_rdf_files_of_every_format_validate(tmp_path: Path, fmt: str) -> None:
     assert result.stdout.startswith(f"{out}: conforms")
 
 
+def test_quiet_shows_only_files_with_problems_but_counts_every_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<http://a> <http://b> .\n")
+    result = run_cli("validate", "-q", str(bad), *map(str, SEED_FILES))
+    lines = result.stdout.splitlines()
+    assert result.returncode == 2
+    assert [line.split(":")[0] for line in lines[:-1]] == [str(bad)]
+    assert lines[-1].startswith(f"pfocr-rdf validate: {len(SEED_FILES) + 1} files, 0 with violations, ")
+
+
 def test_unreadable_input_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text("<http://a> <http://b> .\n")
@@ -335,6 +345,12 @@ def test_unreadable_input_exits_2(tmp_path: Path) -> None:
     record = tmp_path / "r.md"
     record.write_text("---\nfigid: [unclosed\n---\n")
     assert run_cli("validate", str(record)).returncode == 2
+
+
+def test_a_record_on_stdin_is_read_once_and_validated(tmp_path: Path) -> None:
+    result = run_cli("validate", "-", input=SEED_FILES[1].read_text(encoding="utf-8"))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("<stdin>: conforms")
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
