@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from .errors import ERROR, WARNING, Finding
 from .graph import NodeMap
@@ -124,6 +125,19 @@ def report_turtle(results: list[ValidationResult]) -> str:
 # ---- pySHACL, the reference -------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4)
+def _reference_shapes(shapes_folder: Path | None) -> tuple[Any, dict[str, str]]:
+    """The shapes as an rdflib graph, and each shape's front-matter field: parsed once per folder, not
+    once per record (pySHACL does not modify its shapes graph)."""
+    import rdflib
+
+    shapes = rdflib.Graph().parse(data=shapes_text(shapes_folder), format="turtle")
+    fields = {
+        str(s): str(o) for s, o in shapes.subject_objects(rdflib.URIRef("https://pfocr.wikipathways.org/vocab#sourceField"))
+    }
+    return shapes, fields
+
+
 def reference_results(nodes: NodeMap, shapes_folder: Path | None = None) -> list[ValidationResult]:
     """pySHACL's results for a data graph, as ValidationResults (for differential tests and --engine pyshacl)."""
     import pyshacl
@@ -133,12 +147,9 @@ def reference_results(nodes: NodeMap, shapes_folder: Path | None = None) -> list
     from .serialize import chunk
 
     data = rdflib.Graph().parse(data=chunk(NTRIPLES, nodes.items(), None), format="nt")
-    shapes = rdflib.Graph().parse(data=shapes_text(shapes_folder), format="turtle")
+    shapes, fields = _reference_shapes(shapes_folder)
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
     sh = rdflib.Namespace(SH)
-    fields = {
-        str(s): str(o) for s, o in shapes.subject_objects(rdflib.URIRef("https://pfocr.wikipathways.org/vocab#sourceField"))
-    }
 
     def term(node: rdflib.term.Node) -> str:
         if isinstance(node, rdflib.Literal):
