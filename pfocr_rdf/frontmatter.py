@@ -33,6 +33,7 @@ except ImportError:  # pragma: no cover - exercised by forcing the fallback in t
 _OPENING = re.compile(r"---[ \t]*\r?\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_FLOW_BRACKET = re.compile(r"[\[\]{}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -69,19 +70,84 @@ def split_front_matter(text: str, source: str) -> tuple[str, int]:
 
 
 def parse_yaml(text: str, source: str, first_line: int = 1, limits: YamlLimits = DEFAULT_YAML_LIMITS) -> Any:
-    """Parse one YAML document into plain Python values (see module docstring)."""
+    """Parse one YAML document into plain Python values (see module docstring).
+
+    The nesting limit is ours: a record deeper than `limits.max_depth` is `yaml-too-deep` whether our
+    event walk sees it or the parser gives up first (libyaml stops at its own depth, and how it says so
+    differs between PyYAML releases).
+    """
     loader = _EventLoader(text)
     try:
         return _build(loader, source, first_line, limits)
+    except _TooDeep as deep:
+        raise _too_deep(source, max(deep.depth, _drain_depth(loader, deep.depth), flow_nesting_depth(text)), limits, deep.line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None
+        depth = flow_nesting_depth(text)
+        if depth > limits.max_depth:
+            raise _too_deep(source, depth, limits, line) from None
         problem = exc.problem or exc.context or "invalid YAML"
         raise RecordError(source, "invalid-yaml", f"invalid YAML: {problem}", line=line) from None
     except yaml.YAMLError as exc:
+        depth = flow_nesting_depth(text)
+        if depth > limits.max_depth:
+            raise _too_deep(source, depth, limits, None) from None
         raise RecordError(source, "invalid-yaml", f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
+
+
+def flow_nesting_depth(text: str) -> int:
+    """How deep `[...]` / `{...}` nest in the text, quoting ignored: an upper bound of the flow depth.
+
+    Used only once the parser has failed, to tell a record that is too deep from one that is broken,
+    so a bracket inside a quoted string can at worst name a broken record "too deep".
+    """
+    depth = deepest = 0
+    for bracket in _FLOW_BRACKET.finditer(text):
+        if bracket.group() in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif depth:
+            depth -= 1
+    return deepest
+
+
+def _drain_depth(loader: Any, depth: int) -> int:
+    """Read the rest of the event stream, only counting depth, to say how deep the record goes."""
+    deepest = depth
+    opening = (events.MappingStartEvent, events.SequenceStartEvent)
+    closing = (events.MappingEndEvent, events.SequenceEndEvent)
+    try:
+        while (event := loader.get_event()) is not None and not isinstance(event, events.StreamEndEvent):
+            if isinstance(event, opening):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif isinstance(event, closing):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # the parser's own limit or a later syntax error: the caller also measures the brackets
+    return deepest
+
+
+def _too_deep(source: str, depth: int, limits: YamlLimits, line: int | None) -> RecordError:
+    return RecordError(
+        source,
+        "yaml-too-deep",
+        f"YAML nests {depth:,} levels deep, deeper than the limit of {limits.max_depth}; "
+        "raise --max-yaml-depth if this record is genuine",
+        line=line,
+    )
+
+
+class _TooDeep(Exception):
+    """Raised inside the event walk; `parse_yaml` turns it into the `yaml-too-deep` error."""
+
+    def __init__(self, depth: int, line: int | None) -> None:
+        super().__init__(depth)
+        self.depth, self.line = depth, line
 
 
 def _build(loader: Any, source: str, first_line: int, limits: YamlLimits) -> Any:
@@ -164,11 +230,7 @@ def _build(loader: Any, source: str, first_line: int, limits: YamlLimits) -> Any
                 top[1] = _NO_KEY
         elif kind is mapping_start or kind is sequence_start:
             if len(stack) >= limits.max_depth:
-                raise fail(
-                    "yaml-too-deep",
-                    f"YAML nests deeper than {limits.max_depth} levels; raise --max-yaml-depth if this record is genuine",
-                    event,
-                )
+                raise _TooDeep(len(stack) + 1, first_line + event.start_mark.line if event.start_mark is not None else None)
             count(1, event)
             top = [{} if kind is mapping_start else [], _NO_KEY, 1, event.anchor, event]
             stack.append(top)
