@@ -72,47 +72,45 @@ def split_front_matter(text: str, source: str) -> tuple[str, int]:
 def parse_yaml(text: str, source: str, first_line: int = 1, limits: YamlLimits = DEFAULT_YAML_LIMITS) -> Any:
     """Parse one YAML document into plain Python values (see module docstring).
 
-    The nesting limit is ours: a record deeper than `limits.max_depth` is `yaml-too-deep` whether our
-    event walk sees it or the parser gives up first (libyaml stops at its own depth, and how it says so
-    differs between PyYAML releases).
+    The nesting limit is ours, the same whatever PyYAML release is installed: flow nesting (`[[[...`) is
+    measured before the parser runs (libyaml gives up at its own depth, with wording that differs between
+    releases, and the pure-Python parser is quadratic in it), block nesting while the events are read.
     """
+    if text.count("[") + text.count("{") > limits.max_depth:  # cheap: real records nest two levels
+        depth, offset = flow_nesting_depth(text)
+        if depth > limits.max_depth:
+            raise _too_deep(source, depth, limits, first_line + text.count("\n", 0, offset))
     loader = _EventLoader(text)
     try:
         return _build(loader, source, first_line, limits)
     except _TooDeep as deep:
-        raise _too_deep(source, max(deep.depth, _drain_depth(loader, deep.depth), flow_nesting_depth(text)), limits, deep.line)
+        raise _too_deep(source, _drain_depth(loader, deep.depth), limits, deep.line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None
-        depth = flow_nesting_depth(text)
-        if depth > limits.max_depth:
-            raise _too_deep(source, depth, limits, line) from None
         problem = exc.problem or exc.context or "invalid YAML"
         raise RecordError(source, "invalid-yaml", f"invalid YAML: {problem}", line=line) from None
     except yaml.YAMLError as exc:
-        depth = flow_nesting_depth(text)
-        if depth > limits.max_depth:
-            raise _too_deep(source, depth, limits, None) from None
         raise RecordError(source, "invalid-yaml", f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
 
 
-def flow_nesting_depth(text: str) -> int:
-    """How deep `[...]` / `{...}` nest in the text, quoting ignored: an upper bound of the flow depth.
+def flow_nesting_depth(text: str) -> tuple[int, int]:
+    """How deep `[...]` / `{...}` nest in the text, and the offset where that depth is first reached.
 
-    Used only once the parser has failed, to tell a record that is too deep from one that is broken,
-    so a bracket inside a quoted string can at worst name a broken record "too deep".
+    Quoting is ignored, so this is an upper bound of the YAML flow depth: brackets inside a quoted
+    string count too. Real records never come near the limit (two levels in the whole sample).
     """
-    depth = deepest = 0
+    depth = deepest = where = 0
     for bracket in _FLOW_BRACKET.finditer(text):
         if bracket.group() in "[{":
             depth += 1
             if depth > deepest:
-                deepest = depth
+                deepest, where = depth, bracket.start()
         elif depth:
             depth -= 1
-    return deepest
+    return deepest, where
 
 
 def _drain_depth(loader: Any, depth: int) -> int:
@@ -128,7 +126,7 @@ def _drain_depth(loader: Any, depth: int) -> int:
             elif isinstance(event, closing):
                 depth -= 1
     except yaml.YAMLError:
-        pass  # the parser's own limit or a later syntax error: the caller also measures the brackets
+        pass  # a later syntax error: the depth seen so far is what the record reached
     return deepest
 
 
