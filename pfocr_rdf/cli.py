@@ -504,7 +504,9 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
 
 @main.command()
 @click.option("-o", "--output", default=STDOUT, show_default=True, help="Output file ('-' for stdout); '.gz' compresses.")
-@click.option("-f", "--format", "format_name", type=click.Choice(sorted(FORMATS)), help="Output format [default: from -o, Turtle on stdout].")
+@click.option(
+    "-f", "--format", "format_name", type=click.Choice(sorted(FORMATS)), help="Format [default: from -o; Turtle on stdout]."
+)
 @click.option("--gzip", "force_gzip", is_flag=True, help="Compress the output (implied by a .gz suffix).")
 @_handle_errors
 def vocabulary(output: str, format_name: str | None, force_gzip: bool) -> None:

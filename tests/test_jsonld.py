@@ -8,7 +8,6 @@ import socket
 import pytest
 
 from pfocr_rdf.api import read_record
-from pfocr_rdf.errors import RecordError
 from pfocr_rdf.jsonld import (
     CC0_IRI,
     expand_jsonld,

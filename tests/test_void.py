@@ -121,5 +121,9 @@ def test_a_paper_described_differently_is_kept_whole_warned_and_counted_once(tmp
     assert sum(line.startswith(paper) for line in lines) == 7  # six triples, and the second year
     store = ox.Store()
     store.load(path=str(out), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:x-test:all"))
-    data = [q for q in store if not q.subject.value.startswith(DATASET) and not q.subject.value.startswith("https://pfocr.wikipathways.org/vocab")]
+    data = [
+        q
+        for q in store
+        if not q.subject.value.startswith(DATASET) and not q.subject.value.startswith("https://pfocr.wikipathways.org/vocab")
+    ]
     assert integer(store, DATASET, VOID + "triples") == len(data)
