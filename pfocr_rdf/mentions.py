@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .errors import Finding, RecordError
 from .record import MISSING_TEXT
-from .sources import DEFAULT_MAX_FILE_BYTES, read_text
+from .sources import DEFAULT_MAX_FILE_BYTES, read_text, text_lines
 
 GENE, CHEMICAL, DISEASE = "gene", "chemical", "disease"
 KINDS = (GENE, CHEMICAL, DISEASE)
@@ -202,7 +202,7 @@ def _read_table(path: str, kind: str, warnings: list[Finding], max_bytes: int) -
     except RecordError as exc:
         warnings.append(Finding(path, "bad-table", exc.finding.message + "; table skipped", line=exc.finding.line))
         return None
-    lines = text.lstrip("\ufeff").splitlines()
+    lines = text_lines(text.lstrip("\ufeff"))
     if not lines or not lines[0].strip():
         warnings.append(Finding(path, "bad-table", "empty table; skipped", line=1))
         return None

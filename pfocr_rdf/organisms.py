@@ -16,7 +16,7 @@ from importlib import resources
 
 from .errors import Finding, RecordError
 from .frontmatter import read_front_matter
-from .sources import read_text
+from .sources import read_text, text_lines
 
 _SPACES = re.compile(r"\s+")
 _TAXID = re.compile(r"[0-9]+")
@@ -46,7 +46,7 @@ class OrganismTable:
 
 def parse_table(text: str) -> OrganismTable:
     """Read the bundled TSV: `#` comment lines, a header, then `latin<TAB>taxid<TAB>...` rows."""
-    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    rows = [line.split("\t") for line in text_lines(text) if line and not line.startswith("#")]
     header, body = rows[0], rows[1:]
     latin, taxid = header.index("latin"), header.index("ncbi_taxid")
     return OrganismTable({name_key(row[latin]): row[taxid] for row in body})

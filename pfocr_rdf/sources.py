@@ -251,6 +251,15 @@ def find_sources(paths: Iterable[str], table_dirs: Iterable[str] = (), stdin_tex
     return SourceSet(records, tuple(organism_dirs), reached)
 
 
+def text_lines(text: str) -> list[str]:
+    """The lines of a text file, split only at `\\n` (a `\\r` before it is dropped). `str.splitlines`
+    would also split at U+2028, U+0085, a lone CR and other breaks, which real cells can hold."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 def read_text(path: str, display: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
     """A file's text, refused with a clear reason when it is too big, binary or not UTF-8."""
     try:

@@ -318,3 +318,20 @@ def test_a_non_numeric_gene_id_is_reported_with_file_line_and_column(tmp_path: P
     result = run_cli("convert", str(record), "-o", str(tmp_path / "out.nt"), "-v", "--no-validate")
     assert "-genes.tsv:2: ncbigene_id: ncbigene_id 'IL6x' is not numeric [bad-identifier]" in result.stderr
     assert result.returncode == 0 and "#chemical-" in (tmp_path / "out.nt").read_text()
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\u2029", "\x1c", "\r", "\x0b"])
+def test_a_unicode_line_break_inside_a_cell_does_not_split_the_row(tmp_path: Path, separator: str) -> None:
+    word = f"IL{separator}6"
+    genes = (
+        GENE_HEADER
+        + "\r\n9606\tHomo sapiens\tPrimates\t"
+        + word
+        + "\tIL6\tIL6\t3569\tncbigene_symbol\t1\t2\t3\r\n9606\tHomo sapiens\tPrimates\tSTAT3\tSTAT3\tSTAT3\t6774\tncbigene_symbol\t1\t2\t3\n"
+    )
+    found = read_mentions("PMC10034769__fphar-14-1067402-g009", {}, (str(tmp_path),), "record.md")
+    assert found.genes == []  # no table yet: nothing found
+    make_record(tmp_path, genes=genes)
+    found = read_mentions("PMC10034769__fphar-14-1067402-g009", {}, (str(tmp_path),), "record.md")
+    assert [(m.gene_id, m.words) for m in found.genes] == [("3569", [word]), ("6774", ["STAT3"])]
+    assert not [w for w in found.warnings if w.kind == "ragged-row"]

@@ -216,3 +216,8 @@ def test_query_metadata_is_read_from_the_comments() -> None:
     )
     assert (query.title, query.description, query.sorted_lists) == ("A", "B continued", ("a", "b"))
     assert query.parameters[0].name == "p" and query.parameters[0].example == "ex"
+
+
+def test_query_metadata_lines_end_only_at_lf() -> None:
+    query = parse_named_query("x", "# title: A\u2028still the title\r\n# description: B\u0085C\nSELECT * {}\n")
+    assert (query.title, query.description) == ("A\u2028still the title", "B\u0085C")
