@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -18,30 +18,54 @@ from .errors import Finding, RecordError
 from .frontmatter import read_front_matter
 from .sources import read_text, text_lines
 
-_SPACES = re.compile(r"\s+")
 _TAXID = re.compile(r"[0-9]+")
 
 
 def name_key(name: str) -> str:
     """Names match case-insensitively and whatever their spacing."""
-    return _SPACES.sub(" ", name).strip().casefold()
+    return " ".join(name.split()).casefold()
+
+
+BUNDLED = "the bundled table"
+SITE_PAGES = "the site's organism pages"
+GENES_TABLES = "the records' genes tables"
 
 
 @dataclass(frozen=True)
 class OrganismTable:
-    """A read-only name -> taxid lookup (keys normalised by `name_key`)."""
+    """A read-only name -> taxid lookup (keys normalised by `name_key`), named after where it comes from,
+    with the table consulted after it (`base`)."""
 
     taxids: Mapping[str, str] = field(default_factory=dict)
+    label: str = BUNDLED
+    base: OrganismTable | None = None
+
+    def find(self, name: str) -> tuple[str, str] | None:
+        """(taxid, label of the first table that knows the name), or None."""
+        key = name_key(name)
+        table: OrganismTable | None = self
+        while table is not None:
+            taxid = table.taxids.get(key)
+            if taxid is not None:
+                return taxid, table.label
+            table = table.base
+        return None
 
     def lookup(self, name: str) -> str | None:
-        return self.taxids.get(name_key(name))
+        found = self.find(name)
+        return found[0] if found else None
 
     def overlaid_on(self, base: OrganismTable) -> OrganismTable:
         """This table's names first, then `base`'s."""
-        return OrganismTable({**base.taxids, **self.taxids})
+        return replace(self, base=base if self.base is None else self.base.overlaid_on(base))
 
     def __len__(self) -> int:
-        return len(self.taxids)
+        keys: set[str] = set()
+        table: OrganismTable | None = self
+        while table is not None:
+            keys.update(table.taxids)
+            table = table.base
+        return len(keys)
 
 
 def parse_table(text: str) -> OrganismTable:
@@ -79,4 +103,4 @@ def site_table(folders: Iterable[str]) -> tuple[OrganismTable, list[Finding]]:
                 findings.append(
                     Finding(path, "organism-page-skipped", "organism page without a Latin name and numeric ncbi id", "ncbi")
                 )
-    return OrganismTable(taxids), findings
+    return OrganismTable(taxids, SITE_PAGES), findings
