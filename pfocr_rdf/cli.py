@@ -15,6 +15,7 @@ from . import __version__
 from .errors import Finding, UsageError
 from .formats import FORMATS, RdfFormat, format_for_path, format_named, split_gzip
 from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits
+from .mentions import DEFAULT_MAX_TABLE_ROWS
 from .outputs import STDOUT
 from .results import FORMATS as RESULT_FORMATS
 from .sources import DEFAULT_MAX_FILE_BYTES, SourceSet, find_sources
@@ -135,6 +136,13 @@ def _taxonomy(path: str | None, quiet: bool) -> Any:
 
 def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
     command = click.option(
+        "--max-table-rows",
+        type=POSITIVE,
+        default=DEFAULT_MAX_TABLE_ROWS,
+        show_default=True,
+        help="Most rows in one sidecar table; a record with a bigger table fails.",
+    )(command)
+    command = click.option(
         "--max-yaml-nodes",
         type=POSITIVE,
         default=DEFAULT_YAML_LIMITS.max_nodes,
@@ -193,7 +201,8 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
             table_dirs: tuple[str, ...],
             workers: int | None, no_validate: bool, rejects_path: str | None, shapes_dir: str | None, engine: str,
             errors_path: str | None, fail_fast: bool, no_void: bool, reference: bool, taxonomy_path: str | None,
-            max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, quiet: bool, verbose: bool) -> None:  # fmt: skip
+            max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, max_table_rows: int, quiet: bool,
+            verbose: bool) -> None:  # fmt: skip
     """Convert PFOCR records to RDF, validated against the SHACL shapes.
 
     SOURCES are record files, folders (searched recursively for *.md and *.txt records), PFOCR site
@@ -220,7 +229,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     validation = None if no_validate else ValidationSettings(shapes_dir, engine)
     limits = YamlLimits(max_yaml_depth, max_yaml_nodes)
     taxonomy = _taxonomy(taxonomy_path, quiet)
-    options, organism_findings = options_for(found, max_file_size, limits, reference, validation, taxonomy)
+    options, organism_findings = options_for(found, max_file_size, limits, reference, validation, taxonomy, max_table_rows)
     run_options = RunOptions(
         output, rdf_format, compress or force_gzip, workers or default_workers(), fail_fast, not no_void,
         rejects=rejects_path, rejects_format=rejects_format, rejects_compress=rejects_compress,
@@ -327,7 +336,7 @@ def _summary_line(summary: Any, output: str) -> str:
 @_handle_errors
 def validate(paths: tuple[str, ...], report_format: str, report_path: str | None, table_dirs: tuple[str, ...],
              shapes_dir: str | None, engine: str, taxonomy_path: str | None, max_file_size: int, max_yaml_depth: int,
-             max_yaml_nodes: int, quiet: bool) -> None:  # fmt: skip
+             max_yaml_nodes: int, max_table_rows: int, quiet: bool) -> None:  # fmt: skip
     """Validate records, folders of records, or RDF files against the SHACL shapes.
 
     RDF files may be in any format convert writes (.ttl .nt .nq .trig .jsonld, optionally .gz); in
@@ -344,7 +353,8 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
     rdf_files, found = _inputs(paths, table_dirs)
     _refuse_overwriting_inputs([report_path], found)
     options, _ = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False,
-                             ValidationSettings(shapes_dir, engine), _taxonomy(taxonomy_path, quiet))  # fmt: skip
+                             ValidationSettings(shapes_dir, engine), _taxonomy(taxonomy_path, quiet),
+                             max_table_rows)  # fmt: skip
     progress = _progress(quiet or report_format == "json", "validating")
     try:
         reports = validate_paths(rdf_files, found.records, options, progress)
@@ -415,8 +425,8 @@ def _open_endpoint(url: str, user: str | None, password_env: str, query_url: str
 def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, query_endpoint: str | None,
          graph_iri: str | None, user: str | None, password_env: str, table_dirs: tuple[str, ...], workers: int | None,
          no_validate: bool, shapes_dir: str | None, engine: str, errors_path: str | None, fail_fast: bool, no_void: bool,
-         taxonomy_path: str | None, max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, quiet: bool,
-         verbose: bool) -> None:  # fmt: skip
+         taxonomy_path: str | None, max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, max_table_rows: int,
+         quiet: bool, verbose: bool) -> None:  # fmt: skip
     """Load records or RDF files into the embedded store (--store) or a running SPARQL store (--endpoint).
 
     Records are converted and validated as by convert. Each figure goes into its own named graph
@@ -442,7 +452,8 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     _refuse_overwriting_inputs([errors_path], found)
     validation = None if no_validate else ValidationSettings(shapes_dir, engine)
     limits = YamlLimits(max_yaml_depth, max_yaml_nodes)
-    options, organism_findings = options_for(found, max_file_size, limits, False, validation, _taxonomy(taxonomy_path, quiet))
+    taxonomy = _taxonomy(taxonomy_path, quiet)
+    options, organism_findings = options_for(found, max_file_size, limits, False, validation, taxonomy, max_table_rows)
     run_options = RunOptions("-", FORMATS["nq"], False, workers or default_workers(), fail_fast, not no_void)
     store = None
     if store_dir is not None:

@@ -17,7 +17,7 @@ from .graph import NodeMap, RecordGraph
 from .jsonld import FIELD as JSONLD_FIELD
 from .jsonld import expand_jsonld, expand_jsonld_reference, prepare_jsonld
 from .mapping import figure_iri_for, map_record, organism_resolver
-from .mentions import CHEMICAL, DISEASE, GENE, MentionSet, read_mentions
+from .mentions import CHEMICAL, DEFAULT_MAX_TABLE_ROWS, DISEASE, GENE, MentionSet, read_mentions
 from .organisms import OrganismTable, bundled_table, site_table
 from .record import FigureRecord, normalise_record
 from .shacl import ValidationResult
@@ -40,6 +40,7 @@ class ConvertOptions:
     reference: bool = False  # run pyld on every record instead of the memoised templates
     validation: ValidationSettings | None = field(default_factory=ValidationSettings)  # None: do not validate
     taxonomy: Taxonomy | None = None  # NCBI Taxonomy's names (--taxonomy), after every other organism source
+    max_table_rows: int = DEFAULT_MAX_TABLE_ROWS
 
 
 def options_for(
@@ -49,11 +50,13 @@ def options_for(
     reference: bool = False,
     validation: ValidationSettings | None = DEFAULT_VALIDATION,
     taxonomy: Taxonomy | None = None,
+    max_table_rows: int = DEFAULT_MAX_TABLE_ROWS,
 ) -> tuple[ConvertOptions, list[Finding]]:
     """Options for converting `found`: its site checkouts' organism pages come before the bundled table."""
     site, findings = site_table(found.organism_dirs)
     organisms = site.overlaid_on(bundled_table())
-    return ConvertOptions(organisms, max_file_bytes, yaml_limits, reference, validation, taxonomy), findings
+    options = ConvertOptions(organisms, max_file_bytes, yaml_limits, reference, validation, taxonomy, max_table_rows)
+    return options, findings
 
 
 @dataclass
@@ -100,7 +103,9 @@ def graph_from_record(
     outcome = outcome if outcome is not None else RecordOutcome(record.source)
     outcome.figid, outcome.unmapped = record.figid, record.unmapped
     outcome.warnings.extend(record.warnings)
-    mentions: MentionSet = read_mentions(record.figid, _inline(record), table_dirs, record.source, options.max_file_bytes)
+    mentions: MentionSet = read_mentions(
+        record.figid, _inline(record), table_dirs, record.source, options.max_file_bytes, options.max_table_rows
+    )
     outcome.warnings.extend(mentions.warnings)
     figure = figure_iri_for(record, fallback_name)
     nodes: NodeMap | None = None

@@ -333,5 +333,5 @@ def test_a_unicode_line_break_inside_a_cell_does_not_split_the_row(tmp_path: Pat
     assert found.genes == []  # no table yet: nothing found
     make_record(tmp_path, genes=genes)
     found = read_mentions("PMC10034769__fphar-14-1067402-g009", {}, (str(tmp_path),), "record.md")
-    assert [(m.gene_id, m.words) for m in found.genes] == [("3569", [word]), ("6774", ["STAT3"])]
+    assert [(m.gene_id, list(m.words)) for m in found.genes] == [("3569", [word]), ("6774", ["STAT3"])]
     assert not [w for w in found.warnings if w.kind == "ragged-row"]
