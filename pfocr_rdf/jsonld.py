@@ -277,7 +277,7 @@ def _signature(value: Any, leaves: list[str], top: bool) -> Any:
         if _is_many(value):
             leaves.append(value)  # one slot for the whole list, filled item by item
             return "many"
-        if value and type(value[0]) is str:
+        if len(value) == 1 and type(value[0]) is str:
             leaves.append(value[0])
             return ("strings", 1)
         return ("list", tuple(_signature(item, leaves, False) for item in value))
