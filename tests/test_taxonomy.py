@@ -228,3 +228,13 @@ def test_a_missing_taxonomy_file_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("convert", str(SEED_FILES[0]), "-o", str(tmp_path / "out.nt"), "--taxonomy", str(tmp_path / "no.dmp"))
     assert result.returncode == 2 and "no.dmp: no such file" in result.stderr
     assert not (tmp_path / "out.nt").exists()
+
+
+def test_the_python_api_takes_a_taxonomy(names_dmp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pfocr_rdf import convert
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    record = record_with_organisms(tmp_path, ["Klebsiella pneumoniae"])
+    summary = convert([record], tmp_path / "out.nt", taxonomy=names_dmp)
+    assert summary.organisms["NCBI Taxonomy (names.dmp)"] == 1 and summary.organisms[""] == 0
+    assert "NCBITaxon_573>" in (tmp_path / "out.nt").read_text(encoding="utf-8")
