@@ -1,8 +1,9 @@
 """Organism Latin names to NCBI Taxonomy ids.
 
-Three sources, in this order: the PFOCR site's own `_organisms/*.md` pages (when the input is a
-checkout of the site), the (organism_id, organism_name) pairs of the record's genes TSV, and the
-table bundled in `data/organisms.tsv` (its header says where every id comes from).
+Sources, in this order: the PFOCR site's own `_organisms/*.md` pages (when the input is a checkout of
+the site), the table bundled in `data/organisms.tsv` (its header says where every id comes from), the
+(organism_id, organism_name) pairs of the record's genes TSV, and NCBI Taxonomy when given
+(taxonomy.py). Each table is named, so that a run can say which source resolved how many names.
 """
 
 from __future__ import annotations

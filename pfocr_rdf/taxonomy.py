@@ -2,7 +2,7 @@
 
 Every name class is used (scientific name, synonym, equivalent name, common names, ...). For each name
 the scientific names win over every other class; a name that still names several taxa is ambiguous and
-is reported, never guessed. Parsing 4 million lines takes seconds, so the index is built once into an
+is reported, never guessed. Parsing NCBI's 4 million lines takes a while, so the index is built once into an
 SQLite file in the user's cache folder, keyed on the file's identity (path, size, modification time),
 and later runs open it at once. Lookups read it on demand: the index never sits in memory, and each
 worker process opens its own connection.
@@ -24,7 +24,6 @@ from typing import IO
 from .errors import UsageError
 from .organisms import name_key
 
-ENVIRONMENT_VARIABLE = "PFOCR_RDF_TAXONOMY"
 ARCHIVE_MEMBER = "names.dmp"
 SCIENTIFIC_NAME = "scientific name"
 _INDEX_VERSION = "1"  # part of the cache key: a new index layout never reads an old file
@@ -96,7 +95,7 @@ def _normalised(text: str) -> str:
     return text
 
 
-def _chunks(stream: IO[bytes], path: str) -> Iterator[tuple[int, str]]:
+def _chunks(stream: IO[bytes]) -> Iterator[tuple[int, str]]:
     """(first line number, text) of whole lines, about 8 MB at a time."""
     rest, line = b"", 1
     while True:
@@ -105,11 +104,8 @@ def _chunks(stream: IO[bytes], path: str) -> Iterator[tuple[int, str]]:
         cut = data.rfind(b"\n") + 1 if block else len(data)
         if cut:
             piece = data[:cut]
-            try:
-                text = piece.decode("utf-8")
-            except UnicodeDecodeError:  # a few old entries are Latin-1
-                text = piece.decode("latin-1")
-            yield line, text
+            # A stray non-UTF-8 byte spoils only its own name (U+FFFD), not the chunk around it.
+            yield line, piece.decode("utf-8", errors="replace")
             line += piece.count(b"\n")
         rest = data[cut:]
         if not block:
@@ -136,7 +132,7 @@ def _build(path: str, target: str) -> int:
         )
         insert = f"INSERT INTO raw VALUES (?, ?, ? != '{SCIENTIFIC_NAME}')"
         with _names_stream(path) as stream:
-            for first_line, text in _chunks(stream, path):
+            for first_line, text in _chunks(stream):
                 connection.executemany(insert, _rows(text, first_line, path))
         # One row per (name, tier, taxon), in key order: a lookup reads one short run of the b-tree.
         connection.executescript(
