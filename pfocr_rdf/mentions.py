@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .errors import Finding, RecordError
@@ -193,7 +194,7 @@ class _Collector:
 class _Table:
     path: str
     header: list[str]
-    rows: list[tuple[int, list[str | None]]]  # (line number, cleaned cells)
+    rows: Iterator[tuple[int, list[str | None]]]  # (line number, cleaned cells), read once, as they are used
 
     def column(self, name: str) -> int | None:
         return self.header.index(name) if name in self.header else None
@@ -224,12 +225,18 @@ def _read_table(path: str, kind: str, warnings: list[Finding], max_bytes: int, m
             message = f"missing required column {' or '.join(alternatives)}; table skipped"
             warnings.append(Finding(path, "bad-table", message, field=alternatives[0], line=1))
             return None
-    width = len(header)
-    missing = MISSING_TEXT
     padded = _may_be_padded(text)  # most tables have no padded cell: no need to strip each one
-    rows: list[tuple[int, list[str | None]]] = []
+    return _Table(path, header, _rows(path, lines, len(header), padded, warnings))
+
+
+def _rows(
+    path: str, lines: list[str], width: int, padded: bool, warnings: list[Finding]
+) -> Iterator[tuple[int, list[str | None]]]:
+    """The data rows, cleaned one at a time (a table's rows are never all held split at once)."""
+    missing = MISSING_TEXT
     seen: set[str] = set()
-    for number, line in enumerate(lines[1:], 2):
+    for number in range(1, len(lines)):
+        line = lines[number]
         if line in seen:
             continue
         seen.add(line)
@@ -237,12 +244,11 @@ def _read_table(path: str, kind: str, warnings: list[Finding], max_bytes: int, m
         if len(cells) != width:
             if line.strip():
                 message = f"row has {len(cells)} cells, the header has {width}; row skipped"
-                warnings.append(Finding(path, "ragged-row", message, line=number))
+                warnings.append(Finding(path, "ragged-row", message, line=number + 1))
             continue
         if padded:
             cells = [cell.strip() for cell in cells]
-        rows.append((number, [None if cell in missing else cell for cell in cells]))
-    return _Table(path, header, rows)
+        yield number + 1, [None if cell in missing else cell for cell in cells]
 
 
 def _is_number(value: str) -> bool:
