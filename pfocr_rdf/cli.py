@@ -554,6 +554,24 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
     click.echo(render(results, fmt or ("table" if sys.stdout.isatty() else "tsv")), nl=False)
 
 
+@main.command()
+@click.option("-o", "--output", default=STDOUT, show_default=True, help="Output file ('-' for stdout); '.gz' compresses.")
+@click.option(
+    "-f", "--format", "format_name", type=click.Choice(sorted(FORMATS)), help="Format [default: from -o; Turtle on stdout]."
+)
+@click.option("--gzip", "force_gzip", is_flag=True, help="Compress the output (implied by a .gz suffix).")
+@_handle_errors
+def vocabulary(output: str, format_name: str | None, force_gzip: bool) -> None:
+    """Write the PFOCR vocabulary: every pfocr: term with its label, comment, domain, range and WikiPathways counterpart.
+
+    Every converted dataset carries it too (in quad formats, in the dataset-description graph).
+    """
+    from .vocabulary import write_vocabulary
+
+    rdf_format, compress = output_format(output, format_name or ("ttl" if output == STDOUT else None))
+    write_vocabulary(output, rdf_format, compress or force_gzip)
+
+
 def _memory_store(files: tuple[str, ...]) -> Any:
     """RDF files and records, read into an in-memory store (records converted without validation); a
     file that cannot be read or converted is an error, not a silently smaller answer."""

@@ -1,7 +1,7 @@
 """The dataset description (VoID) of one conversion, with counts equal to what was written.
 
 Counts cover the data: every figure's graph, papers once. The description's own triples (and the
-shared WikiPathways creator node it carries) are not counted in `void:triples`.
+shared WikiPathways creator node and the pfocr: vocabulary it carries) are not counted in `void:triples`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 from . import __version__
 from . import vocab as v
-from .graph import NodeMap, RecordGraph
+from .graph import NodeMap, RecordGraph, merge_nodes
 from .terms import plain, typed
+from .vocabulary import vocabulary_nodes
 
 # Outward link predicate -> (target dataset key, title, URI space of the target).
 LINK_TARGETS: dict[str, tuple[str, str, str]] = {
-    v.WP_ENTREZ: ("ncbigene", "NCBI Gene", "https://identifiers.org/ncbigene/"),
-    v.WP_CHEBI: ("chebi", "ChEBI", "https://identifiers.org/chebi/CHEBI:"),
+    v.PFOCR_NCBI_GENE: ("ncbigene", "NCBI Gene", "https://identifiers.org/ncbigene/"),
+    v.PFOCR_CHEBI: ("chebi", "ChEBI", "https://identifiers.org/chebi/CHEBI:"),
     v.PFOCR_MESH: ("mesh", "MeSH", "http://id.nlm.nih.gov/mesh/"),
     v.PFOCR_DOID: ("doid", "Disease Ontology", "http://purl.obolibrary.org/obo/DOID_"),
 }
@@ -135,4 +136,5 @@ def describe_dataset(stats: DatasetStats, dataset: str = v.DATASET) -> NodeMap:
         v.SCHEMA_NAME: [plain("WikiPathways")],
         v.SCHEMA_URL: ["<https://www.wikipathways.org/>"],
     }
-    return nodes
+    # The terms the data uses, defined where the data is: the endpoint can explain every pfocr: term.
+    return merge_nodes(nodes, vocabulary_nodes())

@@ -12,8 +12,8 @@ from conftest import SAMPLE, SEEDS, run_cli
 VOID = "http://rdfs.org/ns/void#"
 DATASET = "https://pfocr.wikipathways.org/rdf/dataset"
 LINK_PREDICATES = {
-    "ncbigene": "http://vocabularies.wikipathways.org/wp#bdbEntrezGene",
-    "chebi": "http://vocabularies.wikipathways.org/wp#bdbChEBI",
+    "ncbigene": "https://pfocr.wikipathways.org/vocab#ncbiGene",
+    "chebi": "https://pfocr.wikipathways.org/vocab#chebi",
     "mesh": "https://pfocr.wikipathways.org/vocab#mesh",
     "doid": "https://pfocr.wikipathways.org/vocab#doid",
 }
@@ -86,8 +86,7 @@ def test_triple_formats_write_each_paper_once_and_count_it_once(tmp_path: Path) 
         q
         for q in store
         if not q.subject.value.startswith(DATASET)
-        and q.subject.value != "https://pfocr.wikipathways.org/vocab#pfocr-rdf"
-        and q.subject.value != "https://pfocr.wikipathways.org/vocab#WikiPathways"
+        and not q.subject.value.startswith("https://pfocr.wikipathways.org/vocab")  # the vocabulary, tool and creator
     ]
     assert integer(store, DATASET, VOID + "triples") == len(data)
 
@@ -122,5 +121,9 @@ def test_a_paper_described_differently_is_kept_whole_warned_and_counted_once(tmp
     assert sum(line.startswith(paper) for line in lines) == 7  # six triples, and the second year
     store = ox.Store()
     store.load(path=str(out), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:x-test:all"))
-    data = [q for q in store if not q.subject.value.startswith(DATASET) and "vocab#" not in q.subject.value]
+    data = [
+        q
+        for q in store
+        if not q.subject.value.startswith(DATASET) and not q.subject.value.startswith("https://pfocr.wikipathways.org/vocab")
+    ]
     assert integer(store, DATASET, VOID + "triples") == len(data)
