@@ -20,6 +20,7 @@ from .record import FigureRecord
 from .run import RunOptions, RunSummary, run_conversion
 from .serialize import chunk
 from .sources import find_sources, read_text
+from .taxonomy import open_taxonomy
 
 ConvertResult = RunSummary
 
@@ -60,11 +61,13 @@ def convert(
     workers: int = 1,
     fail_fast: bool = False,
     void: bool = True,
+    taxonomy: str | os.PathLike[str] | None = None,
 ) -> RunSummary:
-    """Convert records into one RDF file (format from `format` or the extension), as the CLI does."""
+    """Convert records into one RDF file (format from `format` or the extension), as the CLI does;
+    `taxonomy` is NCBI Taxonomy's names.dmp or taxdump archive, as --taxonomy."""
     out = os.fspath(output)
     _, compress = split_gzip(out)
     rdf_format = format_named(format) if format else (format_for_path(out) or NTRIPLES)
     found = find_sources([os.fspath(source) for source in sources], tables)
-    options, _ = options_for(found)
+    options, _ = options_for(found, taxonomy=open_taxonomy(os.fspath(taxonomy)) if taxonomy else None)
     return run_conversion(found.records, options, RunOptions(out, rdf_format, compress, workers, fail_fast, void))

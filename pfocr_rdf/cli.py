@@ -15,6 +15,7 @@ from . import __version__
 from .errors import Finding, UsageError
 from .formats import FORMATS, RdfFormat, format_for_path, format_named, split_gzip
 from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits
+from .mentions import DEFAULT_MAX_TABLE_ROWS
 from .outputs import STDOUT
 from .results import FORMATS as RESULT_FORMATS
 from .sources import DEFAULT_MAX_FILE_BYTES, SourceSet, find_sources
@@ -111,7 +112,36 @@ def validation_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def taxonomy_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--taxonomy",
+        "taxonomy_path",
+        type=click.Path(dir_okay=False),
+        envvar="PFOCR_RDF_TAXONOMY",
+        help="NCBI Taxonomy's names.dmp, or taxdump.tar.gz / new_taxdump.tar.gz, for organism names no other "
+        "source knows [env: PFOCR_RDF_TAXONOMY]. Indexed once into the user's cache folder.",
+    )(command)
+
+
+def _taxonomy(path: str | None, quiet: bool) -> Any:
+    """The opened taxonomy (its index built on first use, which takes a while: say so), or None."""
+    if not path:
+        return None
+    from .taxonomy import cached_index, open_taxonomy
+
+    if not quiet and cached_index(path) is None:
+        click.echo(f"pfocr-rdf: indexing {path} (once; later runs read the index from the cache)", err=True)
+    return open_taxonomy(path)
+
+
 def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--max-table-rows",
+        type=POSITIVE,
+        default=DEFAULT_MAX_TABLE_ROWS,
+        show_default=True,
+        help="Most rows in one sidecar table; a record with a bigger table fails.",
+    )(command)
     command = click.option(
         "--max-yaml-nodes",
         type=POSITIVE,
@@ -162,6 +192,7 @@ def main() -> None:
 @click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
 @click.option("--no-void", is_flag=True, help="Do not append the VoID dataset description.")
 @click.option("--reference", is_flag=True, help="Run pyld on every record (slow; the reference the fast path is tested against).")
+@taxonomy_option
 @limit_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors that stop the run.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary by kind.")
@@ -169,8 +200,9 @@ def main() -> None:
 def convert(sources: tuple[str, ...], output: str, format_name: str | None, force_gzip: bool, shard_size: int | None,
             table_dirs: tuple[str, ...],
             workers: int | None, no_validate: bool, rejects_path: str | None, shapes_dir: str | None, engine: str,
-            errors_path: str | None, fail_fast: bool, no_void: bool, reference: bool, max_file_size: int,
-            max_yaml_depth: int, max_yaml_nodes: int, quiet: bool, verbose: bool) -> None:  # fmt: skip
+            errors_path: str | None, fail_fast: bool, no_void: bool, reference: bool, taxonomy_path: str | None,
+            max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, max_table_rows: int, quiet: bool,
+            verbose: bool) -> None:  # fmt: skip
     """Convert PFOCR records to RDF, validated against the SHACL shapes.
 
     SOURCES are record files, folders (searched recursively for *.md and *.txt records), PFOCR site
@@ -196,7 +228,8 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     _refuse_overwriting_inputs([output, errors_path, rejects_path], found)
     validation = None if no_validate else ValidationSettings(shapes_dir, engine)
     limits = YamlLimits(max_yaml_depth, max_yaml_nodes)
-    options, organism_findings = options_for(found, max_file_size, limits, reference, validation)
+    taxonomy = _taxonomy(taxonomy_path, quiet)
+    options, organism_findings = options_for(found, max_file_size, limits, reference, validation, taxonomy, max_table_rows)
     run_options = RunOptions(
         output, rdf_format, compress or force_gzip, workers or default_workers(), fail_fast, not no_void,
         rejects=rejects_path, rejects_format=rejects_format, rejects_compress=rejects_compress,
@@ -245,12 +278,25 @@ def _reported_run(run: Callable[[Any, Callable[[Finding], None]], Any], label: s
         print_findings(summary.failures, summary.warnings, sys.stderr, verbose)
         for name, (count, first) in sorted(summary.unmapped.items()):
             click.echo(f"warning: unmapped field {name!r} in {plural(count, 'record')} (first: {first})", err=True)
+        if summary.organisms:
+            click.echo(_organism_line(summary.organisms), err=True)
         shown = summary.skipped if verbose else summary.skipped[:10]
         for path, reason in shown:
             click.echo(f"skipped: {path}: {reason} (not a record)", err=True)
         if len(shown) < len(summary.skipped):
             click.echo(f"skipped: ... {len(summary.skipped) - len(shown):,} more files (-v lists them all)", err=True)
     return summary
+
+
+def _organism_line(counts: dict[str, int]) -> str:
+    """How many organism names each source resolved, most first; then how many none did."""
+    from .report import plural
+
+    resolved = sorted(((n, label) for label, n in counts.items() if label), key=lambda item: (-item[0], item[1]))
+    parts = [f"{n:,} by {label}" for n, label in resolved]
+    line = "organisms: " + plural(sum(n for n, _ in resolved), "name") + " resolved"
+    line += (": " + ", ".join(parts)) if parts else ""
+    return line + f"; {counts.get('', 0):,} unresolved"
 
 
 def _summary_line(summary: Any, output: str) -> str:
@@ -284,12 +330,13 @@ def _summary_line(summary: Any, output: str) -> str:
 @click.option("--report", "report_path", help="Write the standard SHACL validation report (sh:ValidationReport) as Turtle.")
 @click.option("--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable).")
 @validation_options
+@taxonomy_option
 @limit_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only files with violations or errors.")
 @_handle_errors
 def validate(paths: tuple[str, ...], report_format: str, report_path: str | None, table_dirs: tuple[str, ...],
-             shapes_dir: str | None, engine: str, max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int,
-             quiet: bool) -> None:  # fmt: skip
+             shapes_dir: str | None, engine: str, taxonomy_path: str | None, max_file_size: int, max_yaml_depth: int,
+             max_yaml_nodes: int, max_table_rows: int, quiet: bool) -> None:  # fmt: skip
     """Validate records, folders of records, or RDF files against the SHACL shapes.
 
     RDF files may be in any format convert writes (.ttl .nt .nq .trig .jsonld, optionally .gz); in
@@ -306,7 +353,8 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
     rdf_files, found = _inputs(paths, table_dirs)
     _refuse_overwriting_inputs([report_path], found)
     options, _ = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False,
-                             ValidationSettings(shapes_dir, engine))  # fmt: skip
+                             ValidationSettings(shapes_dir, engine), _taxonomy(taxonomy_path, quiet),
+                             max_table_rows)  # fmt: skip
     progress = _progress(quiet or report_format == "json", "validating")
     try:
         reports = validate_paths(rdf_files, found.records, options, progress)
@@ -369,6 +417,7 @@ def _open_endpoint(url: str, user: str | None, password_env: str, query_url: str
 @click.option("--errors", "errors_path", help="Write every failure and warning as JSON lines to this file.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
 @click.option("--no-void", is_flag=True, help="Do not load the VoID dataset description.")
+@taxonomy_option
 @limit_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary by kind.")
@@ -376,7 +425,8 @@ def _open_endpoint(url: str, user: str | None, password_env: str, query_url: str
 def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, query_endpoint: str | None,
          graph_iri: str | None, user: str | None, password_env: str, table_dirs: tuple[str, ...], workers: int | None,
          no_validate: bool, shapes_dir: str | None, engine: str, errors_path: str | None, fail_fast: bool, no_void: bool,
-         max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, quiet: bool, verbose: bool) -> None:  # fmt: skip
+         taxonomy_path: str | None, max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, max_table_rows: int,
+         quiet: bool, verbose: bool) -> None:  # fmt: skip
     """Load records or RDF files into the embedded store (--store) or a running SPARQL store (--endpoint).
 
     Records are converted and validated as by convert. Each figure goes into its own named graph
@@ -401,7 +451,9 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     rdf_files, found = _inputs(sources, table_dirs)
     _refuse_overwriting_inputs([errors_path], found)
     validation = None if no_validate else ValidationSettings(shapes_dir, engine)
-    options, organism_findings = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False, validation)
+    limits = YamlLimits(max_yaml_depth, max_yaml_nodes)
+    taxonomy = _taxonomy(taxonomy_path, quiet)
+    options, organism_findings = options_for(found, max_file_size, limits, False, validation, taxonomy, max_table_rows)
     run_options = RunOptions("-", FORMATS["nq"], False, workers or default_workers(), fail_fast, not no_void)
     store = None
     if store_dir is not None:

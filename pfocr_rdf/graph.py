@@ -6,7 +6,7 @@ deterministic without sorting, and validation can look a subject up without buil
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 # subject term -> predicate term -> object terms, all canonical N-Triples (see terms.py)
@@ -14,11 +14,27 @@ NodeMap = dict[str, dict[str, list[str]]]
 Triple = tuple[str, str, str]
 
 
+_SHORT = 16  # up to this many objects, a scan is cheaper than a set
+
+
 def add_triple(nodes: NodeMap, subject: str, predicate: str, obj: str) -> None:
-    """Add one triple to a node map (a triple already there is not added twice)."""
+    """Add one triple to a node map (a triple already there is not added twice). For many triples of
+    one subject and predicate use `RecordGraph.add` or `extend_unique`, which stay linear."""
     values = nodes.setdefault(subject, {}).setdefault(predicate, [])
     if obj not in values:
         values.append(obj)
+
+
+def extend_unique(values: list[str], objects: Iterable[str]) -> None:
+    """Append the objects not yet in `values`, in order, in time linear in both."""
+    if len(values) <= _SHORT and isinstance(objects, (list, tuple)) and len(objects) <= _SHORT:
+        values.extend(obj for obj in objects if obj not in values)
+        return
+    seen = set(values)
+    for obj in objects:
+        if obj not in seen:
+            seen.add(obj)
+            values.append(obj)
 
 
 def merge_nodes(target: NodeMap, nodes: NodeMap) -> NodeMap:
@@ -26,8 +42,11 @@ def merge_nodes(target: NodeMap, nodes: NodeMap) -> NodeMap:
     for subject, properties in nodes.items():
         into = target.setdefault(subject, {})
         for predicate, objects in properties.items():
-            values = into.setdefault(predicate, [])
-            values.extend(obj for obj in objects if obj not in values)
+            values = into.get(predicate)
+            if values is None:
+                into[predicate] = list(dict.fromkeys(objects))
+            else:
+                extend_unique(values, objects)
     return target
 
 
@@ -38,9 +57,25 @@ class RecordGraph:
     figure: str
     nodes: NodeMap = field(default_factory=dict)
     shared: frozenset[str] = frozenset()  # subjects other records describe too (papers)
+    # The objects of long (subject, predicate) lists as sets, so that adding stays linear; each entry
+    # keeps the list it indexes, and is rebuilt when that list was replaced or changed meanwhile.
+    _indexes: dict[tuple[str, str], tuple[list[str], set[str], int]] = field(default_factory=dict, repr=False)
 
     def add(self, subject: str, predicate: str, obj: str) -> None:
-        add_triple(self.nodes, subject, predicate, obj)
+        values = self.nodes.setdefault(subject, {}).setdefault(predicate, [])
+        if len(values) <= _SHORT:
+            if obj not in values:
+                values.append(obj)
+            return
+        key = (subject, predicate)
+        entry = self._indexes.get(key)
+        if entry is None or entry[0] is not values or entry[2] != len(values):
+            entry = (values, set(values), len(values))
+        seen = entry[1]
+        if obj not in seen:
+            seen.add(obj)
+            values.append(obj)
+        self._indexes[key] = (values, seen, len(values))
 
     def merge(self, nodes: NodeMap) -> None:
         merge_nodes(self.nodes, nodes)

@@ -258,8 +258,18 @@ def expand_jsonld_reference(document: dict[str, Any], figure: str, source: str, 
 # ---- the memoised fast path -------------------------------------------------------------------
 
 _FIGURE_MARKER = "urn:x-pfocr-rdf:figure"
-_PLACEHOLDER = re.compile("\ue000([0-9]+)\ue001")
+# A placeholder ends in U+E001; the second of a list of strings ("many") ends in U+E003: its twin.
+_PLACEHOLDER = re.compile("\ue000([0-9]+)([\ue001\ue003])")
 _FIXED, _FIGURE, _BLANK, _SLOT = 0, 1, 2, 3
+_TWIN = "\ue003"
+
+
+def _is_many(value: list[Any]) -> bool:
+    """A list of two or more strings: templated by its first two items, whatever its length, so that a
+    list of 100,000 keywords costs one pyld run on two, not pyld's quadratic run on all."""
+    return len(value) >= 2 and all(type(item) is str for item in value)
+
+
 _KEEP_VERBATIM = frozenset(("@context", "@type", "type", "@language", "@direction", "@base", "@vocab", "@container"))
 
 
@@ -278,6 +288,10 @@ def _skeleton(value: Any, key: str | None, leaves: list[str], top: bool) -> Any:
             out["@id"] = _FIGURE_MARKER
         return out
     if isinstance(value, list):
+        if _is_many(value):
+            leaves.append(value)
+            slot = len(leaves) - 1
+            return [f"\ue000{slot}\ue001", f"\ue000{slot}{_TWIN}"]
         return [_skeleton(item, key, leaves, False) for item in value]
     if isinstance(value, str):
         leaves.append(value)
@@ -298,9 +312,12 @@ def _signature(value: Any, leaves: list[str], top: bool) -> Any:
         leaves.append(value)
         return "s"
     if kind is list:
-        if all(type(item) is str for item in value):
-            leaves.extend(value)
-            return ("strings", len(value))
+        if _is_many(value):
+            leaves.append(value)  # one slot for the whole list, filled item by item
+            return "many"
+        if len(value) == 1 and type(value[0]) is str:
+            leaves.append(value[0])
+            return ("strings", 1)
         return ("list", tuple(_signature(item, leaves, False) for item in value))
     if kind is dict:
         coerced = _iri_coerced_terms()
@@ -340,20 +357,29 @@ def _template_part(node: dict[str, str]) -> tuple[int, str, str] | None:
     if term is None or problem is not None:
         return None
     if match:
-        return _SLOT, match.group(1), term[2:]  # the literal's suffix: ^^<datatype> or @lang
+        slot = match.group(1) + ("*" if match.group(2) == _TWIN else "")
+        return _SLOT, slot, term[2:]  # the literal's suffix: ^^<datatype> or @lang
     return _FIXED, term, ""
 
 
 def _compile_template(skeleton: dict[str, Any], source: str) -> _Template:
     parts = []
+    twins = []
     for triple in _run_pyld(skeleton, source):
         subject = _template_part(triple["subject"])
         predicate = _template_part(triple["predicate"])
         obj = _template_part(triple["object"])
         if subject is None or predicate is None or obj is None or subject[0] == _SLOT or predicate[0] != _FIXED:
             return _Template(None)
+        if obj[0] == _SLOT and obj[1].endswith("*"):
+            twins.append((subject[0], subject[1], predicate[1], obj[0], int(obj[1][:-1]), obj[2]))
+            continue
         slot: Any = int(obj[1]) if obj[0] == _SLOT else obj[1]
         parts.append((subject[0], subject[1], predicate[1], obj[0], slot, obj[2]))
+    # A list's second item must have expanded exactly as its first (plain values of one property); a
+    # list that becomes anything else (an rdf:List, say) takes the reference path every time.
+    if twins and not set(twins) <= set(parts):
+        return _Template(None)
     return _Template(tuple(parts), any(part[0] == _BLANK or part[3] == _BLANK for part in parts))
 
 
@@ -397,6 +423,11 @@ def expand_jsonld(document: dict[str, Any], figure: str, source: str, warnings: 
         subject = figure_term if s_kind == _FIGURE else blank + s_text if s_kind == _BLANK else s_text
         if o_kind == _SLOT:
             leaf = leaves[o_text]  # type: ignore[index]
+            if type(leaf) is list:  # a list of strings: one triple per item
+                objects = [recurring_plain(item) if not suffix else '"' + escape_literal(item) + '"' + suffix for item in leaf]
+                props = nodes.setdefault(subject, {})
+                props.setdefault(predicate, []).extend(objects)
+                continue
             obj = recurring_plain(leaf) if not suffix else '"' + escape_literal(leaf) + '"' + suffix
         elif o_kind == _FIGURE:
             obj = figure_term

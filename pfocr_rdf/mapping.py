@@ -5,7 +5,8 @@ A pure function of its inputs and read-only tables: no files, no network.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -13,17 +14,20 @@ from . import vocab as v
 from .errors import Finding
 from .graph import RecordGraph
 from .mentions import CHEMICAL, DISEASE, GENE, HUMAN_TAXID, Mention, MentionSet
-from .organisms import OrganismTable
+from .organisms import GENES_TABLES, OrganismTable, name_key
 from .record import FigureRecord
+from .taxonomy import Taxonomy
 from .terms import encode_segment, plain, recurring_plain, typed
 
-OrganismResolver = Callable[[str], "str | None"]
+UNRESOLVED = ""  # the key under which unresolved organism names are counted
 
 
 @dataclass
 class MappingResult:
     graph: RecordGraph
     warnings: list[Finding] = field(default_factory=list)
+    organisms: Counter[str] = field(default_factory=Counter)  # organism names resolved, by source label
+    unresolved: set[str] = field(default_factory=set)  # organism names reported as unknown or ambiguous
 
 
 def figure_iri_for(record: FigureRecord, fallback_name: str) -> str:
@@ -35,14 +39,49 @@ def _iri(value: str) -> str:
     return "<" + value + ">"
 
 
-def organism_resolver(table: OrganismTable, from_tables: dict[str, str]) -> OrganismResolver:
-    """Names resolve through the site/bundled table, then the record's own genes TSV pairs."""
-    extra = {name.casefold(): taxid for name, taxid in from_tables.items()}
+@dataclass(frozen=True, slots=True)
+class OrganismMatch:
+    """A name's taxon and the source that knew it; or the several taxa of an ambiguous name."""
 
-    def resolve(name: str) -> str | None:
-        return table.lookup(name) or extra.get(" ".join(name.split()).casefold())
+    taxid: str | None
+    source: str = UNRESOLVED
+    candidates: tuple[str, ...] = ()
+    scientific: bool = False  # whether the ambiguous candidates share a scientific name
 
-    return resolve
+
+class OrganismResolver:
+    """Names resolve through the site pages and the bundled table, the record's own genes TSV pairs,
+    then NCBI Taxonomy when one is given (--taxonomy)."""
+
+    def __init__(self, table: OrganismTable, from_tables: dict[str, str], taxonomy: Taxonomy | None = None) -> None:
+        self.table, self.taxonomy = table, taxonomy
+        self.extra = {name_key(name): taxid for name, taxid in from_tables.items()}
+
+    def __call__(self, name: str) -> OrganismMatch:
+        found = self.table.find(name)
+        if found is not None:
+            return OrganismMatch(*found)
+        taxid = self.extra.get(name_key(name))
+        if taxid:
+            return OrganismMatch(taxid, GENES_TABLES)
+        match = self.taxonomy.match(name) if self.taxonomy is not None else None
+        if match is None:
+            return OrganismMatch(None)
+        if match.taxid is not None:
+            return OrganismMatch(match.taxid, self.taxonomy.label)  # type: ignore[union-attr]
+        return OrganismMatch(None, UNRESOLVED, match.taxids, match.scientific)
+
+    def unknown_message(self, name: str, outcome: str) -> str:
+        if self.taxonomy is None:
+            return (
+                f"organism {name!r} has no known NCBI Taxonomy id; {outcome} "
+                "(give NCBI Taxonomy's names.dmp or taxdump.tar.gz with --taxonomy to look it up there)"
+            )
+        return f"organism {name!r} is in no organism table and not in {self.taxonomy.label}; {outcome}"
+
+
+def organism_resolver(table: OrganismTable, from_tables: dict[str, str], taxonomy: Taxonomy | None = None) -> OrganismResolver:
+    return OrganismResolver(table, from_tables, taxonomy)
 
 
 def _organisms(
@@ -50,23 +89,34 @@ def _organisms(
     figure: str,
     record: FigureRecord,
     resolve: OrganismResolver,
-    warnings: list[Finding],
+    result: MappingResult,
     taxa: dict[str, dict[str, None]],
 ) -> None:
-    """pfocr:organism / pfocr:organismName and pfocr:nerOrganism; resolved names are collected in `taxa`."""
+    """pfocr:organism / pfocr:organismName and pfocr:nerOrganism; resolved names are collected in `taxa`.
+    A name that resolves nowhere is reported once, here (its SHACL warning is the same cause)."""
     for names, predicate, field_name, keep_name in (
         (record.organisms, v.PFOCR_ORGANISM, "organisms", True),
         (record.organisms_ner, v.PFOCR_NER_ORGANISM, "organisms_ner", False),
     ):
+        outcome = "name kept" if keep_name else "not mapped"
         for name in names:
-            taxid = resolve(name)
-            if taxid:
-                graph.add(figure, predicate, _taxon_term(taxid))
-                taxa.setdefault(taxid, {})[name] = None
+            match = resolve(name)
+            result.organisms[match.source] += 1
+            if match.taxid:
+                graph.add(figure, predicate, _taxon_term(match.taxid))
+                taxa.setdefault(match.taxid, {})[name] = None
+            elif match.candidates:
+                result.unresolved.add(name)
+                kind = "the scientific name" if match.scientific else "a synonym or other name"
+                message = (
+                    f"organism {name!r} is ambiguous: in NCBI Taxonomy it is {kind} of {len(match.candidates)} "
+                    f"taxa ({', '.join(match.candidates[:10])}); not guessed, {outcome}"
+                )
+                result.warnings.append(Finding(record.source, "ambiguous-organism", message, field_name))
             else:
-                outcome = "name kept" if keep_name else "not mapped"
-                message = f"organism {name!r} has no known NCBI Taxonomy id; {outcome}"
-                warnings.append(Finding(record.source, "unknown-organism", message, field_name))
+                result.unresolved.add(name)
+                message = resolve.unknown_message(name, outcome)
+                result.warnings.append(Finding(record.source, "unknown-organism", message, field_name))
             if keep_name:
                 graph.add(figure, v.PFOCR_ORGANISM_NAME, plain(name))
 
@@ -279,7 +329,7 @@ def map_record(
     result = MappingResult(graph)
     taxa: dict[str, dict[str, None]] = {}
     _figure(graph, figure, paper, record)
-    _organisms(graph, figure, record, resolve, result.warnings, taxa)
+    _organisms(graph, figure, record, resolve, result, taxa)
     if jsonld_nodes:
         graph.merge({figure: jsonld_nodes.get(figure, {})})
     _mentions(graph, figure, figure_iri, mentions)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .errors import Finding, RecordError
 from .record import MISSING_TEXT
-from .sources import DEFAULT_MAX_FILE_BYTES, read_text
+from .sources import DEFAULT_MAX_FILE_BYTES, read_text, text_lines
 
 GENE, CHEMICAL, DISEASE = "gene", "chemical", "disease"
 KINDS = (GENE, CHEMICAL, DISEASE)
@@ -29,6 +30,9 @@ REQUIRED_COLUMNS: dict[str, tuple[tuple[str, ...], ...]] = {
     CHEMICAL: (("word",), ("mesh", "chebi", "identifier")),
     DISEASE: (("word",), ("mesh", "doid", "identifier")),
 }
+# Most data rows a table may have: the largest real tables have a few hundred (140 in the sample); a
+# bigger one stops its record, named, rather than costing memory in proportion (--max-table-rows).
+DEFAULT_MAX_TABLE_ROWS = 100_000
 # A CURIE's prefix, in whatever case, and its local part.
 _CURIE = re.compile(r"([A-Za-z][A-Za-z0-9.]*):(.+)")
 
@@ -51,23 +55,24 @@ class Mention:
         self.doid: str | None = None
         self.taxid: str | None = None
         self.organism_name: str | None = None
-        self.labels: list[str] = []
-        self.words: list[str] = []
-        self.matched: list[str] = []
-        self.sources: list[str] = []
-        self.extra_mesh: list[str] = []
-        self.extra_chebi: list[str] = []
-        self.extra_doid: list[str] = []
+        # Ordered sets (dicts of None): a row repeating an id thousands of times costs a lookup, not a scan.
+        self.labels: dict[str, None] = {}
+        self.words: dict[str, None] = {}
+        self.matched: dict[str, None] = {}
+        self.sources: dict[str, None] = {}
+        self.extra_mesh: dict[str, None] = {}
+        self.extra_chebi: dict[str, None] = {}
+        self.extra_doid: dict[str, None] = {}
 
     def evidence(self, word: str | None, matched: str | None, source: str | None, label: str | None) -> None:
-        if word and word not in self.words:
-            self.words.append(word)
-        if matched and matched not in self.matched:
-            self.matched.append(matched)
-        if source and source not in self.sources:
-            self.sources.append(source)
-        if label and label not in self.labels:
-            self.labels.append(label)
+        if word:
+            self.words[word] = None
+        if matched:
+            self.matched[matched] = None
+        if source:
+            self.sources[source] = None
+        if label:
+            self.labels[label] = None
 
     @property
     def identifier(self) -> str | None:
@@ -175,8 +180,8 @@ class _Collector:
             if value and current != value:
                 if current is None:
                     setattr(m, attribute, value)
-                elif value not in extra:
-                    extra.append(value)
+                else:
+                    extra[value] = None
         if taxid and not m.taxid:
             m.taxid, m.organism_name = taxid, organism_name
         m.evidence(word, matched, source, label)
@@ -189,20 +194,28 @@ class _Collector:
 class _Table:
     path: str
     header: list[str]
-    rows: list[tuple[int, list[str | None]]]  # (line number, cleaned cells)
+    rows: Iterator[tuple[int, list[str | None]]]  # (line number, cleaned cells), read once, as they are used
 
     def column(self, name: str) -> int | None:
         return self.header.index(name) if name in self.header else None
 
 
-def _read_table(path: str, kind: str, warnings: list[Finding], max_bytes: int) -> _Table | None:
-    """Header and rows of a TSV; ragged rows and exact duplicates are dropped (ragged ones with a warning)."""
+def _read_table(path: str, kind: str, warnings: list[Finding], max_bytes: int, max_rows: int) -> _Table | None:
+    """Header and rows of a TSV; ragged rows and exact duplicates are dropped (ragged ones with a warning).
+    A table of more than `max_rows` data rows raises RecordError before any row is split."""
     try:
         text = read_text(path, path, max_bytes)
     except RecordError as exc:
         warnings.append(Finding(path, "bad-table", exc.finding.message + "; table skipped", line=exc.finding.line))
         return None
-    lines = text.lstrip("\ufeff").splitlines()
+    if text.count("\n", 0, len(text) - 1) > max_rows:  # header + rows, the last line's end not counted
+        raise RecordError(
+            path,
+            "table-too-large",
+            f"the table has more than {max_rows:,} rows; raise --max-table-rows if it is genuine",
+            line=max_rows + 2,
+        )
+    lines = text_lines(text.lstrip("\ufeff"))
     if not lines or not lines[0].strip():
         warnings.append(Finding(path, "bad-table", "empty table; skipped", line=1))
         return None
@@ -212,12 +225,18 @@ def _read_table(path: str, kind: str, warnings: list[Finding], max_bytes: int) -
             message = f"missing required column {' or '.join(alternatives)}; table skipped"
             warnings.append(Finding(path, "bad-table", message, field=alternatives[0], line=1))
             return None
-    width = len(header)
-    missing = MISSING_TEXT
     padded = _may_be_padded(text)  # most tables have no padded cell: no need to strip each one
-    rows: list[tuple[int, list[str | None]]] = []
+    return _Table(path, header, _rows(path, lines, len(header), padded, warnings))
+
+
+def _rows(
+    path: str, lines: list[str], width: int, padded: bool, warnings: list[Finding]
+) -> Iterator[tuple[int, list[str | None]]]:
+    """The data rows, cleaned one at a time (a table's rows are never all held split at once)."""
+    missing = MISSING_TEXT
     seen: set[str] = set()
-    for number, line in enumerate(lines[1:], 2):
+    for number in range(1, len(lines)):
+        line = lines[number]
         if line in seen:
             continue
         seen.add(line)
@@ -225,12 +244,11 @@ def _read_table(path: str, kind: str, warnings: list[Finding], max_bytes: int) -
         if len(cells) != width:
             if line.strip():
                 message = f"row has {len(cells)} cells, the header has {width}; row skipped"
-                warnings.append(Finding(path, "ragged-row", message, line=number))
+                warnings.append(Finding(path, "ragged-row", message, line=number + 1))
             continue
         if padded:
             cells = [cell.strip() for cell in cells]
-        rows.append((number, [None if cell in missing else cell for cell in cells]))
-    return _Table(path, header, rows)
+        yield number + 1, [None if cell in missing else cell for cell in cells]
 
 
 def _is_number(value: str) -> bool:
@@ -400,13 +418,14 @@ def read_mentions(
     folders: tuple[str, ...],
     source: str,
     max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    max_rows: int = DEFAULT_MAX_TABLE_ROWS,
 ) -> MentionSet:
     """A figure's mentions: its sidecar TSV for each kind where there is one, else its inline list."""
     found = MentionSet()
     for kind in KINDS:
         collector = _Collector(kind)
         path = find_table(figid, kind, folders) if figid else None
-        table = _read_table(path, kind, found.warnings, max_bytes) if path else None
+        table = _read_table(path, kind, found.warnings, max_bytes, max_rows) if path else None
         if table is not None:
             found.tables[kind] = path  # type: ignore[assignment]
             if kind == GENE:

@@ -6,6 +6,7 @@ Every failure becomes data on the returned `RecordOutcome`, so a bad record neve
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,12 +18,14 @@ from .jsonld import FIELD as JSONLD_FIELD
 from .jsonld import expand_jsonld, expand_jsonld_reference, prepare_jsonld
 from .jsonld_scope import figure_statements_only
 from .mapping import figure_iri_for, map_record, organism_resolver
-from .mentions import CHEMICAL, DISEASE, GENE, MentionSet, read_mentions
+from .mentions import CHEMICAL, DEFAULT_MAX_TABLE_ROWS, DISEASE, GENE, MentionSet, read_mentions
 from .organisms import OrganismTable, bundled_table, site_table
 from .record import FigureRecord, normalise_record
 from .shacl import ValidationResult
 from .sources import DEFAULT_MAX_FILE_BYTES, RecordSource, SourceSet, read_text
-from .validate import ValidationSettings, as_finding, validator_for
+from .taxonomy import Taxonomy
+from .terms import split_literal
+from .validate import ValidationSettings, as_finding, local_name, validator_for
 
 DEFAULT_VALIDATION = ValidationSettings()
 JsonLdExpander = Callable[[dict[str, Any], str, str], NodeMap]
@@ -37,6 +40,8 @@ class ConvertOptions:
     yaml_limits: YamlLimits = DEFAULT_YAML_LIMITS
     reference: bool = False  # run pyld on every record instead of the memoised templates
     validation: ValidationSettings | None = field(default_factory=ValidationSettings)  # None: do not validate
+    taxonomy: Taxonomy | None = None  # NCBI Taxonomy's names (--taxonomy), after every other organism source
+    max_table_rows: int = DEFAULT_MAX_TABLE_ROWS
 
 
 def options_for(
@@ -45,11 +50,14 @@ def options_for(
     yaml_limits: YamlLimits = DEFAULT_YAML_LIMITS,
     reference: bool = False,
     validation: ValidationSettings | None = DEFAULT_VALIDATION,
+    taxonomy: Taxonomy | None = None,
+    max_table_rows: int = DEFAULT_MAX_TABLE_ROWS,
 ) -> tuple[ConvertOptions, list[Finding]]:
     """Options for converting `found`: its site checkouts' organism pages come before the bundled table."""
     site, findings = site_table(found.organism_dirs)
     organisms = site.overlaid_on(bundled_table())
-    return ConvertOptions(organisms, max_file_bytes, yaml_limits, reference, validation), findings
+    options = ConvertOptions(organisms, max_file_bytes, yaml_limits, reference, validation, taxonomy, max_table_rows)
+    return options, findings
 
 
 @dataclass
@@ -66,6 +74,8 @@ class RecordOutcome:
     unmapped: tuple[str, ...] = ()
     results: list[ValidationResult] = field(default_factory=list)  # SHACL results, when validated
     violations: list[Finding] = field(default_factory=list)  # the results that reject the record
+    organisms: Counter[str] = field(default_factory=Counter)  # organism names resolved, by source ("" none)
+    unresolved: set[str] = field(default_factory=set)  # organism names already reported as unresolved
 
     @property
     def rejected(self) -> bool:
@@ -94,7 +104,9 @@ def graph_from_record(
     outcome = outcome if outcome is not None else RecordOutcome(record.source)
     outcome.figid, outcome.unmapped = record.figid, record.unmapped
     outcome.warnings.extend(record.warnings)
-    mentions: MentionSet = read_mentions(record.figid, _inline(record), table_dirs, record.source, options.max_file_bytes)
+    mentions: MentionSet = read_mentions(
+        record.figid, _inline(record), table_dirs, record.source, options.max_file_bytes, options.max_table_rows
+    )
     outcome.warnings.extend(mentions.warnings)
     figure = figure_iri_for(record, fallback_name)
     nodes: NodeMap | None = None
@@ -108,9 +120,10 @@ def graph_from_record(
             outcome.repairs[kind] = outcome.repairs.get(kind, 0) + n
     else:
         outcome.warnings.append(Finding(record.source, "no-jsonld", "no schema-jsonld block", JSONLD_FIELD))
-    resolve = organism_resolver(options.organisms, mentions.organisms)
+    resolve = organism_resolver(options.organisms, mentions.organisms, options.taxonomy)
     mapped = map_record(record, mentions, nodes, resolve, fallback_name)
     outcome.warnings.extend(mapped.warnings)
+    outcome.organisms, outcome.unresolved = mapped.organisms, mapped.unresolved
     return mapped.graph
 
 
@@ -119,8 +132,20 @@ def validate_outcome(outcome: RecordOutcome, settings: ValidationSettings) -> No
     assert outcome.graph is not None
     outcome.results = validator_for(settings)(outcome.graph.nodes)
     for result in outcome.results:
+        if _reported_already(result, outcome):
+            continue
         finding = as_finding(result, outcome.source)
         (outcome.violations if result.is_violation else outcome.warnings).append(finding)
+
+
+_UNRESOLVED_SHAPE = "OrganismName-taxon"
+
+
+def _reported_already(result: ValidationResult, outcome: RecordOutcome) -> bool:
+    """A name without a taxon that the mapping already reported: one warning per cause, not two."""
+    if not outcome.unresolved or result.is_violation or local_name(result.shape) != _UNRESOLVED_SHAPE:
+        return False
+    return result.focus[:1] == '"' and split_literal(result.focus)[0] in outcome.unresolved
 
 
 def convert_source(source: RecordSource, options: ConvertOptions | None = None) -> RecordOutcome:

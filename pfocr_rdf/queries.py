@@ -20,6 +20,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .errors import UsageError
+from .sources import text_lines
 from .terms import escape_literal
 
 _META = re.compile(r"#\s*(title|description|param|sorted-lists):\s*(.*)")
@@ -47,7 +48,7 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
     meta: dict[str, str] = {}
     parameters = []
     last = None
-    for line in text.splitlines():
+    for line in text_lines(text):
         match = _META.match(line)
         if match:
             key, value = match.group(1), match.group(2).strip()

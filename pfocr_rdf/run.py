@@ -63,6 +63,7 @@ def process_source(source: RecordSource, settings: WorkerSettings) -> RecordPack
     graph = outcome.graph
     outcome.graph = None  # the graph travels as text; keep the packet small
     outcome.results = []  # already turned into findings
+    outcome.unresolved = set()
     if graph is None:
         return RecordPacket(outcome)
     if outcome.rejected:
@@ -129,6 +130,7 @@ class RunSummary:
     warnings: FindingTally = field(default_factory=FindingTally)
     repairs: Counter[str] = field(default_factory=Counter)
     unmapped: dict[str, tuple[int, str]] = field(default_factory=dict)  # field name -> (records, first source)
+    organisms: Counter[str] = field(default_factory=Counter)  # organism names resolved, by source ("": none)
     stopped_early: bool = False
     seconds: float = 0.0
 
@@ -241,6 +243,7 @@ def run_conversion(
             for warning in outcome.warnings:
                 note(warning)
             summary.repairs.update(outcome.repairs)
+            summary.organisms.update(outcome.organisms)
             for name in outcome.unmapped:
                 count, first = summary.unmapped.get(name, (0, outcome.source))
                 summary.unmapped[name] = (count + 1, first)

@@ -182,6 +182,12 @@ def _listing(folder: str) -> _Listing:
     return listing
 
 
+def _beside(folder: str) -> tuple[str, ...]:
+    """Where a record's own tables may be: its folder, and a `_data/` folder in it (as the seeds have)."""
+    data = os.path.join(folder, "_data")
+    return (folder, data) if os.path.isdir(data) else (folder,)
+
+
 def find_sources(paths: Iterable[str], table_dirs: Iterable[str] = (), stdin_text: str | None = None) -> SourceSet:
     """Expand the user's arguments into record sources, in a stable order; a file reached twice (named
     twice, inside a folder also named, through a link) is read once, and a folder walked twice is walked once."""
@@ -208,7 +214,7 @@ def find_sources(paths: Iterable[str], table_dirs: Iterable[str] = (), stdin_tex
         if real_folder in reached.folders:
             return
         reached.folders.add(real_folder)
-        tables = (*extra_tables, folder, *site_tables(folder))
+        tables = (*extra_tables, *_beside(folder), *site_tables(folder))
         listing = _listing(folder)
         run: list[str] = []
         subfolders = iter(listing.folders)
@@ -245,10 +251,19 @@ def find_sources(paths: Iterable[str], table_dirs: Iterable[str] = (), stdin_tex
                 continue
             reached.files.add(real)
             parent = os.path.dirname(path) or "."
-            records.append(RecordSource(path, path, (*extra_tables, parent, *site_tables(parent)), True))
+            records.append(RecordSource(path, path, (*extra_tables, *_beside(parent), *site_tables(parent)), True))
         else:
             raise UsageError(f"{path}: no such file or folder")
     return SourceSet(records, tuple(organism_dirs), reached)
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of a text file, split only at `\\n` (a `\\r` before it is dropped). `str.splitlines`
+    would also split at U+2028, U+0085, a lone CR and other breaks, which real cells can hold."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def read_text(path: str, display: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:

@@ -35,6 +35,12 @@ def test_readme_command_converts_the_seeds(tmp_path: Path) -> None:
     # one summary line at the end; the seeds' README.md is not a record and is skipped, not an error
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("pfocr-rdf: 2 records, ") and "0 failed" in last and "1 file skipped" in last
+    # the seeds' companion tables in seeds/_data/ are found: both figures show their genes, one a chemical
+    text = out.read_text(encoding="utf-8")
+    assert "no genes were found" not in result.stderr and "0 warnings" in last
+    for seed in ("PMC6459341__oncotarget-10-2068-g007", "PMC8932105__12935_2022_2527_Fig7_HTML"):
+        assert f"{seed}.html#gene-" in text
+    assert "PMC8932105__12935_2022_2527_Fig7_HTML.html#chemical-C093642" in text
 
 
 def test_all_sample_records_convert_without_error(tmp_path: Path) -> None:
@@ -94,7 +100,7 @@ def test_folders_are_searched_recursively_for_md_and_txt_records(tmp_path: Path)
 
 def test_one_record_on_stdin() -> None:
     text = SEED_FILES[1].read_text(encoding="utf-8")
-    result = run_cli("convert", "-", "-f", "nt", "--no-void", input=text)
+    result = run_cli("convert", "-", "-f", "nt", "--no-void", "--tables", "seeds/_data", input=text)
     assert result.returncode == 0, result.stderr
     golden = (DATA / "golden" / f"{SEED_FILES[1].stem}.nt").read_text(encoding="utf-8").splitlines()
     assert set(result.stdout.splitlines()) == set(golden)

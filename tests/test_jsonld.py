@@ -10,6 +10,7 @@ import pytest
 from pfocr_rdf.api import read_record
 from pfocr_rdf.jsonld import (
     CC0_IRI,
+    _signature,
     expand_jsonld,
     expand_jsonld_reference,
     is_schema_org_context,
@@ -180,3 +181,27 @@ def test_fast_path_equals_pyld_on_every_real_record(path) -> None:
     fast = expand_jsonld(copy.deepcopy(prepared.document), figure, str(path))
     reference = expand_jsonld_reference(prepared.document, figure, str(path))
     assert fast == reference
+
+
+def test_long_lists_of_strings_expand_as_pyld_expands_them() -> None:
+    keywords = [f"k{i % 250}" for i in range(300)] + ['quote " and \\ backslash', "line\u2028break", "NA-like", ""]
+    block = {
+        **BLOCK,
+        "keywords": keywords,  # duplicates, escapes, an empty string
+        "dateCreated": ["2020", "2021", "2020"],  # typed values
+        "creator": {"@type": "Person", "name": ["A. Author", "B. Author"]},  # inside a blank node
+        "about": ["x", {"name": "y"}],  # a mixed list: not templated by its first two items
+        "alternateName": ["only one"],
+    }
+    assert expand(block) == expand(block, reference=True)
+
+
+def test_a_list_of_strings_has_one_template_whatever_its_length() -> None:
+    # The memo key of a block does not grow with its lists: 100,000 keywords are expanded from the template
+    # made for two, rather than by pyld (whose duplicate check is quadratic).
+    short, long = [], []
+    assert _signature({**BLOCK, "keywords": ["a", "b"]}, short, True) == _signature(
+        {**BLOCK, "keywords": [f"k{i}" for i in range(100_000)]}, long, True
+    )
+    nodes = expand({**BLOCK, "keywords": [f"k{i}" for i in range(100_000)]})
+    assert len(nodes[f"<{F}>"]["<http://schema.org/keywords>"]) == 100_000

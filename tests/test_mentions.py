@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from pfocr_rdf.api import record_graph
+from pfocr_rdf.errors import RecordError
 from pfocr_rdf.mentions import read_mentions, split_curie
 
 from conftest import FIGURES, SAMPLE, SAMPLE_FILES, TABLES, run_cli
@@ -266,3 +267,56 @@ def test_a_non_numeric_gene_id_is_reported_with_file_line_and_column(tmp_path: P
     result = run_cli("convert", str(record), "-o", str(tmp_path / "out.nt"), "-v", "--no-validate")
     assert "-genes.tsv:2: ncbigene_id: ncbigene_id 'IL6x' is not numeric [bad-identifier]" in result.stderr
     assert result.returncode == 0 and "#chemical-" in (tmp_path / "out.nt").read_text()
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\u2029", "\x1c", "\r", "\x0b"])
+def test_a_unicode_line_break_inside_a_cell_does_not_split_the_row(tmp_path: Path, separator: str) -> None:
+    word = f"IL{separator}6"
+    genes = (
+        GENE_HEADER
+        + "\r\n9606\tHomo sapiens\tPrimates\t"
+        + word
+        + "\tIL6\tIL6\t3569\tncbigene_symbol\t1\t2\t3\r\n9606\tHomo sapiens\tPrimates\tSTAT3\tSTAT3\tSTAT3\t6774\tncbigene_symbol\t1\t2\t3\n"
+    )
+    found = read_mentions("PMC10034769__fphar-14-1067402-g009", {}, (str(tmp_path),), "record.md")
+    assert found.genes == []  # no table yet: nothing found
+    make_record(tmp_path, genes=genes)
+    found = read_mentions("PMC10034769__fphar-14-1067402-g009", {}, (str(tmp_path),), "record.md")
+    assert [(m.gene_id, list(m.words)) for m in found.genes] == [("3569", [word]), ("6774", ["STAT3"])]
+    assert not [w for w in found.warnings if w.kind == "ragged-row"]
+
+
+def test_rows_repeating_one_id_collapse_into_one_mention_in_first_seen_order(tmp_path: Path) -> None:
+    rows = [f"9606\tHomo sapiens\tPrimates\tIL6-{i % 7000}\tIL6\tIL6\t3569\tncbigene_symbol\t1\t2\t3\n" for i in range(20_000)]
+    make_record(tmp_path, genes=GENE_HEADER + "\n" + "".join(rows))
+    found = read_mentions("PMC10034769__fphar-14-1067402-g009", {}, (str(tmp_path),), "record.md")
+    (mention,) = found.genes
+    assert list(mention.words) == [f"IL6-{i}" for i in range(7000)] and list(mention.labels) == ["IL6"]
+
+
+def test_a_table_over_the_row_limit_stops_its_record_and_others_go_on(tmp_path: Path) -> None:
+    row = "9606\tHomo sapiens\tPrimates\tIL-6\tIL6\tIL6\t{}\tncbigene_symbol\t1\t2\t3\n"
+    big = tmp_path / "big"
+    big.mkdir()
+    make_record(big, genes=GENE_HEADER + "\n" + "".join(row.format(i) for i in range(1, 6)))  # 5 rows
+    small = tmp_path / "small"
+    small.mkdir()
+    make_record(small, genes=GENE_HEADER + "\n" + "".join(row.format(i) for i in range(1, 5)))  # 4 rows: the limit
+    result = run_cli("convert", str(big), str(small), "-o", str(tmp_path / "out.nt"), "--max-table-rows", "4", "--no-validate")
+    assert result.returncode == 1
+    table = big / "PMC10034769__fphar-14-1067402-g009-genes.tsv"
+    assert f"error: {table}:6: the table has more than 4 rows; raise --max-table-rows if it is genuine [table-too-large]" in (
+        result.stderr
+    )
+    assert "pfocr-rdf: 1 record, " in result.stderr and "1 failed" in result.stderr
+    assert "#gene-4>" in (tmp_path / "out.nt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", ""])
+def test_the_row_limit_counts_data_rows_whatever_the_last_line_end(tmp_path: Path, end: str) -> None:
+    row = "9606\tHomo sapiens\tPrimates\tIL-6\tIL6\tIL6\t{}\tncbigene_symbol\t1\t2\t3"
+    make_record(tmp_path, genes="\n".join([GENE_HEADER, *(row.format(i) for i in range(1, 4))]) + end)
+    figid = "PMC10034769__fphar-14-1067402-g009"
+    assert len(read_mentions(figid, {}, (str(tmp_path),), "r.md", max_rows=3).genes) == 3
+    with pytest.raises(RecordError, match="more than 2 rows"):
+        read_mentions(figid, {}, (str(tmp_path),), "r.md", max_rows=2)

@@ -41,16 +41,21 @@ def test_every_named_query_is_tested_here() -> None:
 
 
 def test_figures_with_gene(store: str) -> None:
-    # grep -P '\tIL6\t3569\t' _data/*-genes.tsv  (no inline-only record lists IL6)
+    # grep -P '\tIL6\t3569\t' _data/*-genes.tsv seeds/_data/*-genes.tsv  (no inline-only record lists IL6)
+    seeds = {"PMC6459341__oncotarget-10-2068-g007", "PMC8932105__12935_2022_2527_Fig7_HTML"}
     il6 = {"PMC10030580__fimmu-14-1122057-g002", "PMC10034056__fendo-14-1109296-g003", "PMC10034769__fphar-14-1067402-g009"}
+    il6 |= seeds
     assert {row["figid"] for row in rows(store, "figures-with-gene", gene="IL6")} == il6
     assert {row["figid"] for row in rows(store, "figures-with-gene", gene="3569")} == il6
-    assert {row["gene"] for row in rows(store, "figures-with-gene", gene="IL6")} == {"https://identifiers.org/ncbigene/3569"}
-    # the rat symbol: grep -P '\tIl6\t' -> only the rat rows of PMC10034769 (gene 24498)
-    rat = rows(store, "figures-with-gene", gene="Il6")
-    assert [(row["figid"], row["gene"]) for row in rat] == [
-        ("PMC10034769__fphar-14-1067402-g009", "https://identifiers.org/ncbigene/24498")
-    ]
+    # the seeds' tables also give the symbol IL6 to the cow's and the rabbit's genes
+    seed_ids = {row["ncbigene_id"] for path in (SEEDS / "_data").glob("*-genes.tsv")
+                for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines(), delimiter="\t") if row["ncbigene_symbol"] == "IL6"}  # fmt: skip
+    assert seed_ids > {"3569"}
+    assert {row["gene"].rsplit("/", 1)[1] for row in rows(store, "figures-with-gene", gene="IL6")} == seed_ids
+    # the rodent symbol: grep -P '\tIl6\t' -> the rat rows of PMC10034769 (gene 24498), and the seeds'
+    # rat (24498) and mouse (16193) rows
+    rodent = {(row["figid"], row["gene"].rsplit("/", 1)[1]) for row in rows(store, "figures-with-gene", gene="Il6")}
+    assert rodent == {("PMC10034769__fphar-14-1067402-g009", "24498")} | {(s, g) for s in seeds for g in ("24498", "16193")}
     assert rows(store, "figures-with-gene", gene="NOSUCHGENE") == []
     assert rows(store, "figures-with-gene", gene="not a symbol") == []  # not an IRI: matches nothing, not everything
 
@@ -139,8 +144,11 @@ def test_gene_sets(store: str) -> None:
         table = list(csv.DictReader(handle, delimiter="\t"))
     assert sets[figid]["genes"].split() == sorted({r["ncbigene_id"] for r in table})
     assert sets[figid]["symbols"].split() == sorted({r["ncbigene_symbol"] for r in table})
-    assert "PMC6459341__oncotarget-10-2068-g007" not in sets  # the seeds have no genes
-    assert len(sets) == 35  # the records with gene tables or inline genes
+    seed = "PMC6459341__oncotarget-10-2068-g007"
+    with (SEEDS / "_data" / f"{seed}-genes.tsv").open(encoding="utf-8") as handle:
+        seed_table = list(csv.DictReader(handle, delimiter="\t"))
+    assert sets[seed]["genes"].split() == sorted({r["ncbigene_id"] for r in seed_table})  # the seeds' own _data/
+    assert len(sets) == 37  # the records with gene tables or inline genes, the two seeds among them
 
 
 def test_dataset(store: str) -> None:
@@ -220,3 +228,8 @@ def test_query_metadata_is_read_from_the_comments() -> None:
     )
     assert (query.title, query.description, query.sorted_lists) == ("A", "B continued", ("a", "b"))
     assert query.parameters[0].name == "p" and query.parameters[0].example == "ex"
+
+
+def test_query_metadata_lines_end_only_at_lf() -> None:
+    query = parse_named_query("x", "# title: A\u2028still the title\r\n# description: B\u0085C\nSELECT * {}\n")
+    assert (query.title, query.description) == ("A\u2028still the title", "B\u0085C")

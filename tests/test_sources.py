@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pfocr_rdf.errors import UsageError
-from pfocr_rdf.sources import RecordSource, SourceList, find_sources
+from pfocr_rdf.sources import RecordSource, SourceList, find_sources, text_lines
 
 from conftest import SEED_FILES, run_cli
 
@@ -112,3 +112,9 @@ def test_convert_refuses_to_overwrite_one_of_its_inputs(tmp_path: Path) -> None:
 def test_a_missing_argument_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such file or folder"):
         find_sources([str(tmp_path / "missing")])
+
+
+def test_text_lines_split_only_at_lf_and_crlf() -> None:
+    text = "a\u2028b\tc\r\nd\u0085e\rf\n\ng"
+    assert text_lines(text) == ["a\u2028b\tc", "d\u0085e\rf", "", "g"]
+    assert text_lines("one\n") == ["one"] and text_lines("") == []

@@ -1,0 +1,223 @@
+"""NCBI Taxonomy's names as an organism source: `names.dmp`, or the taxdump archives read in place.
+
+Every name class is used (scientific name, synonym, equivalent name, common names, ...). For each name
+the scientific names win over every other class; a name that still names several taxa is ambiguous and
+is reported, never guessed. Parsing NCBI's 4 million lines takes a while, so the index is built once into an
+SQLite file in the user's cache folder, keyed on the file's identity (path, size, modification time),
+and later runs open it at once. Lookups read it on demand: the index never sits in memory, and each
+worker process opens its own connection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO
+
+from .errors import UsageError
+from .organisms import name_key
+
+ARCHIVE_MEMBER = "names.dmp"
+SCIENTIFIC_NAME = "scientific name"
+_INDEX_VERSION = "1"  # part of the cache key: a new index layout never reads an old file
+_FORMAT = "tax_id\\t|\\tname_txt\\t|\\tunique name\\t|\\tname class\\t|"
+
+
+@dataclass(frozen=True, slots=True)
+class TaxonMatch:
+    """What a name means in NCBI Taxonomy: one taxon, or several (ambiguous) in its winning class."""
+
+    taxids: tuple[str, ...]
+    scientific: bool  # whether the winning class is "scientific name"
+
+    @property
+    def taxid(self) -> str | None:
+        return self.taxids[0] if len(self.taxids) == 1 else None
+
+
+def cache_dir() -> str:
+    """The user's cache folder for pfocr-rdf (XDG_CACHE_HOME, else ~/.cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "pfocr-rdf")
+
+
+def _identity(path: str) -> str:
+    """A key that changes whenever the file does: its real path, size and modification time."""
+    status = os.stat(path)
+    text = f"{_INDEX_VERSION}\0{os.path.realpath(path)}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}"
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+
+
+@contextmanager
+def _names_stream(path: str) -> Iterator[IO[bytes]]:
+    """The bytes of names.dmp: the file itself, or its member of taxdump.tar.gz / new_taxdump.tar.gz."""
+    with open(path, "rb") as handle:
+        magic = handle.read(2)
+    if magic != b"\x1f\x8b":
+        with open(path, "rb") as handle:
+            yield handle
+        return
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            for member in archive:
+                if os.path.basename(member.name) == ARCHIVE_MEMBER and member.isfile():
+                    stream = archive.extractfile(member)
+                    assert stream is not None
+                    yield stream
+                    return
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise UsageError(f"--taxonomy {path}: not a readable taxdump archive ({exc})") from None
+    raise UsageError(f"--taxonomy {path}: the archive holds no {ARCHIVE_MEMBER}")
+
+
+# One names.dmp line, after `_normalised`: tax_id, name, unique name, name class.
+_LINE = re.compile(r"^([0-9]+)\t\|\t([^\t\n]*)\t\|\t[^\t\n]*\t\|\t([^\t\n]*)\t\|$", re.MULTILINE)
+_SPACE_RUNS = re.compile(r"[^\S\t\n]+")  # white space but the field and line separators
+_PADDING = re.compile(r" (?=\t\||\n)|(?<=\|\t) ")
+_CHUNK = 8 << 20
+
+
+def _normalised(text: str) -> str:
+    """The text with every name as `name_key` makes it (case folded, white space collapsed and
+    trimmed), done on a whole chunk at C speed: names hold no tab, the field separator."""
+    text = text.replace("\r\n", "\n").casefold()
+    if not text.isascii() or "  " in text:
+        text = _SPACE_RUNS.sub(" ", text)
+    if " \t" in text or "\t " in text:
+        text = _PADDING.sub("", text)
+    return text
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[tuple[int, str]]:
+    """(first line number, text) of whole lines, about 8 MB at a time."""
+    rest, line = b"", 1
+    while True:
+        block = stream.read(_CHUNK)
+        data = rest + block
+        cut = data.rfind(b"\n") + 1 if block else len(data)
+        if cut:
+            piece = data[:cut]
+            # A stray non-UTF-8 byte spoils only its own name (U+FFFD), not the chunk around it.
+            yield line, piece.decode("utf-8", errors="replace")
+            line += piece.count(b"\n")
+        rest = data[cut:]
+        if not block:
+            return
+
+
+def _rows(text: str, first_line: int, path: str) -> list[tuple[str, str, str]]:
+    """(taxid, name key, name class) of each line of a chunk; a line of another shape stops the run."""
+    rows = _LINE.findall(_normalised(text))
+    if len(rows) != text.count("\n") + (not text.endswith("\n")):  # blank lines, or a bad one: look closer
+        for offset, line in enumerate(text.split("\n")):
+            if line.strip() and not _LINE.fullmatch(_normalised(line)):
+                raise UsageError(f"--taxonomy {path}:{first_line + offset}: not an NCBI names.dmp line ({_FORMAT})")
+    return rows
+
+
+def _build(path: str, target: str) -> int:
+    """Parse `path` into a new SQLite index at `target`; returns the number of distinct names."""
+    connection = sqlite3.connect(target)
+    try:
+        connection.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;"
+            "CREATE TEMP TABLE raw (taxid INTEGER NOT NULL, key TEXT NOT NULL, tier INTEGER NOT NULL);"
+        )
+        insert = f"INSERT INTO raw VALUES (?, ?, ? != '{SCIENTIFIC_NAME}')"
+        with _names_stream(path) as stream:
+            for first_line, text in _chunks(stream):
+                connection.executemany(insert, _rows(text, first_line, path))
+        # One row per (name, tier, taxon), in key order: a lookup reads one short run of the b-tree.
+        connection.executescript(
+            """
+            CREATE TABLE names (key TEXT NOT NULL, tier INTEGER NOT NULL, taxid INTEGER NOT NULL,
+                                PRIMARY KEY (key, tier, taxid)) WITHOUT ROWID;
+            INSERT INTO names SELECT DISTINCT key, tier, taxid FROM raw WHERE key != '' ORDER BY key, tier, taxid;
+            DROP TABLE raw;
+            """
+        )
+        (count,) = connection.execute("SELECT count(DISTINCT key) FROM names").fetchone()
+        if not count:
+            raise UsageError(f"--taxonomy {path}: no names found ({_FORMAT} lines expected)")
+        connection.commit()
+        return int(count)
+    finally:
+        connection.close()
+
+
+class Taxonomy:
+    """Name lookups in one NCBI Taxonomy names file, through its cached index."""
+
+    def __init__(self, source: str, index: str, built: bool) -> None:
+        self.source, self.index, self.built = source, index, built
+        self.label = "NCBI Taxonomy (" + os.path.basename(source) + ")"
+        self._connection: sqlite3.Connection | None = None
+        self._pid = -1
+        self._memo: dict[str, TaxonMatch | None] = {}
+
+    def _cursor(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():  # forked workers open their own
+            self._connection = sqlite3.connect(f"file:{self.index}?mode=ro", uri=True, check_same_thread=False)
+            self._pid = os.getpid()
+            self._memo = {}
+        return self._connection
+
+    def match(self, name: str) -> TaxonMatch | None:
+        """The taxa `name` names (case and spacing ignored), or None when NCBI does not know it."""
+        key = name_key(name)
+        if key in self._memo:
+            return self._memo[key]
+        rows = self._cursor().execute("SELECT tier, taxid FROM names WHERE key = ? ORDER BY tier, taxid", (key,)).fetchall()
+        found = None
+        if rows:
+            best = rows[0][0]
+            found = TaxonMatch(tuple(str(taxid) for tier, taxid in rows if tier == best), best == 0)
+        if len(self._memo) < 10_000:  # organism names repeat across records; hostile ones do not stay
+            self._memo[key] = found
+        return found
+
+    def __getstate__(self) -> dict[str, object]:  # spawned workers reopen the index themselves
+        return {"source": self.source, "index": self.index, "built": self.built, "label": self.label}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._connection, self._pid, self._memo = None, -1, {}
+
+
+def cached_index(path: str, cache: str | None = None) -> str | None:
+    """The index of `path` in the cache, when it has been built (and the file has not changed since)."""
+    if not os.path.isfile(path):
+        return None
+    index = os.path.join(cache or cache_dir(), f"taxonomy-{_identity(path)}.sqlite")
+    return index if os.path.isfile(index) else None
+
+
+def open_taxonomy(path: str, cache: str | None = None) -> Taxonomy:
+    """The taxonomy in `path`, its index built into the cache folder on first use (atomically)."""
+    if not os.path.isfile(path):
+        raise UsageError(f"--taxonomy {path}: no such file")
+    index = cached_index(path, cache)
+    if index is not None:
+        return Taxonomy(path, index, built=False)
+    folder = cache or cache_dir()
+    index = os.path.join(folder, f"taxonomy-{_identity(path)}.sqlite")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        handle, partial = tempfile.mkstemp(prefix=".taxonomy-", suffix=".partial", dir=folder)
+        os.close(handle)
+    except OSError as exc:
+        raise UsageError(f"--taxonomy: cannot write its index in {folder}: {exc.strerror}; set XDG_CACHE_HOME") from None
+    try:
+        _build(path, partial)
+        os.replace(partial, index)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+    return Taxonomy(path, index, built=True)
