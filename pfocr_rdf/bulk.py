@@ -136,7 +136,8 @@ class BulkWriter:
         try:
             while True:
                 section = _Section(self)
-                self.store.bulk_load(section, ox.RdfFormat.N_QUADS)
+                # lenient: every line was written by this tool from parsed, checked terms
+                self.store.bulk_load(section, ox.RdfFormat.N_QUADS, lenient=True)
                 self.sections += 1
                 if self.state is not None:
                     self.state.done((g.name, g.digest, g.triples) for g in section.graphs if g.name)
