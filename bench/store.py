@@ -24,12 +24,20 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from run import WORK, Measure, corpus, machine, measure  # noqa: E402
+from run import WORK, Measure, corpus, machine  # noqa: E402
+from run import measure as measure_run  # noqa: E402
 
 from servers import virtuoso  # noqa: E402
 
 PASSWORD = {"PFOCR_RDF_PASSWORD": "dba"}
 OXIGRAPH = str(Path(sys.executable).parent / "oxigraph") if (Path(sys.executable).parent / "oxigraph").exists() else "oxigraph"
+
+
+def measure(name: str, command: list[str], corpus_path: Path, records: int, output: Path | None) -> Measure:
+    """One run, reported as soon as it ends."""
+    run = measure_run(name, command, corpus_path, records, output)
+    print(f"[bench]   {run.seconds:,.1f} s, peak {run.peak_mb:,.0f} MB (PSS)", file=sys.stderr, flush=True)
+    return run
 
 
 def size_mb(path: Path) -> float:
@@ -52,8 +60,10 @@ def changed_copy(source: Path, target: Path, every: int) -> int:
     changed = 0
     for index, record in enumerate(sorted((source / "_figures").glob("*.md"))):
         text = record.read_text(encoding="utf-8")
-        if index % every == 0:
-            text = text.replace("\nfigtitle: ", "\nfigtitle: Revised ", 1)
+        head, found, rest = text.partition("\nfigtitle: ")
+        if index % every == 0 and found:
+            quote = rest[0] if rest[:1] in ("'", '"') else ""
+            text = head + found + quote + "Revised " + rest[len(quote) :]
             changed += 1
         (target / "_figures" / record.name).write_text(text, encoding="utf-8")
     return changed

@@ -382,7 +382,10 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     Records are converted and validated as by convert. Each figure goes into its own named graph
     (the figure's IRI) and replaces it, so loading again never duplicates anything; N-Quads and TriG
     files keep their graphs; --graph IRI puts everything into one graph, replaced by this load.
-    After loading, the triples of every graph written are counted in the store and compared.
+    A new or empty --store is filled by Oxigraph's bulk loader; into one that holds data, figures
+    whose content did not change are skipped. After loading, the triples of every graph written are
+    counted in the store and compared. A load interrupted (or killed) never leaves half a figure:
+    what it had in flight is removed then (or by the next load, which says so).
 
     Exit status: 0 loaded and checked, 1 some records failed or were rejected, 2 usage error, refused
     upload or failed count check.

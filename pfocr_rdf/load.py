@@ -85,6 +85,7 @@ class _Target:
         self.report = LoadReport()
         self.repeats: set[str] = set()  # graphs this load writes in more than one part
         self._file_graphs: set[str] = set()
+        self.reading_files = False  # graphs now come from RDF files, not from records
         self._started: set[str] = set()  # repeated graphs already begun
         self._distinct: DistinctLines | None = None
         self._batch: list[_Part] = []
@@ -106,7 +107,7 @@ class _Target:
             return
         if not text:
             return
-        if name in self._file_graphs and name not in self._started and name not in self.repeats:
+        if name in self._file_graphs and not self.reading_files:
             self.repeats.add(name)  # a record's graph that an RDF file of this load names again
         if name in self.repeats:
             first = name not in self._started
@@ -396,6 +397,7 @@ def check_rdf_files(paths: list[str], target: _Target, findings: list[Finding]) 
 
 def load_rdf_files(paths: list[str], target: _Target) -> None:
     """RDF files (already checked whole): each named graph replaces the store's graph of that name; triples go to --graph."""
+    target.reading_files = True
     for path in paths:
         try:
             for graph, nodes in read_graphs(path):
