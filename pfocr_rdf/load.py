@@ -259,7 +259,8 @@ class StoreTarget(_Target):
         elif part.name != DEFAULT_GRAPH:
             self._bulk_expected += part.triples
             self.report.graphs += 1
-        self._bulk.put(BulkGraph(part.name, part.text.encode("utf-8"), part.triples, part.digest))
+        data = part.text.encode("utf-8")
+        self._bulk.put(BulkGraph(part.name, data, data.count(b"\n"), part.triples, part.digest))
 
     def default_graph(self, ntriples: str, path: str) -> None:
         if self._bulk is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable
 
 STATE_FILE = "pfocr-rdf-load.sqlite"
@@ -29,15 +30,28 @@ class LoadState:
     """The load bookkeeping of one store folder."""
 
     def __init__(self, folder: str) -> None:
-        self._db = sqlite3.connect(os.path.join(folder, STATE_FILE), isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode = WAL")  # commits survive a killed process; readers never block
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.execute("PRAGMA busy_timeout = 10000")
-        self._db.execute(
+        self.path = os.path.join(folder, STATE_FILE)
+        self._local = threading.local()  # one connection per thread: the bulk loader confirms from its own
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        db = self._db
+        db.execute("PRAGMA journal_mode = WAL")  # commits survive a killed process; readers never block
+        db.execute(
             "CREATE TABLE IF NOT EXISTS graph "
             "(name TEXT PRIMARY KEY, digest BLOB NOT NULL, triples INTEGER NOT NULL) WITHOUT ROWID"
         )
-        self._db.execute("CREATE TABLE IF NOT EXISTS in_flight (name TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("CREATE TABLE IF NOT EXISTS in_flight (name TEXT PRIMARY KEY) WITHOUT ROWID")
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
+            connection.execute("PRAGMA synchronous = NORMAL")
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
 
     def digests(self, names: list[str]) -> dict[str, bytes]:
         """The recorded digest of each of these graphs that has one."""
@@ -80,7 +94,11 @@ class LoadState:
             self._db.execute("DELETE FROM graph")
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+        self._local = threading.local()
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
