@@ -254,7 +254,7 @@ class StoreTarget(_Target):
 
     def _send_bulk(self, part: _Part) -> None:
         assert self._bulk is not None
-        if part.name in self.repeats or part.name == self.single:
+        if part.name in self.repeats or part.name in (self.single, DEFAULT_GRAPH):
             self._written[part.name] = part.triples  # the last part's distinct total
         elif part.name != DEFAULT_GRAPH:
             self._bulk_expected += part.triples
