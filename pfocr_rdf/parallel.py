@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -81,7 +81,9 @@ def batch_size(items: int, workers: int) -> int:
     return max(1, min(32, items // (workers * 8)))
 
 
-def ordered_map(function: Callable[[T], R], items: Sequence[T], workers: int, window_per_worker: int = 3) -> Iterator[R]:
+def ordered_map(
+    function: Callable[[T], R], items: Sequence[T], workers: int, window_per_worker: int = 3
+) -> Generator[R, None, None]:
     """`map(function, items)` on `workers` processes, in order; runs in this process when workers <= 1.
 
     `function` must be picklable (a module-level function or a functools.partial of one).
