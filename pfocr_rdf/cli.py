@@ -432,7 +432,10 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     Records are converted and validated as by convert. Each figure goes into its own named graph
     (the figure's IRI) and replaces it, so loading again never duplicates anything; N-Quads and TriG
     files keep their graphs; --graph IRI puts everything into one graph, replaced by this load.
-    After loading, the triples of every graph written are counted in the store and compared.
+    A new or empty --store is filled by Oxigraph's bulk loader; into one that holds data, figures
+    whose content did not change are skipped. After loading, the triples of every graph written are
+    counted in the store and compared. A load interrupted (or killed) never leaves half a figure:
+    what it had in flight is removed then (or by the next load, which says so).
 
     Exit status: 0 loaded and checked, 1 some records failed or were rejected, 2 usage error, refused
     upload or failed count check.
@@ -474,10 +477,16 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
         return outcome.summary
 
     try:
+        if store is not None:
+            _say_repaired(target.report.repaired, where, quiet, "an earlier load was interrupted: removed")
         summary = _reported_run(run, "loading", organism_findings, errors_path, quiet, verbose)
-    except (EndpointError, LoadCheckError) as exc:
+    except (EndpointError, LoadCheckError, OSError) as exc:
         raise UsageError(f"load into {where} failed: {exc}") from None
+    except KeyboardInterrupt:
+        _say_repaired(target.report.dropped, where, False, "load interrupted: removed")
+        raise
     finally:
+        target.release()
         if store is not None:
             store.close()
         else:
@@ -485,13 +494,29 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     report = reports[0]
     if not quiet:
         failed = len({f.source for f in summary.failures})
+        how = " (bulk load into an empty store)" if report.bulk else ""
+        unchanged = f"; {plural(report.unchanged, 'unchanged graph')} skipped" if report.unchanged else ""
         click.echo(
             f"pfocr-rdf: loaded {plural(summary.records, 'record')} and {plural(report.graphs, 'graph')}, "
-            f"{plural(report.triples, 'triple')} into {where}; counts checked in {plural(report.checked, 'graph')}; "
-            f"{failed:,} failed ({summary.seconds:.1f} s)",
+            f"{plural(report.triples, 'triple')} into {where}{how}{unchanged}; counts checked in "
+            f"{plural(report.checked, 'graph')}; {failed:,} failed ({summary.seconds:.1f} s)",
             err=True,
         )
     sys.exit(summary.exit_status)
+
+
+def _say_repaired(graphs: list[str], where: str, quiet: bool, what: str) -> None:
+    """Name the graphs a load had in flight and that were removed, so the user knows to load them again."""
+    from .report import plural
+
+    if not graphs or quiet:
+        return
+    shown = ", ".join(graphs[:3]) + (f" and {len(graphs) - 3:,} more" if len(graphs) > 3 else "")
+    click.echo(
+        f"pfocr-rdf: {where}: {what} {plural(len(graphs), 'graph')} it had half written ({shown}); "
+        "loading the same inputs writes them again",
+        err=True,
+    )
 
 
 @main.command()
@@ -583,7 +608,9 @@ def _memory_store(files: tuple[str, ...]) -> Any:
     rdf_files, found = _inputs(files)
     options, _ = options_for(found, validation=None)
     store = EmbeddedStore(None)
-    outcome = load(rdf_files, found.records, StoreTarget(store, None), options, RunOptions("-", FORMATS["nq"]))
+    target = StoreTarget(store, None)
+    outcome = load(rdf_files, found.records, target, options, RunOptions("-", FORMATS["nq"]))
+    target.release()
     for finding in outcome.summary.failures:
         raise UsageError(str(finding))
     return store

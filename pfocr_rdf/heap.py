@@ -34,3 +34,9 @@ class HeapTrimmer:
             self.count = 0
             if _TRIM is not None:
                 _TRIM(0)
+
+
+def trim_heap() -> None:
+    """Trim now (after a big, short-lived allocation such as a bulk-load section)."""
+    if _TRIM is not None:
+        _TRIM(0)

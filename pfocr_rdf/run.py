@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol
@@ -74,7 +74,7 @@ def process_source(source: RecordSource, settings: WorkerSettings) -> RecordPack
     return RecordPacket(outcome, graph.figure, text, shared, stats_of(own_nodes(graph), example=graph.figure))
 
 
-def packets(sources: Sequence[RecordSource], settings: WorkerSettings, workers: int) -> Iterator[RecordPacket]:
+def packets(sources: Sequence[RecordSource], settings: WorkerSettings, workers: int) -> Generator[RecordPacket, None, None]:
     """Packets in source order, from `workers` processes (in this process when 1)."""
     return ordered_map(partial(process_source, settings=settings), sources, workers)
 
@@ -213,7 +213,9 @@ def run_conversion(
         if options.rejects and options.rejects_format:
             output = stack.enter_context(AtomicOutput(options.rejects, options.rejects_compress))
             rejects = FileSink(output, options.rejects_format)
-        for done, packet in enumerate(packets(sources, settings, options.workers), 1):
+        # Closed on the way out, so an interrupted or failed run stops its workers now, not at exit.
+        stream = stack.enter_context(contextlib.closing(packets(sources, settings, options.workers)))
+        for done, packet in enumerate(stream, 1):
             outcome = packet.outcome
             if outcome.skipped:
                 summary.skipped.append((outcome.source, outcome.skipped))

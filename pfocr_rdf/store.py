@@ -30,12 +30,22 @@ class EmbeddedStore:
                 raise UsageError(f"store {path} is in use by another process (Oxigraph allows one writer)") from None
             raise UsageError(f"cannot open store {path}: {message}") from None
 
-    def replace_graphs(self, nquads: str, graphs: list[str]) -> None:
-        """Put the quads in, after removing what `graphs` (IRI terms) held before."""
+    def is_empty(self) -> bool:
+        return next(iter(self.store), None) is None
+
+    def quad_count(self) -> int:
+        """Every quad of the store, counted by Oxigraph in one pass over one index."""
+        return len(self.store)
+
+    def remove_graphs(self, graphs: list[str]) -> None:
+        """Remove these graphs (IRI terms) and everything in them."""
         for graph in graphs:
             node = ox.NamedNode(graph[1:-1])
             if self.store.contains_named_graph(node):
                 self.store.remove_graph(node)
+
+    def add_quads(self, nquads: str) -> None:
+        """Add N-Quads in one transaction (all or nothing)."""
         if nquads:
             self.store.load(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
 
@@ -44,19 +54,16 @@ class EmbeddedStore:
         target = ox.NamedNode(graph[1:-1]) if graph else ox.DefaultGraph()
         self.store.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
 
-    def clear_graph(self, graph: str | None) -> None:
-        if graph is None:
-            self.store.clear_graph(ox.DefaultGraph())
-            return
-        node = ox.NamedNode(graph[1:-1])
-        if self.store.contains_named_graph(node):
-            self.store.remove_graph(node)
-
     def graph_sizes(self, graphs: list[str]) -> dict[str, int]:
-        """Triples in each of these graphs (IRI terms)."""
-        return {
-            graph: sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph[1:-1]))) for graph in graphs
-        }
+        """Triples in each of these graphs (IRI terms), counted inside Oxigraph, a hundred graphs a query:
+        iterating the quads in Python costs about a hundred times more."""
+        sizes = dict.fromkeys(graphs, 0)
+        for start in range(0, len(graphs), 100):
+            batch = " ".join(graphs[start : start + 100])
+            query = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {batch} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
+            for row in self.store.query(query):
+                sizes[str(row["g"])] = int(row["n"].value)
+        return sizes
 
     def select(self, query: str) -> Results:
         try:

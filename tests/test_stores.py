@@ -113,10 +113,12 @@ def test_rdf_files_load_into_the_store_with_their_graphs(tmp_path: Path) -> None
     out = tmp_path / "sample.nq.gz"
     assert run_cli("convert", str(SAMPLE), "-o", str(out)).returncode == 0
     store = tmp_path / "store"
-    for _ in range(2):
-        result = run_cli("load", str(out), "--store", str(store))
-        assert result.returncode == 0, result.stderr
-    assert "counts checked in 46 graphs" in result.stderr
+    first = run_cli("load", str(out), "--store", str(store))
+    assert first.returncode == 0, first.stderr
+    assert "counts checked in 46 graphs" in first.stderr
+    again = run_cli("load", str(out), "--store", str(store))
+    assert again.returncode == 0, again.stderr
+    assert "46 unchanged graphs skipped" in again.stderr
     assert count_all("--store", str(store)) == sum(1 for _ in __import__("gzip").open(out, "rt", encoding="utf-8"))
 
 
@@ -164,6 +166,71 @@ def test_everything_into_one_graph(tmp_path: Path) -> None:
     assert "counts checked in 1 graph" in result.stderr
 
 
+def test_loading_again_skips_what_did_not_change_and_replaces_what_did(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    records.mkdir()
+    for seed in SEED_FILES:
+        (records / seed.name).write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    store = tmp_path / "store"
+    first = run_cli("load", str(records), "--store", str(store))
+    assert first.returncode == 0, first.stderr
+    assert "(bulk load into an empty store)" in first.stderr
+    before = count_all("--store", str(store))
+    again = run_cli("load", str(records), "--store", str(store))
+    assert again.returncode == 0, again.stderr
+    assert "loaded 2 records and 0 graphs, 0 triples" in again.stderr and "3 unchanged graphs skipped" in again.stderr
+    assert count_all("--store", str(store)) == before
+    changed = records / SEED_FILES[1].name
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Cancer Cell International", "Cancer Cell Intl"))
+    third = run_cli("load", str(records), "--store", str(store))
+    assert third.returncode == 0, third.stderr
+    assert "2 unchanged graphs skipped" in third.stderr and "counts checked in 1 graph" in third.stderr
+    assert count_all("--store", str(store)) == before  # the same number of triples, one literal changed
+
+
+def test_the_same_triples_twice_into_one_graph_are_counted_once(tmp_path: Path) -> None:
+    out = tmp_path / "seeds.nt"
+    assert run_cli("convert", str(SEEDS), "-o", str(out)).returncode == 0
+    copy = tmp_path / "copy.nt"
+    copy.write_bytes(out.read_bytes())
+    lines = len(out.read_text(encoding="utf-8").splitlines())
+    store = tmp_path / "store"
+    for _ in range(2):  # into a new store (bulk), then into one that holds data
+        result = run_cli("load", str(out), str(copy), "--store", str(store), "--graph", "https://example.org/g")
+        assert result.returncode == 0, result.stderr
+        assert f"{lines:,} triples" in result.stderr and "counts checked in 1 graph" in result.stderr
+        assert count_all("--store", str(store)) == lines
+
+
+def test_a_graph_named_in_two_files_holds_the_union(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.nq", tmp_path / "b.nq"
+    g, s = "<https://example.org/g>", "<https://example.org/s>"
+    first.write_text(f'{s} <https://example.org/p> "1" {g} .\n{s} <https://example.org/p> "2" {g} .\n')
+    second.write_text(f'{s} <https://example.org/p> "2" {g} .\n{s} <https://example.org/p> "3" {g} .\n')
+    store = tmp_path / "store"
+    for _ in range(2):  # into a new store (bulk), then into one that holds it
+        result = run_cli("load", str(first), str(second), "--store", str(store))
+        assert result.returncode == 0, result.stderr
+        assert "1 graph, 3 triples" in result.stderr and "counts checked in 1 graph" in result.stderr
+        assert count_all("--store", str(store)) == 3
+
+
+def test_a_file_refused_half_way_writes_nothing(tmp_path: Path) -> None:
+    trig = tmp_path / "mixed.trig"
+    trig.write_text(
+        "<https://example.org/g1> { <https://example.org/a> <https://example.org/b> <https://example.org/c> . }\n"
+        "_:g { <https://example.org/a> <https://example.org/b> <https://example.org/d> . }\n"
+    )
+    good = tmp_path / "good.nq"
+    good.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/e> <https://example.org/g2> .\n")
+    store = tmp_path / "store"
+    result = run_cli("load", str(trig), str(good), "--store", str(store))
+    assert result.returncode == 1
+    assert "graph _:g is named by a blank node" in result.stderr
+    graphs = run_cli("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "--store", str(store), "-f", "csv")
+    assert graphs.stdout.splitlines()[1:] == ["https://example.org/g2"]  # nothing of the refused file
+
+
 def test_the_store_is_used_by_one_writer_at_a_time(embedded: Path) -> None:
     from pfocr_rdf.errors import UsageError
     from pfocr_rdf.store import EmbeddedStore
@@ -206,12 +273,16 @@ def test_oxigraph_server_answers_like_the_embedded_store(oxigraph_base: str, emb
 def test_virtuoso_one_graph_in_chunks(virtuoso_base: str, tmp_path: Path) -> None:
     out = tmp_path / "sample.nt"
     assert run_cli("convert", str(SAMPLE), "-o", str(out)).returncode == 0
+    copy = tmp_path / "copy.nt"
+    copy.write_bytes(out.read_bytes())
     endpoint = f"{virtuoso_base}/sparql-graph-crud-auth"
-    for _ in range(2):
+    for _ in range(2):  # the same triples twice in one run: counted once
         result = run_cli(
-            "load", str(out), "--endpoint", endpoint, "--user", "dba", "--graph", "https://example.org/one", env=PASSWORD
-        )
+            "load", str(out), str(copy), "--endpoint", endpoint, "--user", "dba", "--graph", "https://example.org/one",
+            env=PASSWORD,
+        )  # fmt: skip
         assert result.returncode == 0, result.stderr
+        assert "counts checked in 1 graph" in result.stderr
     lines = len(out.read_text(encoding="utf-8").splitlines())
     count = run_cli(
         "query",

@@ -1,0 +1,115 @@
+"""What pfocr-rdf wrote into an embedded store: each graph's content digest, and the graphs being written.
+
+Kept in the store folder beside Oxigraph's own files, in a small SQLite database, so SPARQL never sees
+it and the store's quads stay exactly the data. Two tables:
+- `graph`: the digest (BLAKE2b of the graph's N-Quads) and triple count of every graph a load completed,
+  so a later load skips the figures whose content did not change;
+- `in_flight`: the graphs a load has started to write and not yet confirmed. Rows are committed before
+  the data can reach the store and removed once it is there, so after a crash (kill -9, power loss of
+  the process) the next load knows exactly which graphs may hold half a figure, and removes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable
+
+STATE_FILE = "pfocr-rdf-load.sqlite"
+_LOOKUP_BATCH = 500  # SQLite allows 999 parameters per statement in older builds
+
+
+def content_digest(nquads: bytes) -> bytes:
+    """128-bit BLAKE2b of a graph's text: a collision (a changed figure taken as unchanged) needs ~2^64 graphs."""
+    return hashlib.blake2b(nquads, digest_size=16).digest()
+
+
+class LoadState:
+    """The load bookkeeping of one store folder."""
+
+    def __init__(self, folder: str) -> None:
+        self.path = os.path.join(folder, STATE_FILE)
+        self._local = threading.local()  # one connection per thread: the bulk loader confirms from its own
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        db = self._db
+        db.execute("PRAGMA journal_mode = WAL")  # commits survive a killed process; readers never block
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS graph "
+            "(name TEXT PRIMARY KEY, digest BLOB NOT NULL, triples INTEGER NOT NULL) WITHOUT ROWID"
+        )
+        db.execute("CREATE TABLE IF NOT EXISTS in_flight (name TEXT PRIMARY KEY) WITHOUT ROWID")
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
+            connection.execute("PRAGMA synchronous = NORMAL")
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+    def digests(self, names: list[str]) -> dict[str, bytes]:
+        """The recorded digest of each of these graphs that has one."""
+        found: dict[str, bytes] = {}
+        for start in range(0, len(names), _LOOKUP_BATCH):
+            batch = names[start : start + _LOOKUP_BATCH]
+            marks = ",".join("?" * len(batch))
+            for name, digest in self._db.execute(f"SELECT name, digest FROM graph WHERE name IN ({marks})", batch):
+                found[name] = digest
+        return found
+
+    def begin(self, names: Iterable[str]) -> None:
+        """These graphs are about to be written: committed before any of their data is."""
+        with self._transaction():
+            self._db.executemany("INSERT OR IGNORE INTO in_flight VALUES (?)", ((name,) for name in names))
+
+    def done(self, written: Iterable[tuple[str, bytes | None, int]]) -> None:
+        """These graphs are in the store, whole: record their digests (None: keep none) and counts."""
+        with self._transaction():
+            for name, digest, triples in written:
+                if digest is None:
+                    self._db.execute("DELETE FROM graph WHERE name = ?", (name,))
+                else:
+                    self._db.execute("INSERT OR REPLACE INTO graph VALUES (?, ?, ?)", (name, digest, triples))
+                self._db.execute("DELETE FROM in_flight WHERE name = ?", (name,))
+
+    def in_flight(self) -> list[str]:
+        return [name for (name,) in self._db.execute("SELECT name FROM in_flight ORDER BY name")]
+
+    def forget(self, names: Iterable[str]) -> None:
+        """These graphs were removed from the store: nothing is known of them any more."""
+        with self._transaction():
+            for name in names:
+                self._db.execute("DELETE FROM graph WHERE name = ?", (name,))
+                self._db.execute("DELETE FROM in_flight WHERE name = ?", (name,))
+
+    def clear(self) -> None:
+        """The store is empty (made anew, or emptied by another tool): no digest holds any more."""
+        with self._transaction():
+            self._db.execute("DELETE FROM graph")
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
