@@ -134,35 +134,18 @@ def _taxonomy(path: str | None, quiet: bool) -> Any:
     return open_taxonomy(path)
 
 
+# Limits that keep hostile input cheap: (option, default, help), applied in this order.
+_LIMIT_OPTIONS = (
+    ("--max-table-rows", DEFAULT_MAX_TABLE_ROWS, "Most rows in one sidecar table; a record with a bigger table fails."),
+    ("--max-yaml-nodes", DEFAULT_YAML_LIMITS.max_nodes, "Most YAML values accepted (aliases expanded)."),
+    ("--max-yaml-depth", DEFAULT_YAML_LIMITS.max_depth, "Deepest YAML nesting accepted."),
+    ("--max-file-size", DEFAULT_MAX_FILE_BYTES, "Largest record or table file read, in bytes."),
+)
+
+
 def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    command = click.option(
-        "--max-table-rows",
-        type=POSITIVE,
-        default=DEFAULT_MAX_TABLE_ROWS,
-        show_default=True,
-        help="Most rows in one sidecar table; a record with a bigger table fails.",
-    )(command)
-    command = click.option(
-        "--max-yaml-nodes",
-        type=POSITIVE,
-        default=DEFAULT_YAML_LIMITS.max_nodes,
-        show_default=True,
-        help="Most YAML values accepted (aliases expanded).",
-    )(command)
-    command = click.option(
-        "--max-yaml-depth",
-        type=POSITIVE,
-        default=DEFAULT_YAML_LIMITS.max_depth,
-        show_default=True,
-        help="Deepest YAML nesting accepted.",
-    )(command)
-    command = click.option(
-        "--max-file-size",
-        type=POSITIVE,
-        default=DEFAULT_MAX_FILE_BYTES,
-        show_default=True,
-        help="Largest record or table file read, in bytes.",
-    )(command)
+    for name, default, text in _LIMIT_OPTIONS:
+        command = click.option(name, type=POSITIVE, default=default, show_default=True, help=text)(command)
     return command
 
 

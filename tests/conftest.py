@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from servers import VIRTUOSO_MISSING, Virtuoso, virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -39,3 +43,12 @@ def run_cli(
 def reproducible_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Conversions in tests describe themselves with a fixed creation time."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A private Virtuoso for the tests of one module (skipped where Debian's package is not installed)."""
+    if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None:
+        pytest.skip(VIRTUOSO_MISSING)
+    with virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server

@@ -4,7 +4,6 @@ answers to every named query, and loading twice changes nothing."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from pfocr_rdf.queries import named_queries
 
 from conftest import DATA, SAMPLE, SEED_FILES, SEEDS, run_cli
-from servers import OXIGRAPH_MISSING, VIRTUOSO_MISSING, Virtuoso, oxigraph_binary, oxigraph_server, virtuoso
+from servers import OXIGRAPH_MISSING, Virtuoso, oxigraph_binary, oxigraph_server
 
 pytestmark = pytest.mark.server
 PASSWORD = {"PFOCR_RDF_PASSWORD": "dba"}
@@ -52,14 +51,6 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def embedded_answers(embedded: Path) -> dict[str, dict]:
     return answers("--store", str(embedded))
-
-
-@pytest.fixture(scope="module")
-def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None:
-        pytest.skip(VIRTUOSO_MISSING)
-    with virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

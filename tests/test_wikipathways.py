@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,7 +13,7 @@ import pytest
 
 from conftest import SAMPLE, SAMPLE_FILES, SEED_FILES, run_cli
 from sample_oracle import expected_ids
-from servers import VIRTUOSO_MISSING, Virtuoso, virtuoso
+from servers import Virtuoso
 
 WP = "http://vocabularies.wikipathways.org/wp#"
 PFOCR = "https://pfocr.wikipathways.org/vocab#"
@@ -298,14 +297,6 @@ def test_pathways_sharing_genes(joined_store: str) -> None:
 
 
 # ---- a real Virtuoso, WikiPathways' own engine
-
-
-@pytest.fixture(scope="module")
-def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None:
-        pytest.skip(VIRTUOSO_MISSING)
-    with virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
-        yield server
 
 
 def wikipathways_answers(base: str) -> dict[str, list[dict]]:
