@@ -22,6 +22,7 @@ from .validate import ENGINES, ValidationSettings
 
 POSITIVE = click.IntRange(min=1)
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 128 + signal.SIGINT, 128 + signal.SIGTERM
+EXIT_CLOSED_PIPE = 128 + signal.SIGPIPE  # what a shell reports for `cat` when its reader goes away
 FORMAT_HELP = (
     "Output format; by default taken from the -o extension (.ttl .nt .nq .trig .jsonld, each optionally .gz), "
     "N-Triples on stdout. Every format is written record by record, so memory stays flat for all of them."
@@ -29,13 +30,17 @@ FORMAT_HELP = (
 
 
 def _handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Usage and output errors: one line on stderr, exit 2; Ctrl-C: exit 130 (outputs stay intact)."""
+    """Usage and output errors: one line on stderr, exit 2; Ctrl-C: exit 130 (outputs stay intact); the
+    reader of stdout gone (`| head`): quiet exit 141, as `cat` ends."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         signal.signal(signal.SIGTERM, _terminate)
         try:
-            return command(*args, **kwargs)
+            try:
+                return command(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # a closed pipe shows here, not after click has taken over
         except UsageError as exc:
             click.echo(f"pfocr-rdf: error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
@@ -43,10 +48,17 @@ def _handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             click.echo("\npfocr-rdf: interrupted; earlier output files are unchanged", err=True)
             sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
         except BrokenPipeError:
-            sys.stderr.close()
-            sys.exit(EXIT_USAGE)
+            _silence_stdout()
+            sys.exit(EXIT_CLOSED_PIPE)
 
     return wrapper
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not complain about the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 class Terminated(KeyboardInterrupt):
@@ -191,6 +203,8 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
         rdf_format, compress = format_named(format_name or "nq"), True
     else:
         rdf_format, compress = output_format(output, format_name)
+        if force_gzip and not compress and output != STDOUT:
+            raise UsageError(f"--gzip compresses, so the file must say so: name it {output}.gz (a .gz name alone is enough)")
     rejects_format, rejects_compress = output_format(rejects_path, None) if rejects_path else (None, False)
     found = find_sources(sources, table_dirs)
     _refuse_overwriting_inputs([output, errors_path, rejects_path], found)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterator
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from .errors import RecordError
-from .formats import JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat, format_for_path, split_gzip
+from .formats import JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat, format_for_path
 from .graph import NodeMap, merge_nodes
 
 OX_FORMATS = {
@@ -24,9 +25,15 @@ def ox_format(rdf_format: RdfFormat) -> ox.RdfFormat:
     return OX_FORMATS[rdf_format.name]
 
 
-def _open(path: str):  # type: ignore[no-untyped-def]
-    _, compressed = split_gzip(path)
-    return gzip.open(path, "rb") if compressed else open(path, "rb")
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def open_rdf(path: str) -> BinaryIO:
+    """The file's bytes, decompressed when the content is gzip (its first two bytes), whatever its name."""
+    handle = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    if handle.peek(2)[:2] == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
+    return handle
 
 
 def read_graphs(path: str) -> Iterator[tuple[str | None, NodeMap]]:
@@ -40,7 +47,7 @@ def read_graphs(path: str) -> Iterator[tuple[str | None, NodeMap]]:
     current: str | None = None
     nodes: NodeMap = {}
     try:
-        with _open(path) as handle:
+        with open_rdf(path) as handle:
             for quad in ox.parse(handle, format=ox_format(rdf_format)):
                 graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
                 if graph != current and nodes:
