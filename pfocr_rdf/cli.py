@@ -271,8 +271,10 @@ def _summary_line(summary: Any, output: str) -> str:
     from .report import plural
 
     failed = len({finding.source for finding in summary.failures})
-    parts = [plural(summary.records, "record"), plural(summary.triples, "triple"), plural(len(summary.warnings), "warning"),
-             f"{failed:,} failed"]  # fmt: skip
+    statements = plural(summary.triples, "statement") + " written"
+    if summary.description_triples:
+        statements += f" ({summary.description_triples:,} of them describe the dataset)"
+    parts = [plural(summary.records, "record"), statements, plural(len(summary.warnings), "warning"), f"{failed:,} failed"]
     if summary.rejected:
         parts.append(f"{summary.rejected:,} of them rejected by validation")
     if summary.skipped:

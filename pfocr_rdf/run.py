@@ -27,7 +27,7 @@ from .seen import SeenStore, digest32
 from .serialize import Node, chunk, document_end, document_start
 from .sources import RecordSource
 from .validate import as_finding, validator_for
-from .void import DatasetStats, describe_dataset, own_nodes, stats_of
+from .void import DatasetStats, describe_dataset, own_nodes, set_statement_count, stats_of
 
 
 @dataclass
@@ -123,7 +123,8 @@ class RunSummary:
 
     records: int = 0
     rejected: int = 0
-    triples: int = 0
+    triples: int = 0  # statements written, the dataset description's included (= its void:triples)
+    description_triples: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failures: list[Finding] = field(default_factory=list)
     warnings: FindingTally = field(default_factory=FindingTally)
@@ -252,17 +253,34 @@ def run_conversion(
                 break
         if options.void and summary.records:
             description = describe_dataset(stats, options.dataset_iri)
+            # in triple formats, what the data has already written (the creator) is not written twice
+            written = description if options.rdf_format.quads else _unwritten(description, shared)
+            summary.description_triples = set_statement_count(written, options.dataset_iri, stats.triples)
             if convert_options.validation is not None:
                 for result in validator_for(convert_options.validation)(description):
                     note(as_finding(result, "(dataset description)"))
             dataset = "<" + options.dataset_iri + ">"
-            document.graph(dataset, chunk(options.rdf_format, description.items(), dataset))
+            document.graph(dataset, chunk(options.rdf_format, written.items(), dataset))
         document.close()
         if rejects is not None:
             rejects.close()
-    summary.triples = stats.triples
+    summary.triples = stats.triples + summary.description_triples
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _unwritten(description: dict[str, dict[str, list[str]]], shared: SharedNodes) -> dict[str, dict[str, list[str]]]:
+    """The description less the triples of subjects the data has already written (a triple format's
+    file then holds each statement once, and its count equals void:triples)."""
+    kept = {}
+    for subject, properties in description.items():
+        if shared.seen.triples_of(subject) is None:
+            kept[subject] = properties
+            continue
+        fresh, _ = shared.new_part(subject, properties)
+        if fresh:
+            kept[subject] = fresh
+    return kept
 
 
 def _write_record(
@@ -279,6 +297,8 @@ def _write_record(
     stats.add(packet.stats)
     for subject, properties in packet.shared:
         fresh, seen_before = shared.new_part(subject, properties)
+        if rdf_format.quads:  # written whole into the figure's graph: each copy is a statement of the file
+            stats.triples += sum(map(len, properties.values())) - sum(map(len, fresh.values()))
         if seen_before and fresh:
             note(
                 Finding(
