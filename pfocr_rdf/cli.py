@@ -469,8 +469,9 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(RESULT_FORMATS),
-    help="Result format [default: table on a terminal, else TSV].",
+    type=click.Choice([*RESULT_FORMATS, *FORMATS]),
+    help="Result format: for SELECT table, csv, tsv or json [default: table on a terminal, else TSV]; for "
+    "CONSTRUCT and DESCRIBE an RDF format [default: ttl]. ASK prints true or false (json: SPARQL JSON).",
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
 @_handle_errors
@@ -481,10 +482,12 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
     QUERY is a named query (see --list), a file holding SPARQL, or SPARQL text. FILES are RDF files
     (any format convert writes) or records, read into memory; or give --store or --endpoint. The
     default graph is the union of all graphs, as in Virtuoso.
+
+    Exit status: 0 answered (ASK: true), 1 ASK answered false, 2 usage or query error.
     """
     from .endpoint import EndpointError
     from .queries import named_queries, resolve_query
-    from .results import render, sort_lists
+    from .results import Results, Triples, boolean_text, query_form, render, sort_lists
     from .store import EmbeddedStore
 
     if list_queries:
@@ -502,20 +505,50 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
     chosen = [bool(files), store_dir is not None, endpoint is not None]
     if sum(chosen) != 1:
         raise UsageError("give FILES, or --store DIR, or --endpoint URL (exactly one of them)")
+    _check_answer_format(query_form(text), fmt)
     try:
         if endpoint is not None:
             remote = _open_endpoint(endpoint, user, password_env, endpoint)
             try:
-                results = remote.select(text)
+                answer = remote.answer(text)
             finally:
                 remote.close()
         else:
             store = EmbeddedStore(store_dir, read_only=True) if store_dir else _memory_store(files)
-            results = store.select(text)
+            answer = store.answer(text)
     except EndpointError as exc:
         raise UsageError(str(exc)) from None
-    sort_lists(results, lists)
-    click.echo(render(results, fmt or ("table" if sys.stdout.isatty() else "tsv")), nl=False)
+    if isinstance(answer, bool):
+        click.echo(boolean_text(answer, fmt), nl=False)
+        sys.exit(0 if answer else 1)
+    if isinstance(answer, Triples):
+        click.echo(_rdf_text(answer, format_named(fmt or "ttl")), nl=False)
+        return
+    assert isinstance(answer, Results)
+    sort_lists(answer, lists)
+    click.echo(render(answer, fmt or ("table" if sys.stdout.isatty() else "tsv")), nl=False)
+
+
+def _check_answer_format(form: str, fmt: str | None) -> None:
+    """A results format for SELECT, an RDF format for CONSTRUCT and DESCRIBE: refused before the query runs."""
+    if fmt is None or form == "ASK":
+        return
+    if form in ("CONSTRUCT", "DESCRIBE") and fmt not in FORMATS:
+        raise UsageError(f"a {form} query answers with RDF: give -f {', '.join(FORMATS)} (not {fmt})")
+    if form == "SELECT" and fmt in FORMATS:
+        raise UsageError(f"a SELECT query answers with a table: give -f {', '.join(RESULT_FORMATS)} (not {fmt})")
+
+
+def _rdf_text(answer: Any, rdf_format: RdfFormat) -> str:
+    """CONSTRUCT/DESCRIBE triples as one RDF document (in the default graph for quad formats)."""
+    from .serialize import chunk, document_end, document_start
+
+    nodes: dict[str, dict[str, list[str]]] = {}
+    for subject, predicate, obj in sorted(answer.triples):  # stores answer in their own order
+        objects = nodes.setdefault(subject, {}).setdefault(predicate, [])
+        if obj not in objects:
+            objects.append(obj)
+    return document_start(rdf_format) + chunk(rdf_format, nodes.items(), None) + document_end(rdf_format)
 
 
 def _memory_store(files: tuple[str, ...]) -> Any:
