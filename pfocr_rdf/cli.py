@@ -88,16 +88,40 @@ def _refuse_overwriting_inputs(outputs: Iterable[str | None], found: SourceSet) 
             raise UsageError(f"{out} is also an input; refusing to overwrite it")
 
 
-def _inputs(paths: Iterable[str], table_dirs: tuple[str, ...] = ()) -> tuple[list[str], SourceSet]:
+def _inputs(
+    paths: Iterable[str], table_dirs: tuple[str, ...] = (), input_format: str | None = None
+) -> tuple[list[Any], SourceSet]:
     """The RDF files among `paths` (existing files with an RDF extension), and the records found in the
-    rest; stdin (`-`) is read once, here."""
-    rdf_files: list[str] = []
+    rest; stdin (`-`) is read once, here: RDF (--input-format, or sniffed) or one record."""
+    from .stdin_input import read_stdin
+
+    rdf_files: list[Any] = []
     record_paths: list[str] = []
+    stdin_text = None
     for path in paths:
-        if path != "-" and not os.path.exists(path):
+        if path == "-":
+            if stdin_text is not None or any(not isinstance(f, str) for f in rdf_files):
+                continue  # read once
+            found = read_stdin(input_format)
+            if isinstance(found, str):
+                stdin_text = found
+                record_paths.append(path)
+            else:
+                rdf_files.append(found)
+            continue
+        if not os.path.exists(path):
             raise UsageError(f"{path}: no such file or folder")
         (rdf_files if os.path.isfile(path) and format_for_path(path) else record_paths).append(path)
-    return rdf_files, find_sources(record_paths, table_dirs)
+    return rdf_files, find_sources(record_paths, table_dirs, stdin_text)
+
+
+def input_format_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--input-format",
+        type=click.Choice(sorted(FORMATS)),
+        help="The RDF format on standard input ('-') [default: told by its content: a record's front matter, "
+        "JSON-LD, N-Triples/N-Quads or Turtle/TriG].",
+    )(command)
 
 
 def _progress(quiet: bool, label: str) -> Any:
@@ -301,11 +325,12 @@ def _summary_line(summary: Any, output: str) -> str:
 @click.option("--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable).")
 @validation_options
 @limit_options
+@input_format_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only files with violations or errors.")
 @_handle_errors
 def validate(paths: tuple[str, ...], report_format: str, report_path: str | None, table_dirs: tuple[str, ...],
              shapes_dir: str | None, engine: str, max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int,
-             quiet: bool) -> None:  # fmt: skip
+             input_format: str | None, quiet: bool) -> None:  # fmt: skip
     """Validate records, folders of records, or RDF files against the SHACL shapes.
 
     RDF files may be in any format convert writes (.ttl .nt .nq .trig .jsonld, optionally .gz); in
@@ -319,7 +344,7 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
     from .validate import report_turtle
     from .validate_files import exit_status, json_report, text_report, validate_paths
 
-    rdf_files, found = _inputs(paths, table_dirs)
+    rdf_files, found = _inputs(paths, table_dirs, input_format)
     _refuse_overwriting_inputs([report_path], found)
     options, _ = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False,
                              ValidationSettings(shapes_dir, engine))  # fmt: skip
@@ -386,13 +411,15 @@ def _open_endpoint(url: str, user: str | None, password_env: str, query_url: str
 @click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
 @click.option("--no-void", is_flag=True, help="Do not load the VoID dataset description.")
 @limit_options
+@input_format_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary by kind.")
 @_handle_errors
 def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, query_endpoint: str | None,
          graph_iri: str | None, user: str | None, password_env: str, table_dirs: tuple[str, ...], workers: int | None,
          no_validate: bool, shapes_dir: str | None, engine: str, errors_path: str | None, fail_fast: bool, no_void: bool,
-         max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, quiet: bool, verbose: bool) -> None:  # fmt: skip
+         max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, input_format: str | None, quiet: bool,
+         verbose: bool) -> None:  # fmt: skip
     """Load records or RDF files into the embedded store (--store) or a running SPARQL store (--endpoint).
 
     Records are converted and validated as by convert. Each figure goes into its own named graph
@@ -414,7 +441,7 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
 
     if (store_dir is None) == (endpoint is None):
         raise UsageError("give exactly one of --store DIR and --endpoint URL")
-    rdf_files, found = _inputs(sources, table_dirs)
+    rdf_files, found = _inputs(sources, table_dirs, input_format)
     _refuse_overwriting_inputs([errors_path], found)
     validation = None if no_validate else ValidationSettings(shapes_dir, engine)
     options, organism_findings = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False, validation)
@@ -473,10 +500,12 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     help="Result format: for SELECT table, csv, tsv or json [default: table on a terminal, else TSV]; for "
     "CONSTRUCT and DESCRIBE an RDF format [default: ttl]. ASK prints true or false (json: SPARQL JSON).",
 )
+@input_format_option
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
 @_handle_errors
 def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endpoint: str | None, user: str | None,
-          password_env: str, params: tuple[str, ...], fmt: str | None, list_queries: bool) -> None:  # fmt: skip
+          password_env: str, params: tuple[str, ...], fmt: str | None, input_format: str | None,
+          list_queries: bool) -> None:  # fmt: skip
     """Run a SPARQL query over RDF files or records, the embedded store, or a SPARQL endpoint.
 
     QUERY is a named query (see --list), a file holding SPARQL, or SPARQL text. FILES are RDF files
@@ -514,7 +543,7 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
             finally:
                 remote.close()
         else:
-            store = EmbeddedStore(store_dir, read_only=True) if store_dir else _memory_store(files)
+            store = EmbeddedStore(store_dir, read_only=True) if store_dir else _memory_store(files, input_format)
             answer = store.answer(text)
     except EndpointError as exc:
         raise UsageError(str(exc)) from None
@@ -551,7 +580,7 @@ def _rdf_text(answer: Any, rdf_format: RdfFormat) -> str:
     return document_start(rdf_format) + chunk(rdf_format, nodes.items(), None) + document_end(rdf_format)
 
 
-def _memory_store(files: tuple[str, ...]) -> Any:
+def _memory_store(files: tuple[str, ...], input_format: str | None) -> Any:
     """RDF files and records, read into an in-memory store (records converted without validation); a
     file that cannot be read or converted is an error, not a silently smaller answer."""
     from .load import StoreTarget, load
@@ -559,7 +588,7 @@ def _memory_store(files: tuple[str, ...]) -> Any:
     from .run import RunOptions
     from .store import EmbeddedStore
 
-    rdf_files, found = _inputs(files)
+    rdf_files, found = _inputs(files, input_format=input_format)
     options, _ = options_for(found, validation=None)
     store = EmbeddedStore(None)
     outcome = load(rdf_files, found.records, StoreTarget(store, None), options, RunOptions("-", FORMATS["nq"]))

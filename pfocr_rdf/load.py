@@ -15,7 +15,7 @@ from .endpoint import Endpoint
 from .errors import Finding, RecordError, UsageError
 from .formats import NQUADS, NTRIPLES
 from .pipeline import ConvertOptions
-from .rdfio import read_graphs
+from .rdfio import RdfInput, as_input, read_graphs
 from .run import RunOptions, RunSummary, run_conversion
 from .serialize import chunk
 from .sources import RecordSource
@@ -178,18 +178,19 @@ class LoadOutcome:
     report: LoadReport
 
 
-def load_rdf_files(paths: list[str], target: _Target, findings: list[Finding]) -> None:
+def load_rdf_files(paths: Sequence[str | RdfInput], target: _Target, findings: list[Finding]) -> None:
     """RDF files: each named graph replaces the store's graph of that name; triples go to --graph."""
     for path in paths:
         try:
-            for graph, nodes in read_graphs(path):
+            source = as_input(path)
+            for graph, nodes in read_graphs(source):
                 if target.single is not None:
                     target.extra(chunk(NTRIPLES, nodes.items(), None))
                 elif graph is None:
-                    target.default_graph(chunk(NTRIPLES, nodes.items(), None), path)
+                    target.default_graph(chunk(NTRIPLES, nodes.items(), None), source.display)
                 elif graph.startswith("_:"):  # a store cannot name (or later replace) such a graph
                     message = f"graph {graph} is named by a blank node; give --graph IRI to load its triples"
-                    raise RecordError(path, "blank-graph-name", message)
+                    raise RecordError(source.display, "blank-graph-name", message)
                 else:
                     target.graph(graph, chunk(NQUADS, nodes.items(), graph))
         except RecordError as exc:
@@ -197,7 +198,7 @@ def load_rdf_files(paths: list[str], target: _Target, findings: list[Finding]) -
 
 
 def load(
-    rdf_files: list[str],
+    rdf_files: Sequence[str | RdfInput],
     records: Sequence[RecordSource],
     target: _Target,
     convert_options: ConvertOptions,

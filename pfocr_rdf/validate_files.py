@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .errors import Finding, RecordError
 from .pipeline import ConvertOptions, convert_source
-from .rdfio import read_graphs
+from .rdfio import RdfInput, read_graphs
 from .report import plural
 from .shacl import ValidationResult
 from .sources import RecordSource
@@ -38,7 +38,7 @@ class FileReport:
 
 
 def validate_paths(
-    rdf_files: list[str],
+    rdf_files: Sequence[str | RdfInput],
     records: Sequence[RecordSource],
     options: ConvertOptions,
     progress: Callable[[int, int], None] | None = None,
@@ -48,7 +48,7 @@ def validate_paths(
     validate = validator_for(options.validation)
     reports: list[FileReport] = []
     for path in rdf_files:
-        report = FileReport(path)
+        report = FileReport(path.display if isinstance(path, RdfInput) else path)
         try:
             for _, nodes in read_graphs(path):
                 report.results.extend(validate(nodes))

@@ -75,3 +75,67 @@ def test_reading_decides_compression_by_content_not_by_name(tmp_path: Path) -> N
         result = run_cli("validate", str(path))
         assert result.returncode == 0, result.stdout
         assert result.stdout.startswith(f"{path}: conforms")
+
+
+@pytest.fixture(scope="module")
+def sample_rdf(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The seeds converted once into every format, and the number of statements each holds."""
+    folder = tmp_path_factory.mktemp("stdin")
+    files = {}
+    for fmt in ("nt", "nq", "ttl", "trig", "jsonld"):
+        files[fmt] = folder / f"seeds.{fmt}"
+        assert run_cli("convert", str(SEEDS), "-o", str(files[fmt]), "-q").returncode == 0
+    return files
+
+
+def _count(*args: str, input_bytes: bytes) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "pfocr_rdf", "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", *args, "-f", "csv"],
+        input=input_bytes,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.decode().splitlines()[1]
+
+
+@pytest.mark.parametrize("fmt", ["nt", "nq", "ttl", "trig", "jsonld"])
+def test_rdf_on_stdin_is_told_by_its_content_and_reads_as_the_file_does(sample_rdf: dict[str, Path], fmt: str) -> None:
+    path = sample_rdf[fmt]
+    from_file = _count(str(path), input_bytes=b"")
+    assert _count("-", input_bytes=path.read_bytes()) == from_file
+    assert _count("-", input_bytes=gzip.compress(path.read_bytes())) == from_file  # gzip by content
+    assert _count("-", "--input-format", fmt, input_bytes=path.read_bytes()) == from_file
+    validated = run_cli("validate", "-", input=path.read_text(encoding="utf-8"))
+    assert validated.returncode == 0 and validated.stdout.startswith("<stdin>: conforms")
+
+
+def test_rdf_on_stdin_loads_into_the_store(sample_rdf: dict[str, Path], tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    result = run_cli("load", "-", "--store", str(store), input=sample_rdf["nq"].read_text(encoding="utf-8"))
+    assert result.returncode == 0, result.stderr
+    assert "counts checked in 3 graphs" in result.stderr  # two figures and the dataset description
+    assert _count("--store", str(store), input_bytes=b"") == _count(str(sample_rdf["nq"]), input_bytes=b"")
+
+
+def test_records_on_stdin_keep_working_for_validate_and_query() -> None:
+    record = (SEEDS / "000_ab1ab314842e88f6.txt").read_text(encoding="utf-8")
+    validated = run_cli("validate", "-", input=record)
+    assert validated.returncode == 0 and validated.stdout.startswith("<stdin>: conforms")
+    asked = run_cli(
+        "query", "ASK { ?f <http://purl.org/dc/terms/identifier> 'PMC6459341__oncotarget-10-2068-g007' }", "-", input=record
+    )
+    assert (asked.stdout, asked.returncode) == ("true\n", 0)
+
+
+def test_stdin_that_is_neither_a_record_nor_clear_rdf_asks_for_the_format() -> None:
+    result = run_cli("validate", "-", input="hello, world\n")
+    assert result.returncode == 2 and "give --input-format" in result.stderr
+
+
+def test_a_wrong_guess_says_how_the_format_was_chosen(sample_rdf: dict[str, Path]) -> None:
+    text = sample_rdf["ttl"].read_text(encoding="utf-8")
+    wrong = run_cli("validate", "-", "--input-format", "nt", input=text)
+    assert wrong.returncode == 2 and "<stdin>: could not be read: not valid N-Triples" in wrong.stdout
+    guessed = run_cli("validate", "-", input="<urn:x:a> <urn:x:b> <urn:x:c> .\n<urn:x:a> <urn:x:b> [ ] .\n")
+    assert guessed.returncode == 2 and "read as N-Quads by its content; give --input-format" in guessed.stdout
