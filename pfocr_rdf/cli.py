@@ -15,7 +15,9 @@ from . import __version__
 from .errors import Finding, UsageError
 from .formats import FORMATS, RdfFormat, format_for_path, format_named, split_gzip
 from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits
+from .gmt import SET_KINDS, GmtSink
 from .outputs import STDOUT
+from .report import plural
 from .results import FORMATS as RESULT_FORMATS
 from .sources import DEFAULT_MAX_FILE_BYTES, SourceSet, find_sources
 from .validate import ENGINES, ValidationSettings
@@ -181,13 +183,26 @@ def main() -> None:
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", default=STDOUT, show_default=True, help="Output file ('-' for stdout); '.gz' compresses.")
-@click.option("-f", "--format", "format_name", type=click.Choice(sorted(FORMATS)), help=FORMAT_HELP)
+@click.option("-f", "--format", "format_name", type=click.Choice([*sorted(FORMATS), "gmt"]), help=FORMAT_HELP)
 @click.option("--gzip", "force_gzip", is_flag=True, help="Compress the output (implied by a .gz suffix).")
 @click.option(
     "--shard-size",
     type=POSITIVE,
     help="Write -o as a folder of gzip shards of this many records, with a manifest "
     "(N-Quads unless --format says otherwise), for bulk loaders.",
+)
+@click.option(
+    "--sets",
+    "set_kind",
+    type=click.Choice(["genes", "chemicals"]),
+    default="genes",
+    show_default=True,
+    help="GMT: what a figure's set holds, NCBI Gene ids or ChEBI ids.",
+)
+@click.option(
+    "--split-by",
+    type=click.Choice(["organism"]),
+    help="GMT: write -o as a folder with one file per organism (pfocr-Homo_sapiens.gmt, ...).",
 )
 @click.option("--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable).")
 @click.option("-j", "--workers", type=POSITIVE, help="Worker processes [default: all cores].")
@@ -203,7 +218,7 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary by kind.")
 @_handle_errors
 def convert(sources: tuple[str, ...], output: str, format_name: str | None, force_gzip: bool, shard_size: int | None,
-            table_dirs: tuple[str, ...],
+            set_kind: str, split_by: str | None, table_dirs: tuple[str, ...],
             workers: int | None, no_validate: bool, rejects_path: str | None, shapes_dir: str | None, engine: str,
             errors_path: str | None, fail_fast: bool, no_void: bool, reference: bool, max_file_size: int,
             max_yaml_depth: int, max_yaml_nodes: int, quiet: bool, verbose: bool) -> None:  # fmt: skip
@@ -221,7 +236,14 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     from .pipeline import options_for
     from .run import RunOptions, run_conversion
 
-    if shard_size is not None:
+    gmt = format_name == "gmt" or (format_name is None and output.lower().endswith(".gmt"))
+    if split_by and not gmt:
+        raise UsageError("--split-by organism splits GMT gene sets: give -f gmt")
+    if gmt:
+        if shard_size is not None or force_gzip:
+            raise UsageError("GMT files are written whole and plain: leave out --shard-size and --gzip")
+        rdf_format, compress, no_void = SET_KINDS[set_kind], False, True
+    elif shard_size is not None:
         if output == STDOUT:
             raise UsageError("--shard-size writes a folder: give it with -o DIR")
         rdf_format, compress = format_named(format_name or "nq"), True
@@ -239,8 +261,10 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
         output, rdf_format, compress or force_gzip, workers or default_workers(), fail_fast, not no_void,
         rejects=rejects_path, rejects_format=rejects_format, rejects_compress=rejects_compress,
     )  # fmt: skip
-    sink = None
-    if shard_size is not None:
+    sink: Any = None
+    if gmt:
+        sink = GmtSink(output, rdf_format, split_by == "organism")
+    elif shard_size is not None:
         from .shards import ShardSink
 
         sink = ShardSink(output, rdf_format, shard_size, "<" + run_options.dataset_iri + ">")
@@ -253,17 +277,27 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
         if sink is not None:
             sink.abort()
         raise
+    if isinstance(sink, GmtSink):
+        summary.triples = summary.description_triples = 0  # no RDF was written
+        if not quiet:
+            where = f"{plural(len(sink.paths), 'file')} in {output}" if split_by else _where(output)
+            click.echo(_summary_line(summary, where, plural(sink.sets, f"{set_kind[:-1]} set") + " written"), err=True)
+        sys.exit(summary.exit_status)
     if sink is not None:
         sink.finish(summary)
     if not quiet:
-        click.echo(_summary_line(summary, output), err=True)
+        click.echo(_summary_line(summary, _where(output)), err=True)
     sys.exit(summary.exit_status)
+
+
+def _where(output: str) -> str:
+    return "stdout" if output == STDOUT else output
 
 
 def _reported_run(run: Callable[[Any, Callable[[Finding], None]], Any], label: str, early: list[Finding],
                   errors_path: str | None, quiet: bool, verbose: bool) -> Any:  # fmt: skip
     """Run a conversion with a progress bar, streaming findings to --errors / -v, then summarise them."""
-    from .report import FindingStream, plural, print_findings
+    from .report import FindingStream, print_findings
 
     stream = FindingStream(errors_path, verbose and not quiet)
     for finding in early:
@@ -291,14 +325,13 @@ def _reported_run(run: Callable[[Any, Callable[[Finding], None]], Any], label: s
     return summary
 
 
-def _summary_line(summary: Any, output: str) -> str:
-    from .report import plural
-
+def _summary_line(summary: Any, where: str, written: str | None = None) -> str:
     failed = len({finding.source for finding in summary.failures})
-    statements = plural(summary.triples, "statement") + " written"
-    if summary.description_triples:
-        statements += f" ({summary.description_triples:,} of them describe the dataset)"
-    parts = [plural(summary.records, "record"), statements, plural(len(summary.warnings), "warning"), f"{failed:,} failed"]
+    if written is None:
+        written = plural(summary.triples, "statement") + " written"
+        if summary.description_triples:
+            written += f" ({summary.description_triples:,} of them describe the dataset)"
+    parts = [plural(summary.records, "record"), written, plural(len(summary.warnings), "warning"), f"{failed:,} failed"]
     if summary.rejected:
         parts.append(f"{summary.rejected:,} of them rejected by validation")
     if summary.skipped:
@@ -306,7 +339,7 @@ def _summary_line(summary: Any, output: str) -> str:
     line = "pfocr-rdf: " + ", ".join(parts)
     if summary.stopped_early:
         line += " (stopped at the first failure)"
-    line += f" -> {'stdout' if output == STDOUT else output} ({summary.seconds:.1f} s)"
+    line += f" -> {where} ({summary.seconds:.1f} s)"
     repairs = ", ".join(f"{kind} {n:,}" for kind, n in sorted(summary.repairs.items()))
     return line + (f"; JSON-LD repairs: {repairs}" if repairs else "")
 
@@ -435,7 +468,6 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     from .load import load as run_load
     from .parallel import default_workers
     from .pipeline import options_for
-    from .report import plural
     from .run import RunOptions
     from .store import EmbeddedStore
 

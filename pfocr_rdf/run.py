@@ -18,6 +18,7 @@ from typing import Protocol
 from . import vocab as v
 from .errors import ERROR, Finding, FindingTally
 from .formats import JSONLD, RdfFormat
+from .gmt import SET_KINDS, record_sets
 from .graph import RecordGraph
 from .heap import HeapTrimmer
 from .outputs import AtomicOutput
@@ -28,6 +29,8 @@ from .serialize import Node, chunk, document_end, document_start
 from .sources import RecordSource
 from .validate import as_finding, validator_for
 from .void import DatasetStats, describe_dataset, own_nodes, set_statement_count, stats_of
+
+GMT_KINDS = tuple(SET_KINDS.values())
 
 
 @dataclass
@@ -50,7 +53,9 @@ class WorkerSettings:
 
 
 def serialise_record(graph: RecordGraph, rdf_format: RdfFormat) -> tuple[str, list[Node]]:
-    """(text, shared nodes): quad formats keep shared nodes in each figure's graph."""
+    """(text, shared nodes): quad formats keep shared nodes in each figure's graph; GMT has its own lines."""
+    if rdf_format in GMT_KINDS:
+        return record_sets(graph, rdf_format), []
     if rdf_format.quads:
         return chunk(rdf_format, graph.nodes.items(), graph.figure), [(s, p) for s, p in graph.nodes.items() if s in graph.shared]
     own = own_nodes(graph)
