@@ -126,10 +126,23 @@ def input_format_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def _progress(quiet: bool, label: str) -> Any:
-    from .report import ProgressBar
+def _progress(quiet: bool, label: str, interval: float) -> Any:
+    from .report import progress_for
 
-    return ProgressBar(label=label) if not quiet and sys.stderr.isatty() else None
+    return None if quiet else progress_for(sys.stderr, label, interval)
+
+
+def progress_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    from .report import DEFAULT_PROGRESS_INTERVAL
+
+    return click.option(
+        "--progress-interval",
+        type=click.FloatRange(min=0),
+        default=DEFAULT_PROGRESS_INTERVAL,
+        show_default=True,
+        metavar="SECONDS",
+        help="When stderr is not a terminal (a log, CI), a progress line this often; on a terminal a live bar.",
+    )(command)
 
 
 def validation_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -214,6 +227,7 @@ def main() -> None:
 @click.option("--no-void", is_flag=True, help="Do not append the VoID dataset description.")
 @click.option("--reference", is_flag=True, help="Run pyld on every record (slow; the reference the fast path is tested against).")
 @limit_options
+@progress_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors that stop the run.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary by kind.")
 @_handle_errors
@@ -221,7 +235,8 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
             set_kind: str, split_by: str | None, table_dirs: tuple[str, ...],
             workers: int | None, no_validate: bool, rejects_path: str | None, shapes_dir: str | None, engine: str,
             errors_path: str | None, fail_fast: bool, no_void: bool, reference: bool, max_file_size: int,
-            max_yaml_depth: int, max_yaml_nodes: int, quiet: bool, verbose: bool) -> None:  # fmt: skip
+            max_yaml_depth: int, max_yaml_nodes: int, progress_interval: float, quiet: bool,
+            verbose: bool) -> None:  # fmt: skip
     """Convert PFOCR records to RDF, validated against the SHACL shapes.
 
     SOURCES are record files, folders (searched recursively for *.md and *.txt records), PFOCR site
@@ -271,7 +286,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     try:
         summary = _reported_run(
             lambda progress, note: run_conversion(found.records, options, run_options, progress, sink, note),
-            "converting", organism_findings, errors_path, quiet, verbose,
+            "converting", organism_findings, errors_path, quiet, verbose, progress_interval,
         )  # fmt: skip
     except BaseException:
         if sink is not None:
@@ -295,14 +310,14 @@ def _where(output: str) -> str:
 
 
 def _reported_run(run: Callable[[Any, Callable[[Finding], None]], Any], label: str, early: list[Finding],
-                  errors_path: str | None, quiet: bool, verbose: bool) -> Any:  # fmt: skip
+                  errors_path: str | None, quiet: bool, verbose: bool, interval: float) -> Any:  # fmt: skip
     """Run a conversion with a progress bar, streaming findings to --errors / -v, then summarise them."""
     from .report import FindingStream, print_findings
 
     stream = FindingStream(errors_path, verbose and not quiet)
     for finding in early:
         stream(finding)
-    progress = _progress(quiet, label)
+    progress = _progress(quiet, label, interval)
     completed = False
     try:
         summary = run(progress, stream)
@@ -359,11 +374,12 @@ def _summary_line(summary: Any, where: str, written: str | None = None) -> str:
 @validation_options
 @limit_options
 @input_format_option
-@click.option("-q", "--quiet", is_flag=True, help="Print only files with violations or errors.")
+@progress_option
+@click.option("-q", "--quiet", is_flag=True, help="Print only files with violations or errors, and no progress.")
 @_handle_errors
 def validate(paths: tuple[str, ...], report_format: str, report_path: str | None, table_dirs: tuple[str, ...],
              shapes_dir: str | None, engine: str, max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int,
-             input_format: str | None, quiet: bool) -> None:  # fmt: skip
+             input_format: str | None, progress_interval: float, quiet: bool) -> None:  # fmt: skip
     """Validate records, folders of records, or RDF files against the SHACL shapes.
 
     RDF files may be in any format convert writes (.ttl .nt .nq .trig .jsonld, optionally .gz); in
@@ -381,7 +397,7 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
     _refuse_overwriting_inputs([report_path], found)
     options, _ = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False,
                              ValidationSettings(shapes_dir, engine))  # fmt: skip
-    progress = _progress(quiet or report_format == "json", "validating")
+    progress = _progress(quiet, "validating", progress_interval)
     try:
         reports = validate_paths(rdf_files, found.records, options, progress)
     finally:
@@ -445,14 +461,15 @@ def _open_endpoint(url: str, user: str | None, password_env: str, query_url: str
 @click.option("--no-void", is_flag=True, help="Do not load the VoID dataset description.")
 @limit_options
 @input_format_option
+@progress_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary by kind.")
 @_handle_errors
 def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, query_endpoint: str | None,
          graph_iri: str | None, user: str | None, password_env: str, table_dirs: tuple[str, ...], workers: int | None,
          no_validate: bool, shapes_dir: str | None, engine: str, errors_path: str | None, fail_fast: bool, no_void: bool,
-         max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, input_format: str | None, quiet: bool,
-         verbose: bool) -> None:  # fmt: skip
+         max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, input_format: str | None,
+         progress_interval: float, quiet: bool, verbose: bool) -> None:  # fmt: skip
     """Load records or RDF files into the embedded store (--store) or a running SPARQL store (--endpoint).
 
     Records are converted and validated as by convert. Each figure goes into its own named graph
@@ -497,7 +514,7 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
         return outcome.summary
 
     try:
-        summary = _reported_run(run, "loading", organism_findings, errors_path, quiet, verbose)
+        summary = _reported_run(run, "loading", organism_findings, errors_path, quiet, verbose, progress_interval)
     except (EndpointError, LoadCheckError) as exc:
         raise UsageError(f"load into {where} failed: {exc}") from None
     finally:
