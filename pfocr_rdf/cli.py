@@ -26,8 +26,9 @@ POSITIVE = click.IntRange(min=1)
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 128 + signal.SIGINT, 128 + signal.SIGTERM
 EXIT_CLOSED_PIPE = 128 + signal.SIGPIPE  # what a shell reports for `cat` when its reader goes away
 FORMAT_HELP = (
-    "Output format; by default taken from the -o extension (.ttl .nt .nq .trig .jsonld, each optionally .gz), "
-    "N-Triples on stdout. Every format is written record by record, so memory stays flat for all of them."
+    "Output format; by default taken from the -o extension (.ttl .nt .nq .trig .jsonld, each optionally .gz; "
+    ".gmt), N-Triples on stdout. gmt writes gene sets, one line per figure. Every format is written record by "
+    "record, so memory stays flat for all of them."
 )
 
 
@@ -197,7 +198,7 @@ def main() -> None:
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", default=STDOUT, show_default=True, help="Output file ('-' for stdout); '.gz' compresses.")
 @click.option("-f", "--format", "format_name", type=click.Choice([*sorted(FORMATS), "gmt"]), help=FORMAT_HELP)
-@click.option("--gzip", "force_gzip", is_flag=True, help="Compress the output (implied by a .gz suffix).")
+@click.option("--gzip", "force_gzip", is_flag=True, help="Compress standard output; with -o FILE the name must end in .gz.")
 @click.option(
     "--shard-size",
     type=POSITIVE,
@@ -245,7 +246,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     Records that violate a shape are left out and listed (and kept whole in --rejects FILE).
 
     Exit status: 0 all records converted, 1 some failed or were rejected, 2 usage or output error,
-    130 interrupted (Ctrl-C), 143 stopped (SIGTERM).
+    130 interrupted (Ctrl-C), 141 the reader of stdout went away (as cat), 143 stopped (SIGTERM).
     """
     from .parallel import default_workers
     from .pipeline import options_for
