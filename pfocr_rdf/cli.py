@@ -253,8 +253,8 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     from .run import RunOptions, run_conversion
 
     gmt = format_name == "gmt" or (format_name is None and output.lower().endswith(".gmt"))
-    if split_by and not gmt:
-        raise UsageError("--split-by organism splits GMT gene sets: give -f gmt")
+    if (split_by or set_kind != "genes") and not gmt:
+        raise UsageError("--split-by and --sets shape GMT gene sets: give -f gmt (or an -o name ending in .gmt)")
     if gmt:
         if shard_size is not None or force_gzip:
             raise UsageError("GMT files are written whole and plain: leave out --shard-size and --gzip")

@@ -114,9 +114,17 @@ def test_gseapy_reads_the_sets_and_finds_a_figure_from_its_own_genes(per_organis
     assert best["Term"] == figid and best["Overlap"] == f"{len(genes)}/{len(genes)}"
 
 
+def test_a_gmt_name_chooses_the_format(one_file: Path, tmp_path: Path) -> None:
+    named = tmp_path / "named.gmt"
+    assert run_cli("convert", str(SAMPLE), str(SEEDS), "-o", str(named), "-q").returncode == 0
+    assert named.read_bytes() == one_file.read_bytes()
+
+
 def test_gmt_options_that_do_not_fit_are_refused(tmp_path: Path) -> None:
     split_rdf = run_cli("convert", str(SEEDS), "--split-by", "organism", "-o", str(tmp_path / "x.nt"))
     assert split_rdf.returncode == 2 and "give -f gmt" in split_rdf.stderr
+    chemicals_rdf = run_cli("convert", str(SEEDS), "--sets", "chemicals", "-o", str(tmp_path / "x.nt"))
+    assert chemicals_rdf.returncode == 2 and "give -f gmt" in chemicals_rdf.stderr
     split_stdout = run_cli("convert", str(SEEDS), "-f", "gmt", "--split-by", "organism")
     assert split_stdout.returncode == 2 and "-o DIR" in split_stdout.stderr
     assert list(tmp_path.iterdir()) == []
