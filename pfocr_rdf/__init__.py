@@ -7,7 +7,7 @@ Python API (see README, "Python API"):
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["ConvertResult", "__version__", "convert", "read_record", "record_graph", "record_rdflib_graph"]
 

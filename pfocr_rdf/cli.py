@@ -85,6 +85,12 @@ def output_format(path: str, name: str | None) -> tuple[RdfFormat, bool]:
     return found, compress
 
 
+def _refuse_gzip_under_a_plain_name(output: str, compress: bool, force_gzip: bool) -> None:
+    """--gzip with `-o y.nt` would hide gzip behind a plain name, which readers then misread."""
+    if force_gzip and not compress and output != STDOUT:
+        raise UsageError(f"--gzip compresses, so the file must say so: name it {output}.gz (a .gz name alone is enough)")
+
+
 def _refuse_overwriting_inputs(outputs: Iterable[str | None], found: SourceSet) -> None:
     for out in outputs:
         if out and out != STDOUT and found.includes(out):
@@ -265,8 +271,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
         rdf_format, compress = format_named(format_name or "nq"), True
     else:
         rdf_format, compress = output_format(output, format_name)
-        if force_gzip and not compress and output != STDOUT:
-            raise UsageError(f"--gzip compresses, so the file must say so: name it {output}.gz (a .gz name alone is enough)")
+        _refuse_gzip_under_a_plain_name(output, compress, force_gzip)
     rejects_format, rejects_compress = output_format(rejects_path, None) if rejects_path else (None, False)
     found = find_sources(sources, table_dirs)
     _refuse_overwriting_inputs([output, errors_path, rejects_path], found)
@@ -628,6 +633,25 @@ def _rdf_text(answer: Any, rdf_format: RdfFormat) -> str:
         if obj not in objects:
             objects.append(obj)
     return document_start(rdf_format) + chunk(rdf_format, nodes.items(), None) + document_end(rdf_format)
+
+
+@main.command()
+@click.option("-o", "--output", default=STDOUT, show_default=True, help="Output file ('-' for stdout); '.gz' compresses.")
+@click.option(
+    "-f", "--format", "format_name", type=click.Choice(sorted(FORMATS)), help="Format [default: from -o; Turtle on stdout]."
+)
+@click.option("--gzip", "force_gzip", is_flag=True, help="Compress standard output; with -o FILE the name must end in .gz.")
+@_handle_errors
+def vocabulary(output: str, format_name: str | None, force_gzip: bool) -> None:
+    """Write the PFOCR vocabulary: every pfocr: term with its label, comment, domain, range and WikiPathways counterpart.
+
+    Every converted dataset carries it too (in quad formats, in the dataset-description graph).
+    """
+    from .vocabulary import write_vocabulary
+
+    rdf_format, compress = output_format(output, format_name or ("ttl" if output == STDOUT else None))
+    _refuse_gzip_under_a_plain_name(output, compress, force_gzip)
+    write_vocabulary(output, rdf_format, compress or force_gzip)
 
 
 def _memory_store(files: tuple[str, ...], input_format: str | None) -> Any:

@@ -33,6 +33,7 @@ except ImportError:  # pragma: no cover - exercised by forcing the fallback in t
 _OPENING = re.compile(r"---[ \t]*\r?\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_FLOW_BRACKET = re.compile(r"[\[\]{}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -69,10 +70,21 @@ def split_front_matter(text: str, source: str) -> tuple[str, int]:
 
 
 def parse_yaml(text: str, source: str, first_line: int = 1, limits: YamlLimits = DEFAULT_YAML_LIMITS) -> Any:
-    """Parse one YAML document into plain Python values (see module docstring)."""
+    """Parse one YAML document into plain Python values (see module docstring).
+
+    The nesting limit is ours, the same whatever PyYAML release is installed: flow nesting (`[[[...`) is
+    measured before the parser runs (libyaml gives up at its own depth, with wording that differs between
+    releases, and the pure-Python parser is quadratic in it), block nesting while the events are read.
+    """
+    if text.count("[") + text.count("{") > limits.max_depth:  # cheap: real records nest two levels
+        depth, offset = flow_nesting_depth(text)
+        if depth > limits.max_depth:
+            raise _too_deep(source, depth, limits, first_line + text.count("\n", 0, offset))
     loader = _EventLoader(text)
     try:
         return _build(loader, source, first_line, limits)
+    except _TooDeep as deep:
+        raise _too_deep(source, _drain_depth(loader, deep.depth), limits, deep.line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None
@@ -82,6 +94,58 @@ def parse_yaml(text: str, source: str, first_line: int = 1, limits: YamlLimits =
         raise RecordError(source, "invalid-yaml", f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
+
+
+def flow_nesting_depth(text: str) -> tuple[int, int]:
+    """How deep `[...]` / `{...}` nest in the text, and the offset where that depth is first reached.
+
+    Quoting is ignored, so this is an upper bound of the YAML flow depth: brackets inside a quoted
+    string count too. Real records never come near the limit (two levels in the whole sample).
+    """
+    depth = deepest = where = 0
+    for bracket in _FLOW_BRACKET.finditer(text):
+        if bracket.group() in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, bracket.start()
+        elif depth:
+            depth -= 1
+    return deepest, where
+
+
+def _drain_depth(loader: Any, depth: int) -> int:
+    """Read the rest of the event stream, only counting depth, to say how deep the record goes."""
+    deepest = depth
+    opening = (events.MappingStartEvent, events.SequenceStartEvent)
+    closing = (events.MappingEndEvent, events.SequenceEndEvent)
+    try:
+        while (event := loader.get_event()) is not None and not isinstance(event, events.StreamEndEvent):
+            if isinstance(event, opening):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif isinstance(event, closing):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # a later syntax error: the depth seen so far is what the record reached
+    return deepest
+
+
+def _too_deep(source: str, depth: int, limits: YamlLimits, line: int | None) -> RecordError:
+    return RecordError(
+        source,
+        "yaml-too-deep",
+        f"YAML nests {depth:,} levels deep, deeper than the limit of {limits.max_depth}; "
+        "raise --max-yaml-depth if this record is genuine",
+        line=line,
+    )
+
+
+class _TooDeep(Exception):
+    """Raised inside the event walk; `parse_yaml` turns it into the `yaml-too-deep` error."""
+
+    def __init__(self, depth: int, line: int | None) -> None:
+        super().__init__(depth)
+        self.depth, self.line = depth, line
 
 
 def _build(loader: Any, source: str, first_line: int, limits: YamlLimits) -> Any:
@@ -164,11 +228,7 @@ def _build(loader: Any, source: str, first_line: int, limits: YamlLimits) -> Any
                 top[1] = _NO_KEY
         elif kind is mapping_start or kind is sequence_start:
             if len(stack) >= limits.max_depth:
-                raise fail(
-                    "yaml-too-deep",
-                    f"YAML nests deeper than {limits.max_depth} levels; raise --max-yaml-depth if this record is genuine",
-                    event,
-                )
+                raise _TooDeep(len(stack) + 1, first_line + event.start_mark.line if event.start_mark is not None else None)
             count(1, event)
             top = [{} if kind is mapping_start else [], _NO_KEY, 1, event.anchor, event]
             stack.append(top)

@@ -56,15 +56,15 @@ def record_sets(graph: RecordGraph, kind: RdfFormat) -> str:
     figure = graph.nodes.get(graph.figure, {})
     figid = _literal(figure, v.DCT_IDENTIFIER) or term_value(graph.figure).rsplit("/", 1)[-1].removesuffix(".html")
     title = _field(_literal(figure, v.DC_TITLE) or "")
-    figure_organisms = _organism_names(graph, figure.get(v.WP_ORGANISM, [])) or [NO_ORGANISM]
+    figure_organisms = _organism_names(graph, figure.get(v.PFOCR_ORGANISM, [])) or [NO_ORGANISM]
     members: dict[str, set[str]] = {}
     for properties in graph.nodes.values():
         types = properties.get(v.RDF_TYPE, ())
         if kind is GMT_GENES and v.PFOCR_GENE_MENTION in types:
-            ids = [term_value(gene).rsplit("/", 1)[-1] for gene in properties.get(v.WP_ENTREZ, [])]
-            organisms = _organism_names(graph, properties.get(v.WP_ORGANISM, [])) or [NO_ORGANISM]
+            ids = [term_value(gene).rsplit("/", 1)[-1] for gene in properties.get(v.PFOCR_NCBI_GENE, [])]
+            organisms = _organism_names(graph, properties.get(v.PFOCR_ORGANISM, [])) or [NO_ORGANISM]
         elif kind is GMT_CHEMICALS and v.PFOCR_CHEMICAL_MENTION in types:
-            ids = [term_value(chebi).rsplit("/", 1)[-1] for chebi in properties.get(v.WP_CHEBI, [])]
+            ids = [term_value(chebi).rsplit("/", 1)[-1] for chebi in properties.get(v.PFOCR_CHEBI, [])]
             organisms = figure_organisms
         else:
             continue

@@ -32,6 +32,7 @@ _SCHEMA_ORG_CONTEXT = re.compile(r"https?://(?:www\.)?schema\.org(?:/?|/docs/jso
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S*")  # pyld's test; anything else it drops
 _CC0 = re.compile(r"\s*cc[- ]?0(?:[- ]1\.0)?\s*", re.IGNORECASE)
 CC0_IRI = "http://creativecommons.org/publicdomain/zero/1.0/"
+SCHEMA_ORG_CONTEXT_URL = "https://schema.org/"
 NAME_PLACEHOLDER = "CreativeWork"
 WIKIPATHWAYS_CREATOR = {"@type": "Organization", "name": "WikiPathways"}
 
@@ -87,18 +88,38 @@ def _count(repairs: dict[str, int], kind: str, n: int = 1) -> None:
 
 def prepare_jsonld(block: dict[str, Any], figure: str, title: str | None, source: str) -> PreparedJsonLd:
     """Check the context and apply the spec's repairs to a copy of the block."""
-    context = block.get("@context")
-    if not is_schema_org_context(context):
-        shown = json.dumps(context, ensure_ascii=False)[:120] if context is not None else "none"
-        raise RecordError(
-            source,
-            "refused-context",
-            f"@context {shown} is not schema.org; other contexts are refused, never fetched",
-            field=FIELD + ".@context",
-        )
-    document = dict(block)  # repairs replace top-level values only; nested values stay shared, unmodified
+    document = dict(block)  # repairs replace values, copying what they change; the block itself stays as read
     prepared = PreparedJsonLd(document)
     repairs, warnings = prepared.repairs, prepared.warnings
+
+    # The block is read with schema.org's context and no other: a context of its own (inline terms, @base,
+    # @vocab, a remote document) could make its keys mean anything, so it is ignored, never fetched.
+    context = document.get("@context")
+    if not is_schema_org_context(context):
+        shown = json.dumps(context, ensure_ascii=False)[:120] if context is not None else "none"
+        warnings.append(
+            Finding(
+                source,
+                "jsonld-context-ignored",
+                f"@context {shown} is not schema.org; it is ignored and the block read with schema.org's context",
+                FIELD + ".@context",
+            )
+        )
+        document["@context"] = SCHEMA_ORG_CONTEXT_URL
+    nested = 0
+    for key, value in list(document.items()):
+        if key != "@context" and isinstance(value, (dict, list)):
+            document[key], removed = _without_contexts(value)
+            nested += removed
+    if nested:
+        warnings.append(
+            Finding(
+                source,
+                "jsonld-context-ignored",
+                f"{nested} @context inside the block ignored; the block is read with schema.org's context only",
+                FIELD,
+            )
+        )
 
     given_id = document.get("@id")
     if given_id != figure:
@@ -145,6 +166,23 @@ def prepare_jsonld(block: dict[str, Any], figure: str, title: str | None, source
             _count(repairs, "missing-keyword", len(keywords) - len(kept))
             document["keywords"] = kept
     return prepared
+
+
+def _without_contexts(value: Any) -> tuple[Any, int]:
+    """`value` without any `@context` key at any depth (copied where one is removed), and how many."""
+    if isinstance(value, dict):
+        removed = 1 if "@context" in value else 0
+        out = {}
+        for key, item in value.items():
+            if key != "@context":
+                out[key], n = _without_contexts(item) if isinstance(item, (dict, list)) else (item, 0)
+                removed += n
+        return (out, removed) if removed else (value, 0)
+    if isinstance(value, list):
+        items = [_without_contexts(item) for item in value]
+        removed = sum(n for _, n in items)
+        return ([item for item, _ in items], removed) if removed else (value, 0)
+    return value, 0
 
 
 from .vocab import WIKIPATHWAYS_ORG  # noqa: E402  (after the constants it does not need)

@@ -53,9 +53,9 @@ def _organisms(
     warnings: list[Finding],
     taxa: dict[str, dict[str, None]],
 ) -> None:
-    """wp:organism / wp:organismName and pfocr:nerOrganism; resolved names are collected in `taxa`."""
+    """pfocr:organism / pfocr:organismName and pfocr:nerOrganism; resolved names are collected in `taxa`."""
     for names, predicate, field_name, keep_name in (
-        (record.organisms, v.WP_ORGANISM, "organisms", True),
+        (record.organisms, v.PFOCR_ORGANISM, "organisms", True),
         (record.organisms_ner, v.PFOCR_NER_ORGANISM, "organisms_ner", False),
     ):
         for name in names:
@@ -68,7 +68,7 @@ def _organisms(
                 message = f"organism {name!r} has no known NCBI Taxonomy id; {outcome}"
                 warnings.append(Finding(record.source, "unknown-organism", message, field_name))
             if keep_name:
-                graph.add(figure, v.WP_ORGANISM_NAME, plain(name))
+                graph.add(figure, v.PFOCR_ORGANISM_NAME, plain(name))
 
 
 def _figure(graph: RecordGraph, figure: str, paper: str | None, record: FigureRecord) -> None:
@@ -133,8 +133,8 @@ _text = recurring_plain
 
 
 @lru_cache(maxsize=32768)
-def _gene_terms(gene_id: str) -> tuple[str, str]:
-    return "<" + v.ncbigene_iri(gene_id) + ">", plain(gene_id)
+def _gene_term(gene_id: str) -> str:
+    return "<" + v.ncbigene_iri(gene_id) + ">"
 
 
 @lru_cache(maxsize=8192)
@@ -178,17 +178,16 @@ def _curie_iris(prefix: str, first: str | None, extra: Iterable[str]) -> list[st
     return [_curie_iri(prefix, local) for local in ids]
 
 
-_GENE_TYPES = (v.WP_DATA_NODE, v.WP_GENE_PRODUCT, v.PFOCR_GENE_MENTION)
-_ENTREZ, _IDENTIFIER, _ORGANISM, _ORGANISM_NAME, _HGNC = (
-    v.WP_ENTREZ, v.DCT_IDENTIFIER, v.WP_ORGANISM, v.WP_ORGANISM_NAME, v.WP_HGNC_SYMBOL)  # fmt: skip
+# Mentions are typed and linked with pfocr: terms only, and carry no dcterms:identifier: WikiPathways'
+# queries select its data nodes by wp: terms and by label + identifier + isPartOf (VOCABULARY.md).
+_GENE_TYPES = (v.PFOCR_GENE_MENTION,)
+_NCBI_GENE, _ORGANISM, _ORGANISM_NAME, _HGNC = v.PFOCR_NCBI_GENE, v.PFOCR_ORGANISM, v.PFOCR_ORGANISM_NAME, v.PFOCR_HGNC_SYMBOL
 
 
 def _gene(figure: str, mention: Mention) -> dict[str, list[str]]:
     props: dict[str, list[str]] = {_TYPE: list(_GENE_TYPES), _PART_OF: [figure]}
     if mention.gene_id:
-        entrez, identifier = _gene_terms(mention.gene_id)
-        props[_ENTREZ] = [entrez]
-        props[_IDENTIFIER] = [identifier]
+        props[_NCBI_GENE] = [_gene_term(mention.gene_id)]
     labels = mention.labels
     if labels:
         props[_LABEL] = [_text(label) for label in labels]
@@ -203,14 +202,11 @@ def _gene(figure: str, mention: Mention) -> dict[str, list[str]]:
 
 
 def _chemical(figure: str, mention: Mention) -> dict[str, list[str]]:
-    types = [v.WP_DATA_NODE, v.PFOCR_CHEMICAL_MENTION]
-    if mention.chebi:
-        types.append(v.WP_METABOLITE)
-    props: dict[str, list[str]] = {v.RDF_TYPE: types, v.DCT_IS_PART_OF: [figure]}
+    props: dict[str, list[str]] = {v.RDF_TYPE: [v.PFOCR_CHEMICAL_MENTION], v.DCT_IS_PART_OF: [figure]}
     if mention.mesh:
         props[v.PFOCR_MESH] = _curie_iris("mesh", mention.mesh, mention.extra_mesh)
     if mention.chebi:
-        props[v.WP_CHEBI] = _curie_iris("chebi", mention.chebi, mention.extra_chebi)
+        props[v.PFOCR_CHEBI] = _curie_iris("chebi", mention.chebi, mention.extra_chebi)
     if mention.labels:
         props[v.RDFS_LABEL] = [plain(label) for label in mention.labels]
     _evidence(props, mention)
@@ -245,7 +241,7 @@ def _mentions(graph: RecordGraph, figure: str, figure_iri: str, mentions: Mentio
         graph.add(figure, v.PFOCR_HAS_GENE_MATCH_COUNTS, node)
         props: dict[str, list[str]] = {v.RDF_TYPE: [v.PFOCR_GENE_MATCH_COUNTS]}
         if taxid:
-            props[v.WP_ORGANISM] = [_iri(v.taxon_iri(taxid))]
+            props[v.PFOCR_ORGANISM] = [_iri(v.taxon_iri(taxid))]
         for column, predicate in _COUNT_PREDICATES.items():
             if column in counts:
                 props[predicate] = [typed(counts[column], v.XSD_INTEGER)]
@@ -253,7 +249,7 @@ def _mentions(graph: RecordGraph, figure: str, figure_iri: str, mentions: Mentio
     for mention in mentions.diseases:
         if mention.doid:
             for doid in _curie_iris("doid", mention.doid, mention.extra_doid):
-                graph.add(figure, v.WP_DISEASE_TAG, doid)
+                graph.add(figure, v.PFOCR_DISEASE, doid)
     for kind in (GENE, CHEMICAL, DISEASE):
         build = _MENTION_BUILDERS[kind]
         for mention in mentions.of_kind(kind):

@@ -15,6 +15,7 @@ from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits, has_front_matter, read
 from .graph import NodeMap, RecordGraph
 from .jsonld import FIELD as JSONLD_FIELD
 from .jsonld import expand_jsonld, expand_jsonld_reference, prepare_jsonld
+from .jsonld_scope import figure_statements_only
 from .mapping import figure_iri_for, map_record, organism_resolver
 from .mentions import CHEMICAL, DISEASE, GENE, MentionSet, read_mentions
 from .organisms import OrganismTable, bundled_table, site_table
@@ -100,8 +101,9 @@ def graph_from_record(
     if record.jsonld is not None:
         prepared = prepare_jsonld(record.jsonld, figure, record.figtitle, record.source)
         expand = expand_jsonld_reference if options.reference else expand_jsonld
-        nodes = expand(prepared.document, figure, record.source, outcome.warnings)
         outcome.warnings.extend(prepared.warnings)
+        expanded = expand(prepared.document, figure, record.source, outcome.warnings)
+        nodes = figure_statements_only(expanded, "<" + figure + ">", record.source, outcome.warnings)
         for kind, n in prepared.repairs.items():
             outcome.repairs[kind] = outcome.repairs.get(kind, 0) + n
     else:

@@ -18,7 +18,7 @@ from .terms import encode_segment
 NS_SCHEMA = "http://schema.org/"
 NS_DC = "http://purl.org/dc/elements/1.1/"
 NS_DCTERMS = "http://purl.org/dc/terms/"
-NS_WP = "http://vocabularies.wikipathways.org/wp#"
+NS_WP = "http://vocabularies.wikipathways.org/wp#"  # only in join queries and rdfs:seeAlso, never in our data
 NS_FABIO = "http://purl.org/spar/fabio/"
 NS_PRISM = "http://prismstandard.org/namespaces/basic/2.0/"
 NS_FOAF = "http://xmlns.com/foaf/0.1/"
@@ -31,15 +31,15 @@ NS_XSD = "http://www.w3.org/2001/XMLSchema#"
 NS_OWL = "http://www.w3.org/2002/07/owl#"
 NS_SH = "http://www.w3.org/ns/shacl#"
 
-# Prefixes written into Turtle, TriG and JSON-LD output and offered to SPARQL queries.
+# Prefixes written into Turtle, TriG and JSON-LD output. No wp: here: our data never uses a wp: term.
 PREFIXES: dict[str, str] = {
     "rdf": NS_RDF,
     "rdfs": NS_RDFS,
     "xsd": NS_XSD,
+    "owl": NS_OWL,
     "schema": NS_SCHEMA,
     "dc": NS_DC,
     "dcterms": NS_DCTERMS,
-    "wp": NS_WP,
     "fabio": NS_FABIO,
     "prism": NS_PRISM,
     "foaf": NS_FOAF,
@@ -86,16 +86,6 @@ DCT_CITATION = _t(NS_DCTERMS, "bibliographicCitation")
 DCT_PUBLISHER = _t(NS_DCTERMS, "publisher")
 DCT_LICENSE = _t(NS_DCTERMS, "license")
 
-WP_ORGANISM = _t(NS_WP, "organism")
-WP_ORGANISM_NAME = _t(NS_WP, "organismName")
-WP_DATA_NODE = _t(NS_WP, "DataNode")
-WP_GENE_PRODUCT = _t(NS_WP, "GeneProduct")
-WP_METABOLITE = _t(NS_WP, "Metabolite")
-WP_ENTREZ = _t(NS_WP, "bdbEntrezGene")
-WP_HGNC_SYMBOL = _t(NS_WP, "bdbHgncSymbol")
-WP_CHEBI = _t(NS_WP, "bdbChEBI")
-WP_DISEASE_TAG = _t(NS_WP, "diseaseOntologyTag")
-
 FABIO_ARTICLE = _t(NS_FABIO, "JournalArticle")
 FABIO_PMCID = _t(NS_FABIO, "hasPubMedCentralId")
 FABIO_YEAR = _t(NS_FABIO, "hasPublicationYear")
@@ -122,6 +112,12 @@ PFOCR_MATCHED_TEXT = _t(NS_PFOCR, "matchedText")
 PFOCR_MATCH_SOURCE = _t(NS_PFOCR, "matchSource")
 PFOCR_MESH = _t(NS_PFOCR, "mesh")
 PFOCR_DOID = _t(NS_PFOCR, "doid")
+PFOCR_ORGANISM = _t(NS_PFOCR, "organism")
+PFOCR_ORGANISM_NAME = _t(NS_PFOCR, "organismName")
+PFOCR_NCBI_GENE = _t(NS_PFOCR, "ncbiGene")
+PFOCR_HGNC_SYMBOL = _t(NS_PFOCR, "hgncSymbol")
+PFOCR_CHEBI = _t(NS_PFOCR, "chebi")
+PFOCR_DISEASE = _t(NS_PFOCR, "disease")
 PFOCR_GENE_MATCH_COUNTS = _t(NS_PFOCR, "GeneMatchCounts")
 PFOCR_HAS_GENE_MATCH_COUNTS = _t(NS_PFOCR, "geneMatchCounts")
 PFOCR_COUNT_DIRECT = _t(NS_PFOCR, "countDirect")
@@ -129,7 +125,7 @@ PFOCR_COUNT_SYNONYM = _t(NS_PFOCR, "countSynonym")
 PFOCR_COUNT_MATCH = _t(NS_PFOCR, "countMatch")
 
 # The four outward link predicates that VoID describes as linksets.
-LINK_PREDICATES: tuple[str, ...] = (WP_ENTREZ, WP_CHEBI, PFOCR_MESH, PFOCR_DOID)
+LINK_PREDICATES: tuple[str, ...] = (PFOCR_NCBI_GENE, PFOCR_CHEBI, PFOCR_MESH, PFOCR_DOID)
 
 _PMCID = re.compile(r"PMC[0-9]+")
 

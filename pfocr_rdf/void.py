@@ -1,9 +1,9 @@
 """The dataset description (VoID) of one conversion, with counts equal to what was written.
 
-`void:triples` is the number of statements in the file written, the description's own included, so it
-equals what any RDF tool counts in that file and the run's summary: triple formats write a paper once,
-quad formats once in each figure's graph that holds it, and each such copy counts. `void:entities` and
-the linksets count the data only, papers once.
+`void:triples` is the number of statements in the file written, the description's own (with the pfocr:
+vocabulary it carries) included, so it equals what any RDF tool counts in that file and the run's
+summary: triple formats write a paper once, quad formats once in each figure's graph that holds it, and
+each such copy counts. `void:entities` and the linksets count the data only, papers once.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 
 from . import __version__
 from . import vocab as v
-from .graph import NodeMap, RecordGraph
+from .graph import NodeMap, RecordGraph, merge_nodes
 from .terms import plain, typed
+from .vocabulary import vocabulary_nodes
 
 # Outward link predicate -> (target dataset key, title, URI space of the target).
 LINK_TARGETS: dict[str, tuple[str, str, str]] = {
-    v.WP_ENTREZ: ("ncbigene", "NCBI Gene", "https://identifiers.org/ncbigene/"),
-    v.WP_CHEBI: ("chebi", "ChEBI", "https://identifiers.org/chebi/CHEBI:"),
+    v.PFOCR_NCBI_GENE: ("ncbigene", "NCBI Gene", "https://identifiers.org/ncbigene/"),
+    v.PFOCR_CHEBI: ("chebi", "ChEBI", "https://identifiers.org/chebi/CHEBI:"),
     v.PFOCR_MESH: ("mesh", "MeSH", "http://id.nlm.nih.gov/mesh/"),
     v.PFOCR_DOID: ("doid", "Disease Ontology", "http://purl.obolibrary.org/obo/DOID_"),
 }
@@ -137,6 +138,8 @@ def describe_dataset(stats: DatasetStats, dataset: str = v.DATASET) -> NodeMap:
         v.SCHEMA_NAME: [plain("WikiPathways")],
         v.SCHEMA_URL: ["<https://www.wikipathways.org/>"],
     }
+    # The terms the data uses, defined where the data is: the endpoint can explain every pfocr: term.
+    nodes = merge_nodes(nodes, vocabulary_nodes())
     set_statement_count(nodes, dataset, stats.triples)
     return nodes
 

@@ -135,7 +135,6 @@ def test_turtle_uses_the_spec_prefixes(outputs: dict[tuple[str, str], Path]) -> 
         "schema": "http://schema.org/",
         "dc": "http://purl.org/dc/elements/1.1/",
         "dcterms": "http://purl.org/dc/terms/",
-        "wp": "http://vocabularies.wikipathways.org/wp#",
         "fabio": "http://purl.org/spar/fabio/",
         "prism": "http://prismstandard.org/namespaces/basic/2.0/",
         "foaf": "http://xmlns.com/foaf/0.1/",

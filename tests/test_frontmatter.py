@@ -96,10 +96,36 @@ def test_aliases_within_the_limit_are_expanded() -> None:
     assert parse_yaml("a: &x [1, 2]\nb: *x\n", "r.md") == {"a": ["1", "2"], "b": ["1", "2"]}
 
 
-def test_deep_nesting_is_refused_before_the_parser_recurses() -> None:
+def _block_nesting(levels: int) -> str:
+    """`levels` mappings nested by indentation, no brackets at all."""
+    return "".join("  " * i + f"k{i}:\n" for i in range(levels)) + "  " * levels + "leaf\n"
+
+
+DEEP = {
+    "flow, just over the limit": ("a: " + "[" * 70 + "]" * 70, 70),
+    "flow, past libyaml's own limit": ("a: " + "[" * 5000 + "]" * 5000, 5000),
+    "flow, unclosed": ("[" * 100_000, 100_000),
+    "block": (_block_nesting(80), 80),
+}
+
+
+@pytest.mark.parametrize("libyaml", [True, False], ids=["libyaml", "pure-python"])
+@pytest.mark.parametrize("name", list(DEEP))
+def test_deep_nesting_is_our_error_whatever_the_parser(name: str, libyaml: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not libyaml:
+        monkeypatch.setattr(frontmatter, "_EventLoader", yaml.BaseLoader)
+    text, depth = DEEP[name]
     with pytest.raises(RecordError) as excinfo:
-        parse_yaml("[" * 100_000, "deep.md")
+        parse_yaml(text, "deep.md")
     assert kind_of(excinfo) == "yaml-too-deep"
+    message = str(excinfo.value)
+    assert f"nests {depth:,} levels deep" in message and "limit of 64" in message and "--max-yaml-depth" in message
+
+
+def test_a_broken_record_with_few_brackets_is_invalid_not_deep() -> None:
+    with pytest.raises(RecordError) as excinfo:
+        parse_yaml("a: [b, c\nd: ]]", "broken.md")
+    assert kind_of(excinfo) == "invalid-yaml"
 
 
 def test_limits_can_be_raised() -> None:

@@ -1,4 +1,4 @@
-"""schema-jsonld: repairs, offline expansion, refused contexts, and the memoised fast path."""
+"""schema-jsonld: repairs, offline expansion, ignored contexts, and the memoised fast path."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import socket
 import pytest
 
 from pfocr_rdf.api import read_record
-from pfocr_rdf.errors import RecordError
 from pfocr_rdf.jsonld import (
     CC0_IRI,
     expand_jsonld,
@@ -79,23 +78,33 @@ def test_every_spelling_of_schema_org_uses_the_bundled_context(context: str) -> 
         ["https://schema.org/"],
     ],
 )
-def test_other_contexts_are_refused_never_fetched(context: object) -> None:
+def test_a_records_own_context_is_ignored_never_fetched(context: object) -> None:
     block = dict(BLOCK)
     if context is None:
         del block["@context"]
     else:
         block["@context"] = context
-    with pytest.raises(RecordError) as excinfo:
-        prepare_jsonld(block, F, "T", "r.md")
-    assert excinfo.value.finding.kind == "refused-context"
-    assert excinfo.value.finding.field == "schema-jsonld.@context"
+    prepared = prepare_jsonld(block, F, "The title", "r.md")
+    assert prepared.document["@context"] == "https://schema.org/"
+    assert [(w.kind, w.field) for w in prepared.warnings] == [("jsonld-context-ignored", "schema-jsonld.@context")]
+    assert expand(block) == expand(BLOCK)  # read exactly as with schema.org's own context
 
 
-def test_a_remote_context_nested_inside_the_block_is_refused_too() -> None:
+def test_an_inline_vocab_cannot_mint_predicates() -> None:
+    block = {**BLOCK, "@context": {"@vocab": "http://vocabularies.wikipathways.org/wp#"}, "organismName": "Homo sapiens"}
+    nodes = expand(block)
+    assert all("wikipathways.org/wp#" not in predicate for props in nodes.values() for predicate in props)
+    assert nodes[f"<{F}>"]["<http://schema.org/organismName>"] == ['"Homo sapiens"']  # schema.org's @vocab, not the record's
+
+
+def test_a_context_nested_inside_the_block_is_ignored_too() -> None:
     block = {**BLOCK, "creator": {"@context": "https://example.org/ctx", "name": "X"}}
-    with pytest.raises(RecordError) as excinfo:
-        expand(block)
-    assert excinfo.value.finding.kind == "refused-context"
+    prepared = prepare_jsonld(block, F, "The title", "r.md")
+    assert [w.kind for w in prepared.warnings] == ["jsonld-context-ignored"]
+    assert "@context" not in prepared.document["creator"] and block["creator"]["@context"]  # the record is not modified
+    nodes = expand(block)
+    (creator,) = nodes[f"<{F}>"]["<http://schema.org/creator>"]
+    assert nodes[creator] == {"<http://schema.org/name>": ['"X"']}
 
 
 def test_repairs_are_applied_and_counted() -> None:

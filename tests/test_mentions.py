@@ -8,62 +8,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import yaml
 
 from pfocr_rdf.api import record_graph
 from pfocr_rdf.mentions import read_mentions, split_curie
 
 from conftest import FIGURES, SAMPLE, SAMPLE_FILES, TABLES, run_cli
+from sample_oracle import expected_ids
 
-NA = {"NA", "NaN", ".na.character", ""}
-WP = "http://vocabularies.wikipathways.org/wp#"
 PFOCR = "https://pfocr.wikipathways.org/vocab#"
 DCT = "http://purl.org/dc/terms/"
-
-
-# ---- an independent reading of the sample's files (plain csv and PyYAML, none of the converter's code)
-
-
-def _cell(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return None if value in NA else value
-
-
-def _rows(path: Path) -> list[dict[str, str | None]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [{k.strip(): _cell(v) for k, v in row.items()} for row in csv.DictReader(handle, delimiter="\t")]
-
-
-def _local(curie: str | None) -> str | None:
-    return curie.split(":", 1)[1] if curie and ":" in curie else curie
-
-
-def expected_ids(figid: str) -> dict[str, set[str]]:
-    """Identifier sets of one record, read straight from its files: the TSV wins over the inline list."""
-    front = yaml.load((FIGURES / f"{figid}.md").read_text(encoding="utf-8").split("\n---")[0][4:], Loader=yaml.BaseLoader)
-    ids: dict[str, set[str]] = {"gene": set(), "chebi": set(), "mesh": set(), "doid": set()}
-    genes = TABLES / f"{figid}-genes.tsv"
-    if genes.exists():
-        ids["gene"] = {r["ncbigene_id"] for r in _rows(genes) if r["ncbigene_id"]}
-    else:
-        ids["gene"] = {e["entrez"] for e in front.get("genes") or [] if _cell(e.get("entrez"))}
-    for kind, second in (("chemicals", "chebi"), ("diseases", "doid")):
-        table = TABLES / f"{figid}-{kind}.tsv"
-        if table.exists():
-            for row in _rows(table):
-                if "identifier" in row:  # the old three-column form: word, source, identifier
-                    if row["identifier"] and (row["source"] or "").upper() == "MESH":
-                        ids["mesh"].add(row["identifier"])
-                    continue
-                if row.get("mesh"):
-                    ids["mesh"].add(_local(row["mesh"]))
-                if row.get(second):
-                    ids[second].add(_local(row[second]))
-        else:
-            for entry in front.get(kind) or []:
-                if _cell(entry.get("identifier")) and entry.get("source", "").upper() == "MESH":
-                    ids["mesh"].add(entry["identifier"])
-    return ids
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +32,8 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
 def output_ids(store: ox.Store, figid: str) -> dict[str, set[str]]:
     figure = f"https://pfocr.wikipathways.org/figures/{figid}.html"
     prefixes = {
-        "gene": (f"{WP}bdbEntrezGene", "https://identifiers.org/ncbigene/"),
-        "chebi": (f"{WP}bdbChEBI", "https://identifiers.org/chebi/CHEBI:"),
+        "gene": (f"{PFOCR}ncbiGene", "https://identifiers.org/ncbigene/"),
+        "chebi": (f"{PFOCR}chebi", "https://identifiers.org/chebi/CHEBI:"),
         "mesh": (f"{PFOCR}mesh", "http://id.nlm.nih.gov/mesh/"),
         "doid": (f"{PFOCR}doid", "http://purl.obolibrary.org/obo/DOID_"),
     }
@@ -115,7 +68,7 @@ def test_one_mention_node_per_figure_and_identifier(sample_store: ox.Store) -> N
     assert rows and all(int(row["n"].value) == 1 for row in rows)
     dup = list(
         sample_store.query(
-            f"SELECT ?f ?id (COUNT(DISTINCT ?m) AS ?n) WHERE {{ GRAPH ?g {{ ?m <{DCT}isPartOf> ?f ; <{WP}bdbEntrezGene> ?id }} }} "
+            f"SELECT ?f ?id (COUNT(DISTINCT ?m) AS ?n) WHERE {{ GRAPH ?g {{ ?m <{DCT}isPartOf> ?f ; <{PFOCR}ncbiGene> ?id }} }} "
             "GROUP BY ?f ?id HAVING (COUNT(DISTINCT ?m) > 1)"
         )
     )
@@ -126,7 +79,7 @@ def test_figures_showing_a_gene_with_the_wikipathways_iri(sample_store: ox.Store
     # IL6 (NCBI Gene 3569) in the sample's genes TSVs and inline lists, read independently:
     expected = {p.stem for p in SAMPLE_FILES if "3569" in expected_ids(p.stem)["gene"]}
     query = f"""SELECT DISTINCT ?id WHERE {{ GRAPH ?g {{
-        ?m <{WP}bdbEntrezGene> <https://identifiers.org/ncbigene/3569> ; <{DCT}isPartOf> ?f .
+        ?m <{PFOCR}ncbiGene> <https://identifiers.org/ncbigene/3569> ; <{DCT}isPartOf> ?f .
         ?f <{DCT}identifier> ?id }} }}"""
     assert {row["id"].value for row in sample_store.query(query)} == expected
     assert len(expected) >= 2
@@ -135,8 +88,8 @@ def test_figures_showing_a_gene_with_the_wikipathways_iri(sample_store: ox.Store
 def test_genes_of_a_figure(sample_store: ox.Store) -> None:
     figid = "PMC10034769__fphar-14-1067402-g009"
     query = f"""SELECT ?gene ?symbol WHERE {{ GRAPH ?g {{
-        ?m <{DCT}isPartOf> <https://pfocr.wikipathways.org/figures/{figid}.html> ; a <{WP}GeneProduct> ;
-           <{WP}bdbEntrezGene> ?gene ; <http://www.w3.org/2000/01/rdf-schema#label> ?symbol }} }}"""
+        ?m <{DCT}isPartOf> <https://pfocr.wikipathways.org/figures/{figid}.html> ; a <{PFOCR}GeneMention> ;
+           <{PFOCR}ncbiGene> ?gene ; <http://www.w3.org/2000/01/rdf-schema#label> ?symbol }} }}"""
     rows = {(row["gene"].value, row["symbol"].value) for row in sample_store.query(query)}
     with (TABLES / f"{figid}-genes.tsv").open(encoding="utf-8") as handle:
         expected = {
@@ -151,13 +104,12 @@ def test_gene_mention_triples_follow_the_spec() -> None:
     figure = "<https://pfocr.wikipathways.org/figures/PMC10033690__41598_2023_31603_Fig1_HTML.html>"
     node = graph.nodes[figure[:-1] + "#gene-26195>"]
     assert node == {
-        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>": [f"<{WP}DataNode>", f"<{WP}GeneProduct>", f"<{PFOCR}GeneMention>"],
+        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>": [f"<{PFOCR}GeneMention>"],
         f"<{DCT}isPartOf>": [figure],
-        f"<{WP}bdbEntrezGene>": ["<https://identifiers.org/ncbigene/26195>"],
-        f"<{DCT}identifier>": ['"26195"'],
+        f"<{PFOCR}ncbiGene>": ["<https://identifiers.org/ncbigene/26195>"],
         "<http://www.w3.org/2000/01/rdf-schema#label>": ['"COX1"'],
-        f"<{WP}organism>": ["<http://purl.obolibrary.org/obo/NCBITaxon_10116>"],
-        f"<{WP}organismName>": ['"Rattus norvegicus"'],
+        f"<{PFOCR}organism>": ["<http://purl.obolibrary.org/obo/NCBITaxon_10116>"],
+        f"<{PFOCR}organismName>": ['"Rattus norvegicus"'],
         f"<{PFOCR}ocrWord>": ['"COX1"'],
         f"<{PFOCR}matchedText>": ['"COX1"'],
         f"<{PFOCR}matchSource>": ['"ncbigene_symbol"'],
@@ -167,14 +119,14 @@ def test_gene_mention_triples_follow_the_spec() -> None:
 def test_human_genes_carry_the_hgnc_symbol_iri() -> None:
     graph = record_graph(FIGURES / "PMC100008__mb2411709009.md")
     node = graph.nodes["<https://pfocr.wikipathways.org/figures/PMC100008__mb2411709009.html#gene-1956>"]
-    assert node[f"<{WP}bdbHgncSymbol>"] == ["<https://identifiers.org/hgnc.symbol/EGFR>"]
-    assert node[f"<{WP}organism>"] == ["<http://purl.obolibrary.org/obo/NCBITaxon_9606>"]
+    assert node[f"<{PFOCR}hgncSymbol>"] == ["<https://identifiers.org/hgnc.symbol/EGFR>"]
+    assert node[f"<{PFOCR}organism>"] == ["<http://purl.obolibrary.org/obo/NCBITaxon_9606>"]
 
 
 def test_a_nan_gene_id_becomes_a_word_mention() -> None:
     graph = record_graph(FIGURES / "PMC10033690__41598_2023_31603_Fig1_HTML.md")
     node = graph.nodes["<https://pfocr.wikipathways.org/figures/PMC10033690__41598_2023_31603_Fig1_HTML.html#gene-word-COX>"]
-    assert f"<{WP}bdbEntrezGene>" not in node
+    assert f"<{PFOCR}ncbiGene>" not in node
     assert node[f"<{PFOCR}matchSource>"] == ['"famplex_relations"']
 
 
@@ -189,13 +141,9 @@ def test_na_as_a_gene_symbol_is_no_label_but_the_gene_is_kept() -> None:
 def test_chemical_mentions_with_mesh_and_chebi() -> None:
     graph = record_graph(FIGURES / "PMC10033690__41598_2023_31603_Fig1_HTML.md")
     node = graph.nodes["<https://pfocr.wikipathways.org/figures/PMC10033690__41598_2023_31603_Fig1_HTML.html#chemical-D007052>"]
-    assert node["<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"] == [
-        f"<{WP}DataNode>",
-        f"<{PFOCR}ChemicalMention>",
-        f"<{WP}Metabolite>",
-    ]
+    assert node["<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"] == [f"<{PFOCR}ChemicalMention>"]
     assert node[f"<{PFOCR}mesh>"] == ["<http://id.nlm.nih.gov/mesh/D007052>"]
-    assert node[f"<{WP}bdbChEBI>"] == ["<https://identifiers.org/chebi/CHEBI:5855>"]
+    assert node[f"<{PFOCR}chebi>"] == ["<https://identifiers.org/chebi/CHEBI:5855>"]
     assert node["<http://www.w3.org/2000/01/rdf-schema#label>"] == ['"ibuprofen"']
 
 
@@ -205,13 +153,13 @@ def test_old_three_column_chemicals_with_crlf_and_no_final_newline() -> None:
     graph = record_graph(FIGURES / "PMC6365454__fnins-13-00025-g0002.md")
     node = graph.nodes["<https://pfocr.wikipathways.org/figures/PMC6365454__fnins-13-00025-g0002.html#chemical-D015232>"]
     assert node[f"<{PFOCR}ocrWord>"] == ['"PGE2"'] and node[f"<{PFOCR}matchSource>"] == ['"MESH"']
-    assert f"<{WP}Metabolite>" not in node["<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"]
+    assert f"<{PFOCR}chebi>" not in node
 
 
 def test_disease_mentions_tag_the_figure_with_doid() -> None:
     graph = record_graph(FIGURES / "PMC10034769__fphar-14-1067402-g009.md")
     figure = "<https://pfocr.wikipathways.org/figures/PMC10034769__fphar-14-1067402-g009.html>"
-    assert graph.nodes[figure][f"<{WP}diseaseOntologyTag>"] == ["<http://purl.obolibrary.org/obo/DOID_0060239>"]
+    assert graph.nodes[figure][f"<{PFOCR}disease>"] == ["<http://purl.obolibrary.org/obo/DOID_0060239>"]
     node = graph.nodes[figure[:-1] + "#disease-C536528>"]
     assert node[f"<{PFOCR}doid>"] == ["<http://purl.obolibrary.org/obo/DOID_0060239>"]
     assert node["<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"] == [f"<{PFOCR}DiseaseMention>"]

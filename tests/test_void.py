@@ -14,11 +14,10 @@ from conftest import SAMPLE, SEEDS, run_cli
 
 VOID = "http://rdfs.org/ns/void#"
 DATASET = "https://pfocr.wikipathways.org/rdf/dataset"
-TOOL = "https://pfocr.wikipathways.org/vocab#pfocr-rdf"
-PUBLISHER = "https://pfocr.wikipathways.org/vocab#WikiPathways"
+VOCAB = "https://pfocr.wikipathways.org/vocab"  # the tool, the publisher and every pfocr: term
 LINK_PREDICATES = {
-    "ncbigene": "http://vocabularies.wikipathways.org/wp#bdbEntrezGene",
-    "chebi": "http://vocabularies.wikipathways.org/wp#bdbChEBI",
+    "ncbigene": "https://pfocr.wikipathways.org/vocab#ncbiGene",
+    "chebi": "https://pfocr.wikipathways.org/vocab#chebi",
     "mesh": "https://pfocr.wikipathways.org/vocab#mesh",
     "doid": "https://pfocr.wikipathways.org/vocab#doid",
 }
@@ -75,8 +74,8 @@ def test_one_count_the_summary_void_and_every_parser_agree(tmp_path: Path, fmt: 
     assert stated == len(parsed_ox) == len(store) == statements_rdflib == integer(store, DATASET, VOID + "triples")
     if fmt in {"nq", "trig"}:
         assert describing == sum(q.graph_name == ox.NamedNode(DATASET) for q in parsed_ox)
-    else:  # the dataset, its linksets and targets, the tool and the publisher
-        assert describing == sum(q.subject.value.startswith(DATASET) or q.subject.value in (TOOL, PUBLISHER) for q in parsed_ox)
+    else:  # the dataset, its linksets and targets; the tool, the publisher and the pfocr: vocabulary
+        assert describing == sum(q.subject.value.startswith((DATASET, VOCAB)) for q in parsed_ox)
 
 
 def test_void_entities_equal_the_distinct_data_subjects(quads: ox.Store) -> None:
