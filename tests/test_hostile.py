@@ -46,6 +46,14 @@ def with_context(context: object, figid: str) -> bytes:
     return seed_variant(figid=figid, **{"schema-jsonld": {**block, "@context": context}})
 
 
+# Records with a JSON-LD context of their own: converted, the context ignored (never fetched) and warned about.
+def _warned_files() -> dict[str, tuple[bytes, str]]:
+    return {
+        "remote-context.md": (with_context("https://evil.example/ctx.jsonld", "PMC6459341__remote"), "jsonld-context-ignored"),
+        "inline-context.md": (with_context({"@vocab": "http://example.org/"}, "PMC6459341__inline"), "jsonld-context-ignored"),
+    }
+
+
 def bomb() -> str:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 8):
@@ -64,12 +72,13 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     "no-figid.md": (seed_variant(figid=None), "shape:Figure-identifier"),
     "no-pmcid.md": (seed_variant(figid="PMC6459341__nopmcid", pmcid=None), "shape:Figure-paper"),
     "duplicate.md": (SEED_FILES[1].read_bytes(), "duplicate-figid"),
-    "remote-context.md": (with_context("https://evil.example/ctx.jsonld", "PMC6459341__remote"), "refused-context"),
-    "inline-context.md": (with_context({"@vocab": "http://example.org/"}, "PMC6459341__inline"), "refused-context"),
     "bomb.md": (bomb().encode(), "yaml-too-large"),
     "deep.md": (b"---\na: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n", "yaml-too-deep"),
     "huge.md": (b"---\nfigid: PMC1__huge\ncaption: " + b"x" * 300_000 + b"\n---\n", "file-too-large"),
 }
+
+
+WARNED_FILES = _warned_files()
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +90,7 @@ def bad_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for table in TABLES.glob("PMC10034769__fphar-14-1067402-g009-*.tsv"):
         shutil.copy(table, folder / table.name)
     (folder / "PMC10034769__fphar-14-1067402-g009-diseases.tsv").write_text("word\tmesh\nragged\n")  # malformed table
-    for name, (data, _) in BAD_FILES.items():
+    for name, (data, _) in {**BAD_FILES, **WARNED_FILES}.items():
         (folder / name).write_bytes(data)
     (folder / "empty.md").write_bytes(b"")
     (folder / "notes.txt").write_text("Just notes, no front matter.\n")
@@ -103,7 +112,19 @@ def test_every_good_record_is_in_a_strictly_parseable_output(bad_run) -> None:
         for p in GOOD
     }
     assert expected <= graphs
-    assert "pfocr-rdf: 3 records" in result.stderr
+    assert "pfocr-rdf: 5 records" in result.stderr  # the three good ones and the two with a context of their own
+
+
+@pytest.mark.parametrize("name", sorted(WARNED_FILES))
+def test_a_context_of_its_own_is_ignored_with_a_warning_and_the_record_kept(bad_run, bad_corpus: Path, name: str) -> None:
+    _, out, errors = bad_run
+    figid = {"remote-context.md": "PMC6459341__remote", "inline-context.md": "PMC6459341__inline"}[name]
+    graphs = {str(q.graph_name) for q in ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS)}
+    assert f"<https://pfocr.wikipathways.org/figures/{figid}.html>" in graphs
+    findings = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()]
+    assert {(f["kind"], f["severity"], f["field"]) for f in findings if f["source"] == str(bad_corpus / name)} >= {
+        ("jsonld-context-ignored", "warning", "schema-jsonld.@context")
+    }
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
@@ -251,7 +272,7 @@ def test_convert_validate_load_and_query_never_open_a_socket(
     out = tmp_path / "out.ttl"
     result = run_cli("convert", str(bad_corpus), str(SEED_FILES[0]), "-o", str(out), "-j", "2", env=guarded_env)
     assert result.returncode == 1 and "test guard" not in result.stderr
-    assert "refused-context" in result.stderr  # remote contexts are refused, not fetched
+    assert "jsonld-context-ignored" in result.stderr  # a remote context is ignored, never fetched
     result = run_cli("validate", str(out), str(SEED_FILES[0]), env=guarded_env)
     assert result.returncode == 0 and "test guard" not in result.stderr + result.stdout
     result = run_cli(
