@@ -15,28 +15,36 @@ from . import __version__
 from .errors import Finding, UsageError
 from .formats import FORMATS, RdfFormat, format_for_path, format_named, split_gzip
 from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits
+from .gmt import SET_KINDS, GmtSink
 from .mentions import DEFAULT_MAX_TABLE_ROWS
 from .outputs import STDOUT
+from .report import plural
 from .results import FORMATS as RESULT_FORMATS
 from .sources import DEFAULT_MAX_FILE_BYTES, SourceSet, find_sources
 from .validate import ENGINES, ValidationSettings
 
 POSITIVE = click.IntRange(min=1)
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 128 + signal.SIGINT, 128 + signal.SIGTERM
+EXIT_CLOSED_PIPE = 128 + signal.SIGPIPE  # what a shell reports for `cat` when its reader goes away
 FORMAT_HELP = (
-    "Output format; by default taken from the -o extension (.ttl .nt .nq .trig .jsonld, each optionally .gz), "
-    "N-Triples on stdout. Every format is written record by record, so memory stays flat for all of them."
+    "Output format; by default taken from the -o extension (.ttl .nt .nq .trig .jsonld, each optionally .gz; "
+    ".gmt), N-Triples on stdout. gmt writes gene sets, one line per figure. Every format is written record by "
+    "record, so memory stays flat for all of them."
 )
 
 
 def _handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Usage and output errors: one line on stderr, exit 2; Ctrl-C: exit 130 (outputs stay intact)."""
+    """Usage and output errors: one line on stderr, exit 2; Ctrl-C: exit 130 (outputs stay intact); the
+    reader of stdout gone (`| head`): quiet exit 141, as `cat` ends."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         signal.signal(signal.SIGTERM, _terminate)
         try:
-            return command(*args, **kwargs)
+            try:
+                return command(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # a closed pipe shows here, not after click has taken over
         except UsageError as exc:
             click.echo(f"pfocr-rdf: error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
@@ -44,10 +52,17 @@ def _handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             click.echo("\npfocr-rdf: interrupted; earlier output files are unchanged", err=True)
             sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
         except BrokenPipeError:
-            sys.stderr.close()
-            sys.exit(EXIT_USAGE)
+            _silence_stdout()
+            sys.exit(EXIT_CLOSED_PIPE)
 
     return wrapper
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not complain about the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 class Terminated(KeyboardInterrupt):
@@ -71,28 +86,71 @@ def output_format(path: str, name: str | None) -> tuple[RdfFormat, bool]:
     return found, compress
 
 
+def _refuse_gzip_under_a_plain_name(output: str, compress: bool, force_gzip: bool) -> None:
+    """--gzip with `-o y.nt` would hide gzip behind a plain name, which readers then misread."""
+    if force_gzip and not compress and output != STDOUT:
+        raise UsageError(f"--gzip compresses, so the file must say so: name it {output}.gz (a .gz name alone is enough)")
+
+
 def _refuse_overwriting_inputs(outputs: Iterable[str | None], found: SourceSet) -> None:
     for out in outputs:
         if out and out != STDOUT and found.includes(out):
             raise UsageError(f"{out} is also an input; refusing to overwrite it")
 
 
-def _inputs(paths: Iterable[str], table_dirs: tuple[str, ...] = ()) -> tuple[list[str], SourceSet]:
+def _inputs(
+    paths: Iterable[str], table_dirs: tuple[str, ...] = (), input_format: str | None = None
+) -> tuple[list[Any], SourceSet]:
     """The RDF files among `paths` (existing files with an RDF extension), and the records found in the
-    rest; stdin (`-`) is read once, here."""
-    rdf_files: list[str] = []
+    rest; stdin (`-`) is read once, here: RDF (--input-format, or sniffed) or one record."""
+    from .stdin_input import read_stdin
+
+    rdf_files: list[Any] = []
     record_paths: list[str] = []
+    stdin_text = None
     for path in paths:
-        if path != "-" and not os.path.exists(path):
+        if path == "-":
+            if stdin_text is not None or any(not isinstance(f, str) for f in rdf_files):
+                continue  # read once
+            found = read_stdin(input_format)
+            if isinstance(found, str):
+                stdin_text = found
+                record_paths.append(path)
+            else:
+                rdf_files.append(found)
+            continue
+        if not os.path.exists(path):
             raise UsageError(f"{path}: no such file or folder")
         (rdf_files if os.path.isfile(path) and format_for_path(path) else record_paths).append(path)
-    return rdf_files, find_sources(record_paths, table_dirs)
+    return rdf_files, find_sources(record_paths, table_dirs, stdin_text)
 
 
-def _progress(quiet: bool, label: str) -> Any:
-    from .report import ProgressBar
+def input_format_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--input-format",
+        type=click.Choice(sorted(FORMATS)),
+        help="The RDF format on standard input ('-') [default: told by its content: a record's front matter, "
+        "JSON-LD, N-Triples/N-Quads or Turtle/TriG].",
+    )(command)
 
-    return ProgressBar(label=label) if not quiet and sys.stderr.isatty() else None
+
+def _progress(quiet: bool, label: str, interval: float) -> Any:
+    from .report import progress_for
+
+    return None if quiet else progress_for(sys.stderr, label, interval)
+
+
+def progress_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    from .report import DEFAULT_PROGRESS_INTERVAL
+
+    return click.option(
+        "--progress-interval",
+        type=click.FloatRange(min=0),
+        default=DEFAULT_PROGRESS_INTERVAL,
+        show_default=True,
+        metavar="SECONDS",
+        help="When stderr is not a terminal (a log, CI), a progress line this often; on a terminal a live bar.",
+    )(command)
 
 
 def validation_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -158,13 +216,26 @@ def main() -> None:
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", default=STDOUT, show_default=True, help="Output file ('-' for stdout); '.gz' compresses.")
-@click.option("-f", "--format", "format_name", type=click.Choice(sorted(FORMATS)), help=FORMAT_HELP)
-@click.option("--gzip", "force_gzip", is_flag=True, help="Compress the output (implied by a .gz suffix).")
+@click.option("-f", "--format", "format_name", type=click.Choice([*sorted(FORMATS), "gmt"]), help=FORMAT_HELP)
+@click.option("--gzip", "force_gzip", is_flag=True, help="Compress standard output; with -o FILE the name must end in .gz.")
 @click.option(
     "--shard-size",
     type=POSITIVE,
     help="Write -o as a folder of gzip shards of this many records, with a manifest "
     "(N-Quads unless --format says otherwise), for bulk loaders.",
+)
+@click.option(
+    "--sets",
+    "set_kind",
+    type=click.Choice(["genes", "chemicals"]),
+    default="genes",
+    show_default=True,
+    help="GMT: what a figure's set holds, NCBI Gene ids or ChEBI ids.",
+)
+@click.option(
+    "--split-by",
+    type=click.Choice(["organism"]),
+    help="GMT: write -o as a folder with one file per organism (pfocr-Homo_sapiens.gmt, ...).",
 )
 @click.option("--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable).")
 @click.option("-j", "--workers", type=POSITIVE, help="Worker processes [default: all cores].")
@@ -177,14 +248,16 @@ def main() -> None:
 @click.option("--reference", is_flag=True, help="Run pyld on every record (slow; the reference the fast path is tested against).")
 @taxonomy_option
 @limit_options
+@progress_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors that stop the run.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary by kind.")
 @_handle_errors
 def convert(sources: tuple[str, ...], output: str, format_name: str | None, force_gzip: bool, shard_size: int | None,
-            table_dirs: tuple[str, ...],
+            set_kind: str, split_by: str | None, table_dirs: tuple[str, ...],
             workers: int | None, no_validate: bool, rejects_path: str | None, shapes_dir: str | None, engine: str,
             errors_path: str | None, fail_fast: bool, no_void: bool, reference: bool, taxonomy_path: str | None,
-            max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, max_table_rows: int, quiet: bool,
+            max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, max_table_rows: int,
+            progress_interval: float, quiet: bool,
             verbose: bool) -> None:  # fmt: skip
     """Convert PFOCR records to RDF, validated against the SHACL shapes.
 
@@ -194,18 +267,26 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     Records that violate a shape are left out and listed (and kept whole in --rejects FILE).
 
     Exit status: 0 all records converted, 1 some failed or were rejected, 2 usage or output error,
-    130 interrupted (Ctrl-C), 143 stopped (SIGTERM).
+    130 interrupted (Ctrl-C), 141 the reader of stdout went away (as cat), 143 stopped (SIGTERM).
     """
     from .parallel import default_workers
     from .pipeline import options_for
     from .run import RunOptions, run_conversion
 
-    if shard_size is not None:
+    gmt = format_name == "gmt" or (format_name is None and output.lower().endswith(".gmt"))
+    if (split_by or set_kind != "genes") and not gmt:
+        raise UsageError("--split-by and --sets shape GMT gene sets: give -f gmt (or an -o name ending in .gmt)")
+    if gmt:
+        if shard_size is not None or force_gzip:
+            raise UsageError("GMT files are written whole and plain: leave out --shard-size and --gzip")
+        rdf_format, compress, no_void = SET_KINDS[set_kind], False, True
+    elif shard_size is not None:
         if output == STDOUT:
             raise UsageError("--shard-size writes a folder: give it with -o DIR")
         rdf_format, compress = format_named(format_name or "nq"), True
     else:
         rdf_format, compress = output_format(output, format_name)
+        _refuse_gzip_under_a_plain_name(output, compress, force_gzip)
     rejects_format, rejects_compress = output_format(rejects_path, None) if rejects_path else (None, False)
     found = find_sources(sources, table_dirs)
     _refuse_overwriting_inputs([output, errors_path, rejects_path], found)
@@ -217,36 +298,48 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
         output, rdf_format, compress or force_gzip, workers or default_workers(), fail_fast, not no_void,
         rejects=rejects_path, rejects_format=rejects_format, rejects_compress=rejects_compress,
     )  # fmt: skip
-    sink = None
-    if shard_size is not None:
+    sink: Any = None
+    if gmt:
+        sink = GmtSink(output, rdf_format, split_by == "organism")
+    elif shard_size is not None:
         from .shards import ShardSink
 
         sink = ShardSink(output, rdf_format, shard_size, "<" + run_options.dataset_iri + ">")
     try:
         summary = _reported_run(
             lambda progress, note: run_conversion(found.records, options, run_options, progress, sink, note),
-            "converting", organism_findings, errors_path, quiet, verbose,
+            "converting", organism_findings, errors_path, quiet, verbose, progress_interval,
         )  # fmt: skip
     except BaseException:
         if sink is not None:
             sink.abort()
         raise
+    if isinstance(sink, GmtSink):
+        summary.triples = summary.description_triples = 0  # no RDF was written
+        if not quiet:
+            where = f"{plural(len(sink.paths), 'file')} in {output}" if split_by else _where(output)
+            click.echo(_summary_line(summary, where, plural(sink.sets, f"{set_kind[:-1]} set") + " written"), err=True)
+        sys.exit(summary.exit_status)
     if sink is not None:
         sink.finish(summary)
     if not quiet:
-        click.echo(_summary_line(summary, output), err=True)
+        click.echo(_summary_line(summary, _where(output)), err=True)
     sys.exit(summary.exit_status)
 
 
+def _where(output: str) -> str:
+    return "stdout" if output == STDOUT else output
+
+
 def _reported_run(run: Callable[[Any, Callable[[Finding], None]], Any], label: str, early: list[Finding],
-                  errors_path: str | None, quiet: bool, verbose: bool) -> Any:  # fmt: skip
+                  errors_path: str | None, quiet: bool, verbose: bool, interval: float) -> Any:  # fmt: skip
     """Run a conversion with a progress bar, streaming findings to --errors / -v, then summarise them."""
-    from .report import FindingStream, plural, print_findings
+    from .report import FindingStream, print_findings
 
     stream = FindingStream(errors_path, verbose and not quiet)
     for finding in early:
         stream(finding)
-    progress = _progress(quiet, label)
+    progress = _progress(quiet, label, interval)
     completed = False
     try:
         summary = run(progress, stream)
@@ -273,8 +366,6 @@ def _reported_run(run: Callable[[Any, Callable[[Finding], None]], Any], label: s
 
 def _organism_line(counts: dict[str, int]) -> str:
     """How many organism names each source resolved, most first; then how many none did."""
-    from .report import plural
-
     resolved = sorted(((n, label) for label, n in counts.items() if label), key=lambda item: (-item[0], item[1]))
     parts = [f"{n:,} by {label}" for n, label in resolved]
     line = "organisms: " + plural(sum(n for n, _ in resolved), "name") + " resolved"
@@ -282,12 +373,13 @@ def _organism_line(counts: dict[str, int]) -> str:
     return line + f"; {counts.get('', 0):,} unresolved"
 
 
-def _summary_line(summary: Any, output: str) -> str:
-    from .report import plural
-
+def _summary_line(summary: Any, where: str, written: str | None = None) -> str:
     failed = len({finding.source for finding in summary.failures})
-    parts = [plural(summary.records, "record"), plural(summary.triples, "triple"), plural(len(summary.warnings), "warning"),
-             f"{failed:,} failed"]  # fmt: skip
+    if written is None:
+        written = plural(summary.triples, "statement") + " written"
+        if summary.description_triples:
+            written += f" ({summary.description_triples:,} of them describe the dataset)"
+    parts = [plural(summary.records, "record"), written, plural(len(summary.warnings), "warning"), f"{failed:,} failed"]
     if summary.rejected:
         parts.append(f"{summary.rejected:,} of them rejected by validation")
     if summary.skipped:
@@ -295,7 +387,7 @@ def _summary_line(summary: Any, output: str) -> str:
     line = "pfocr-rdf: " + ", ".join(parts)
     if summary.stopped_early:
         line += " (stopped at the first failure)"
-    line += f" -> {'stdout' if output == STDOUT else output} ({summary.seconds:.1f} s)"
+    line += f" -> {where} ({summary.seconds:.1f} s)"
     repairs = ", ".join(f"{kind} {n:,}" for kind, n in sorted(summary.repairs.items()))
     return line + (f"; JSON-LD repairs: {repairs}" if repairs else "")
 
@@ -315,11 +407,14 @@ def _summary_line(summary: Any, output: str) -> str:
 @validation_options
 @taxonomy_option
 @limit_options
-@click.option("-q", "--quiet", is_flag=True, help="Print only files with violations or errors.")
+@input_format_option
+@progress_option
+@click.option("-q", "--quiet", is_flag=True, help="Print only files with violations or errors, and no progress.")
 @_handle_errors
 def validate(paths: tuple[str, ...], report_format: str, report_path: str | None, table_dirs: tuple[str, ...],
              shapes_dir: str | None, engine: str, taxonomy_path: str | None, max_file_size: int, max_yaml_depth: int,
-             max_yaml_nodes: int, max_table_rows: int, quiet: bool) -> None:  # fmt: skip
+             max_yaml_nodes: int, max_table_rows: int, input_format: str | None, progress_interval: float,
+             quiet: bool) -> None:  # fmt: skip
     """Validate records, folders of records, or RDF files against the SHACL shapes.
 
     RDF files may be in any format convert writes (.ttl .nt .nq .trig .jsonld, optionally .gz); in
@@ -333,12 +428,12 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
     from .validate import report_turtle
     from .validate_files import exit_status, json_report, text_report, validate_paths
 
-    rdf_files, found = _inputs(paths, table_dirs)
+    rdf_files, found = _inputs(paths, table_dirs, input_format)
     _refuse_overwriting_inputs([report_path], found)
     options, _ = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False,
                              ValidationSettings(shapes_dir, engine), _taxonomy(taxonomy_path, quiet),
                              max_table_rows)  # fmt: skip
-    progress = _progress(quiet or report_format == "json", "validating")
+    progress = _progress(quiet, "validating", progress_interval)
     try:
         reports = validate_paths(rdf_files, found.records, options, progress)
     finally:
@@ -402,6 +497,8 @@ def _open_endpoint(url: str, user: str | None, password_env: str, query_url: str
 @click.option("--no-void", is_flag=True, help="Do not load the VoID dataset description.")
 @taxonomy_option
 @limit_options
+@input_format_option
+@progress_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary by kind.")
 @_handle_errors
@@ -409,7 +506,7 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
          graph_iri: str | None, user: str | None, password_env: str, table_dirs: tuple[str, ...], workers: int | None,
          no_validate: bool, shapes_dir: str | None, engine: str, errors_path: str | None, fail_fast: bool, no_void: bool,
          taxonomy_path: str | None, max_file_size: int, max_yaml_depth: int, max_yaml_nodes: int, max_table_rows: int,
-         quiet: bool, verbose: bool) -> None:  # fmt: skip
+         input_format: str | None, progress_interval: float, quiet: bool, verbose: bool) -> None:  # fmt: skip
     """Load records or RDF files into the embedded store (--store) or a running SPARQL store (--endpoint).
 
     Records are converted and validated as by convert. Each figure goes into its own named graph
@@ -428,13 +525,12 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     from .load import load as run_load
     from .parallel import default_workers
     from .pipeline import options_for
-    from .report import plural
     from .run import RunOptions
     from .store import EmbeddedStore
 
     if (store_dir is None) == (endpoint is None):
         raise UsageError("give exactly one of --store DIR and --endpoint URL")
-    rdf_files, found = _inputs(sources, table_dirs)
+    rdf_files, found = _inputs(sources, table_dirs, input_format)
     _refuse_overwriting_inputs([errors_path], found)
     validation = None if no_validate else ValidationSettings(shapes_dir, engine)
     limits = YamlLimits(max_yaml_depth, max_yaml_nodes)
@@ -462,7 +558,7 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     try:
         if store is not None:
             _say_repaired(target.report.repaired, where, quiet, "an earlier load was interrupted: removed")
-        summary = _reported_run(run, "loading", organism_findings, errors_path, quiet, verbose)
+        summary = _reported_run(run, "loading", organism_findings, errors_path, quiet, verbose, progress_interval)
     except (EndpointError, LoadCheckError, OSError) as exc:
         raise UsageError(f"load into {where} failed: {exc}") from None
     except KeyboardInterrupt:
@@ -513,22 +609,27 @@ def _say_repaired(graphs: list[str], where: str, quiet: bool, what: str) -> None
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(RESULT_FORMATS),
-    help="Result format [default: table on a terminal, else TSV].",
+    type=click.Choice([*RESULT_FORMATS, *FORMATS]),
+    help="Result format: for SELECT table, csv, tsv or json [default: table on a terminal, else TSV]; for "
+    "CONSTRUCT and DESCRIBE an RDF format [default: ttl]. ASK prints true or false (json: SPARQL JSON).",
 )
+@input_format_option
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
 @_handle_errors
 def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endpoint: str | None, user: str | None,
-          password_env: str, params: tuple[str, ...], fmt: str | None, list_queries: bool) -> None:  # fmt: skip
+          password_env: str, params: tuple[str, ...], fmt: str | None, input_format: str | None,
+          list_queries: bool) -> None:  # fmt: skip
     """Run a SPARQL query over RDF files or records, the embedded store, or a SPARQL endpoint.
 
     QUERY is a named query (see --list), a file holding SPARQL, or SPARQL text. FILES are RDF files
     (any format convert writes) or records, read into memory; or give --store or --endpoint. The
     default graph is the union of all graphs, as in Virtuoso.
+
+    Exit status: 0 answered (ASK: true), 1 ASK answered false, 2 usage or query error.
     """
     from .endpoint import EndpointError
     from .queries import named_queries, resolve_query
-    from .results import render, sort_lists
+    from .results import Results, Triples, boolean_text, query_form, render, sort_lists
     from .store import EmbeddedStore
 
     if list_queries:
@@ -546,20 +647,50 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
     chosen = [bool(files), store_dir is not None, endpoint is not None]
     if sum(chosen) != 1:
         raise UsageError("give FILES, or --store DIR, or --endpoint URL (exactly one of them)")
+    _check_answer_format(query_form(text), fmt)
     try:
         if endpoint is not None:
             remote = _open_endpoint(endpoint, user, password_env, endpoint)
             try:
-                results = remote.select(text)
+                answer = remote.answer(text)
             finally:
                 remote.close()
         else:
-            store = EmbeddedStore(store_dir, read_only=True) if store_dir else _memory_store(files)
-            results = store.select(text)
+            store = EmbeddedStore(store_dir, read_only=True) if store_dir else _memory_store(files, input_format)
+            answer = store.answer(text)
     except EndpointError as exc:
         raise UsageError(str(exc)) from None
-    sort_lists(results, lists)
-    click.echo(render(results, fmt or ("table" if sys.stdout.isatty() else "tsv")), nl=False)
+    if isinstance(answer, bool):
+        click.echo(boolean_text(answer, fmt), nl=False)
+        sys.exit(0 if answer else 1)
+    if isinstance(answer, Triples):
+        click.echo(_rdf_text(answer, format_named(fmt or "ttl")), nl=False)
+        return
+    assert isinstance(answer, Results)
+    sort_lists(answer, lists)
+    click.echo(render(answer, fmt or ("table" if sys.stdout.isatty() else "tsv")), nl=False)
+
+
+def _check_answer_format(form: str, fmt: str | None) -> None:
+    """A results format for SELECT, an RDF format for CONSTRUCT and DESCRIBE: refused before the query runs."""
+    if fmt is None or form == "ASK":
+        return
+    if form in ("CONSTRUCT", "DESCRIBE") and fmt not in FORMATS:
+        raise UsageError(f"a {form} query answers with RDF: give -f {', '.join(FORMATS)} (not {fmt})")
+    if form == "SELECT" and fmt in FORMATS:
+        raise UsageError(f"a SELECT query answers with a table: give -f {', '.join(RESULT_FORMATS)} (not {fmt})")
+
+
+def _rdf_text(answer: Any, rdf_format: RdfFormat) -> str:
+    """CONSTRUCT/DESCRIBE triples as one RDF document (in the default graph for quad formats)."""
+    from .serialize import chunk, document_end, document_start
+
+    nodes: dict[str, dict[str, list[str]]] = {}
+    for subject, predicate, obj in sorted(answer.triples):  # stores answer in their own order
+        objects = nodes.setdefault(subject, {}).setdefault(predicate, [])
+        if obj not in objects:
+            objects.append(obj)
+    return document_start(rdf_format) + chunk(rdf_format, nodes.items(), None) + document_end(rdf_format)
 
 
 @main.command()
@@ -567,7 +698,7 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
 @click.option(
     "-f", "--format", "format_name", type=click.Choice(sorted(FORMATS)), help="Format [default: from -o; Turtle on stdout]."
 )
-@click.option("--gzip", "force_gzip", is_flag=True, help="Compress the output (implied by a .gz suffix).")
+@click.option("--gzip", "force_gzip", is_flag=True, help="Compress standard output; with -o FILE the name must end in .gz.")
 @_handle_errors
 def vocabulary(output: str, format_name: str | None, force_gzip: bool) -> None:
     """Write the PFOCR vocabulary: every pfocr: term with its label, comment, domain, range and WikiPathways counterpart.
@@ -577,10 +708,11 @@ def vocabulary(output: str, format_name: str | None, force_gzip: bool) -> None:
     from .vocabulary import write_vocabulary
 
     rdf_format, compress = output_format(output, format_name or ("ttl" if output == STDOUT else None))
+    _refuse_gzip_under_a_plain_name(output, compress, force_gzip)
     write_vocabulary(output, rdf_format, compress or force_gzip)
 
 
-def _memory_store(files: tuple[str, ...]) -> Any:
+def _memory_store(files: tuple[str, ...], input_format: str | None) -> Any:
     """RDF files and records, read into an in-memory store (records converted without validation); a
     file that cannot be read or converted is an error, not a silently smaller answer."""
     from .load import StoreTarget, load
@@ -588,7 +720,7 @@ def _memory_store(files: tuple[str, ...]) -> Any:
     from .run import RunOptions
     from .store import EmbeddedStore
 
-    rdf_files, found = _inputs(files)
+    rdf_files, found = _inputs(files, input_format=input_format)
     options, _ = options_for(found, validation=None)
     store = EmbeddedStore(None)
     target = StoreTarget(store, None)

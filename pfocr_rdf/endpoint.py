@@ -5,7 +5,8 @@ Written for the stores users run, Virtuoso first (WikiPathways' endpoint), and i
   `text/turtle; charset=utf-8` (N-Triples is Turtle), and every load is followed by a count check;
 - `ResultSetMaxRows` silently truncates results: a result the server marks as capped is an error;
 - a POST with `application/sparql-query` hangs: queries go by GET, or as a form POST when long;
-- its JSON results use "typed-literal" and lower-case language tags: results.py reads both;
+- its JSON results use "typed-literal" and lower-case language tags: results.py reads both; it answers
+  ASK as a one-column table (`__ASK_RETVAL`, a row holding 1 or no row), read here as the boolean;
 - HTTP digest authentication (its `-auth` endpoints): the challenge is fetched with a small request
   first, so a large body is uploaded once, not twice as a retry-on-401 client would.
 Connections are kept alive; nothing but the given URLs is ever contacted.
@@ -20,15 +21,21 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+import pyoxigraph as ox
+
 from . import __version__
-from .results import Results, from_sparql_json
+from .results import Answer, Results, Triples, from_sparql_json, query_form
 
 TURTLE = "text/turtle; charset=utf-8"
+# CONSTRUCT and DESCRIBE answers: N-Triples first (Virtuoso also knows it as text/plain), then Turtle.
+RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, text/plain;q=0.5"
 _CHALLENGE_PARAM = re.compile(r'(\w+)\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]+)')
 _TAGS = re.compile(r"<[^>]+>")
 MAX_GET_URL = 4000
+VIRTUOSO_ASK = "__ASK_RETVAL"
 
 
 class EndpointError(Exception):
@@ -198,9 +205,29 @@ class Endpoint:
 
     # -- queries
 
-    def select(self, query: str) -> Results:
-        """A SELECT (or ASK) query's results; an answer the server truncated is an error."""
-        headers = {"Accept": "application/sparql-results+json"}
+    def answer(self, query: str) -> Answer:
+        """A query's answer: Results (SELECT), Triples (CONSTRUCT, DESCRIBE) or a bool (ASK)."""
+        if query_form(query) in ("CONSTRUCT", "DESCRIBE"):
+            return self._triples(query)
+        return self.select(query)
+
+    def _triples(self, query: str) -> Triples:
+        status, headers, body = self._ask(query, RDF_ACCEPT)
+        if status != 200:
+            raise EndpointError(f"{self.query_url} could not answer the query ({status}): {server_message(body)}")
+        media_type = headers.get("Content-Type", "").split(";")[0].strip().lower()
+        rdf_format = ox.RdfFormat.N_TRIPLES if media_type == "text/plain" else ox.RdfFormat.from_media_type(media_type)
+        if rdf_format is None:
+            raise EndpointError(f"{self.query_url} answered in {media_type or 'no stated format'}, not RDF this tool reads")
+        try:
+            parsed = ox.parse(body, format=rdf_format)
+            return Triples(list(dict.fromkeys((str(q.subject), str(q.predicate), str(q.object)) for q in parsed)))
+        except SyntaxError as exc:
+            raise EndpointError(f"{self.query_url} answered with invalid {media_type}: {exc}") from None
+
+    def _ask(self, query: str, accept: str) -> tuple[int, Any, bytes]:
+        """Send a query by GET, or by form POST when it is long."""
+        headers = {"Accept": accept}
         get_url = self.query_url + ("&" if "?" in self.query_url else "?") + urlencode({"query": query})
         if len(get_url) <= MAX_GET_URL:
             status, response_headers, body = self.request("GET", get_url, headers=headers)
@@ -209,6 +236,11 @@ class Endpoint:
             status, response_headers, body = self.request(
                 "POST", self.query_url, form, {**headers, "Content-Type": "application/x-www-form-urlencoded"}
             )
+        return status, response_headers, body
+
+    def select(self, query: str) -> Results | bool:
+        """A SELECT query's results (an ASK query's boolean); an answer the server truncated is an error."""
+        status, response_headers, body = self._ask(query, "application/sparql-results+json")
         if status != 200:
             raise EndpointError(f"{self.query_url} could not answer the query ({status}): {server_message(body)}")
         try:
@@ -216,9 +248,12 @@ class Endpoint:
         except ValueError:
             raise EndpointError(f"{self.query_url} did not answer with SPARQL JSON results: {server_message(body)}") from None
         if "boolean" in data:
-            value = "true" if data["boolean"] else "false"
-            return Results(["boolean"], [{"boolean": f'"{value}"^^<http://www.w3.org/2001/XMLSchema#boolean>'}])
+            return bool(data["boolean"])
         results = from_sparql_json(data)
+        if results.variables == [VIRTUOSO_ASK]:  # Virtuoso's ASK: one row holding 1, or no row
+            return any(
+                row.get(VIRTUOSO_ASK) not in (None, '"0"^^<http://www.w3.org/2001/XMLSchema#integer>') for row in results.rows
+            )
         cap = response_headers.get("X-SPARQL-MaxRows")
         if cap and cap.isdigit() and len(results.rows) >= int(cap):
             raise EndpointError(
@@ -235,7 +270,9 @@ class Endpoint:
             query = (
                 f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {' '.join(batch)} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
             )
-            for row in self.select(query).rows:
+            results = self.select(query)
+            assert isinstance(results, Results)
+            for row in results.rows:
                 graph, count = row.get("g"), row.get("n")
                 if graph is not None and count is not None:
                     sizes[graph] = int(count.split('"')[1])

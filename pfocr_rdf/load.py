@@ -15,7 +15,6 @@ file refused half way has written nothing.
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -25,10 +24,10 @@ from .bulk import BulkGraph, BulkWriter
 from .distinct import DistinctLines
 from .endpoint import Endpoint
 from .errors import Finding, RecordError, UsageError
-from .formats import NQUADS, NTRIPLES, format_for_path, split_gzip
+from .formats import NQUADS, NTRIPLES
 from .loadstate import LoadState, content_digest
 from .pipeline import ConvertOptions
-from .rdfio import ox_format, read_graphs
+from .rdfio import RdfInput, as_input, open_rdf, ox_format, read_graphs
 from .run import RunOptions, RunSummary, run_conversion
 from .serialize import chunk
 from .sources import RecordSource
@@ -342,20 +341,15 @@ class LoadOutcome:
     report: LoadReport
 
 
-def _open(path: str):  # type: ignore[no-untyped-def]
-    return gzip.open(path, "rb") if split_gzip(path)[1] else open(path, "rb")
-
-
-def check_rdf_file(path: str, target: _Target) -> dict[str, int]:
+def check_rdf_file(source: str | RdfInput, target: _Target) -> dict[str, int]:
     """Read a file whole, writing nothing: its graph names and how many runs of quads each has.
     Raises RecordError for what the load would refuse half way (bad syntax, a blank-node graph name)."""
-    rdf_format = format_for_path(path)
-    if rdf_format is None:
-        raise RecordError(path, "unknown-format", "not an RDF file this tool reads (.ttl .nt .nq .trig .jsonld, optionally .gz)")
+    rdf_input = as_input(source)
+    path, rdf_format = rdf_input.display, rdf_input.rdf_format
     runs: dict[str, int] = {}
     current: object = None
     try:
-        with _open(path) as handle:
+        with open_rdf(rdf_input.path) as handle:
             for quad in ox.parse(handle, format=ox_format(rdf_format)):
                 graph = quad.graph_name
                 if graph == current:
@@ -372,16 +366,18 @@ def check_rdf_file(path: str, target: _Target) -> dict[str, int]:
                     raise RecordError(path, "blank-graph-name", message)
                 runs[name] = runs.get(name, 0) + 1
     except SyntaxError as exc:
-        message = f"not valid {rdf_format.label}: {getattr(exc, 'msg', None) or exc}"
+        message = f"not valid {rdf_format.label}: {getattr(exc, 'msg', None) or exc}{rdf_input.note}"
         raise RecordError(path, "invalid-rdf", message, line=getattr(exc, "lineno", None)) from None
     except (OSError, EOFError) as exc:
         raise RecordError(path, "unreadable", f"cannot read the file: {exc}") from None
     return runs
 
 
-def check_rdf_files(paths: list[str], target: _Target, findings: list[Finding]) -> list[str]:
+def check_rdf_files(
+    paths: Sequence[str | RdfInput], target: _Target, findings: list[Finding]
+) -> list[str | RdfInput]:
     """The files that can be loaded whole; the others become findings. Tells the target which graphs repeat."""
-    good: list[str] = []
+    good: list[str | RdfInput] = []
     runs: dict[str, int] = {}
     for path in paths:
         try:
@@ -396,16 +392,17 @@ def check_rdf_files(paths: list[str], target: _Target, findings: list[Finding]) 
     return good
 
 
-def load_rdf_files(paths: list[str], target: _Target) -> None:
+def load_rdf_files(paths: Sequence[str | RdfInput], target: _Target) -> None:
     """RDF files (already checked whole): each named graph replaces the store's graph of that name; triples go to --graph."""
     target.reading_files = True
     for path in paths:
         try:
-            for graph, nodes in read_graphs(path):
+            source = as_input(path)
+            for graph, nodes in read_graphs(source):
                 if target.single is not None:
                     target.extra(chunk(NTRIPLES, nodes.items(), None))
                 elif graph is None:
-                    target.default_graph(chunk(NTRIPLES, nodes.items(), None), path)
+                    target.default_graph(chunk(NTRIPLES, nodes.items(), None), source.display)
                 else:
                     target.graph(graph, chunk(NQUADS, nodes.items(), graph))
         except RecordError as exc:  # read whole a moment ago: the file changed under the load
@@ -413,7 +410,7 @@ def load_rdf_files(paths: list[str], target: _Target) -> None:
 
 
 def load(
-    rdf_files: list[str],
+    rdf_files: Sequence[str | RdfInput],
     records: Sequence[RecordSource],
     target: _Target,
     convert_options: ConvertOptions,

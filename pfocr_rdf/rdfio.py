@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from .errors import RecordError
-from .formats import JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat, format_for_path, split_gzip
+from .formats import JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat, format_for_path
 from .graph import NodeMap, merge_nodes
 
 OX_FORMATS = {
@@ -24,23 +26,50 @@ def ox_format(rdf_format: RdfFormat) -> ox.RdfFormat:
     return OX_FORMATS[rdf_format.name]
 
 
-def _open(path: str):  # type: ignore[no-untyped-def]
-    _, compressed = split_gzip(path)
-    return gzip.open(path, "rb") if compressed else open(path, "rb")
+GZIP_MAGIC = b"\x1f\x8b"
 
 
-def read_graphs(path: str) -> Iterator[tuple[str | None, NodeMap]]:
+def open_rdf(path: str) -> BinaryIO:
+    """The file's bytes, decompressed when the content is gzip (its first two bytes), whatever its name."""
+    handle = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    if handle.peek(2)[:2] == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
+    return handle
+
+
+@dataclass(frozen=True)
+class RdfInput:
+    """An RDF file to read: where it is, the name messages give it, and its format."""
+
+    path: str
+    display: str
+    rdf_format: RdfFormat
+    note: str = ""  # said after a syntax error (how the format was chosen, when it was guessed)
+
+
+def as_input(source: str | RdfInput) -> RdfInput:
+    """A path becomes an input whose format its name says (a .gz suffix looked through)."""
+    if isinstance(source, RdfInput):
+        return source
+    rdf_format = format_for_path(source)
+    if rdf_format is None:
+        raise RecordError(
+            source, "unknown-format", "not an RDF file this tool reads (.ttl .nt .nq .trig .jsonld, optionally .gz)"
+        )
+    return RdfInput(source, source, rdf_format)
+
+
+def read_graphs(source: str | RdfInput) -> Iterator[tuple[str | None, NodeMap]]:
     """(graph name, nodes) for each run of consecutive quads in one graph; triple formats give one graph.
 
     A strict parser reads the file; a syntax error raises RecordError naming the file and line.
     """
-    rdf_format = format_for_path(path)
-    if rdf_format is None:
-        raise RecordError(path, "unknown-format", "not an RDF file this tool reads (.ttl .nt .nq .trig .jsonld, optionally .gz)")
+    rdf_input = as_input(source)
+    path, rdf_format = rdf_input.path, rdf_input.rdf_format
     current: str | None = None
     nodes: NodeMap = {}
     try:
-        with _open(path) as handle:
+        with open_rdf(path) as handle:
             for quad in ox.parse(handle, format=ox_format(rdf_format)):
                 graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
                 if graph != current and nodes:
@@ -54,14 +83,16 @@ def read_graphs(path: str) -> Iterator[tuple[str | None, NodeMap]]:
     except SyntaxError as exc:
         message = getattr(exc, "msg", None) or str(exc)
         line = getattr(exc, "lineno", None)
-        raise RecordError(path, "invalid-rdf", f"not valid {rdf_format.label}: {message}", line=line) from None
+        raise RecordError(
+            rdf_input.display, "invalid-rdf", f"not valid {rdf_format.label}: {message}{rdf_input.note}", line=line
+        ) from None
     except (OSError, EOFError) as exc:
-        raise RecordError(path, "unreadable", f"cannot read the file: {exc}") from None
+        raise RecordError(rdf_input.display, "unreadable", f"cannot read the file: {exc}") from None
     if nodes:
         yield current, nodes
 
 
-def read_merged(path: str) -> NodeMap:
+def read_merged(path: str | RdfInput) -> NodeMap:
     """All the file's triples as one graph (named graphs merged)."""
     merged: NodeMap = {}
     for _, nodes in read_graphs(path):

@@ -1,4 +1,4 @@
-"""Human-readable reporting on stderr: progress bar, findings, the one-line summary; JSON lines."""
+"""Human-readable reporting on stderr: progress (a bar, or lines in a log), findings; JSON lines."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import json
 import sys
 import time
 from collections.abc import Iterable
-from typing import TextIO
+from typing import Any, TextIO
+
+import click
 
 from .errors import Finding, FindingTally
 from .outputs import AtomicOutput
@@ -17,34 +19,72 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-class ProgressBar:
-    """records done / total, rate and ETA on one self-overwriting stderr line; at most 5 updates/s."""
+DEFAULT_PROGRESS_INTERVAL = 10.0  # seconds between progress lines in a log
 
-    def __init__(self, stream: TextIO = sys.stderr, label: str = "converting") -> None:
+
+def progress_for(stream: TextIO, label: str, interval: float) -> TerminalProgress | LogProgress:
+    """A live bar on a terminal; in a log (a file, a pipe, a CI job), a plain line every `interval` seconds."""
+    return TerminalProgress(stream, label) if stream.isatty() else LogProgress(stream, label, interval)
+
+
+class TerminalProgress:
+    """click's progress bar (records done / total, percent, ETA), shown once the total is known; at most
+    5 redraws a second, so a fast run spends its time converting, not drawing."""
+
+    def __init__(self, stream: TextIO, label: str) -> None:
         self.stream, self.label = stream, label
-        self.started = time.monotonic()
+        self.bar: Any = None
         self.last = 0.0
-        self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
-        if now - self.last < 0.2 and done < total:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=self.stream, show_pos=True, show_eta=True)
+            self.bar.__enter__()
+        elif now - self.last < 0.2 and done < total:
+            return
+        self.last = now
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+class LogProgress:
+    """One plain line per `interval` seconds (records done, rate, ETA): readable in a log file, where a
+    self-overwriting bar would be one endless line. The first comes after `interval`, so a short run
+    prints none."""
+
+    def __init__(self, stream: TextIO, label: str, interval: float) -> None:
+        self.stream, self.label, self.interval = stream, label, interval
+        self.started = self.last = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < self.interval:
             return
         self.last = now
         elapsed = max(now - self.started, 1e-9)
         rate = done / elapsed
-        eta = (total - done) / rate if rate > 0 else 0.0
-        width = 30
-        filled = int(width * done / total) if total else width
-        bar = "#" * filled + "-" * (width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done:,}/{total:,} records  {rate:,.0f}/s  ETA {eta:,.0f} s ")
+        left = f", about {_duration((total - done) / rate)} left" if rate > 0 and done < total else ""
+        share = f" ({100 * done / total:.1f}%)" if total else ""
+        self.stream.write(f"pfocr-rdf: {self.label}: {done:,} of {plural(total, 'record')}{share}, {rate:,.1f} records/s{left}\n")
         self.stream.flush()
-        self.shown = True
 
     def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
+        """Nothing to clear: every line is finished."""
+
+
+def _duration(seconds: float) -> str:
+    """'45 s', '12 min 5 s', '3 h 20 min'."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
 def print_findings(failures: Iterable[Finding], warnings: FindingTally, stream: TextIO, verbose: bool) -> None:

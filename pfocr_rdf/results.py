@@ -10,21 +10,59 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyoxigraph as ox
+
 from .terms import RDF_LANG_STRING, XSD_STRING, literal, split_literal, term_value
 
 Row = dict[str, "str | None"]
 FORMATS = ("table", "csv", "tsv", "json")
+Triple = tuple[str, str, str]
 
 
 @dataclass
 class Results:
     variables: list[str]
     rows: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class Triples:
+    """A CONSTRUCT or DESCRIBE answer: triples, terms in canonical N-Triples form."""
+
+    triples: list[Triple] = field(default_factory=list)
+
+
+Answer = Results | Triples | bool  # SELECT, CONSTRUCT/DESCRIBE, ASK
+
+_QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_NOT_KEYWORDS = re.compile(
+    r"<[^<>\s]*>"  # IRIs
+    + r"|'{3}.*?'{3}|\"{3}.*?\"{3}"  # long strings
+    + r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""  # strings
+    + r"|#[^\n]*",  # comments
+    re.DOTALL,
+)
+
+
+def query_form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside IRIs, strings and comments."""
+    found = _QUERY_FORM.search(_NOT_KEYWORDS.sub(" ", query))
+    return found.group(1).upper() if found else "SELECT"
+
+
+def answer_from_pyoxigraph(answer: Any) -> Answer:
+    """Any pyoxigraph query answer, in this module's shapes."""
+    if isinstance(answer, ox.QueryBoolean):
+        return bool(answer)
+    if isinstance(answer, ox.QueryTriples):
+        return Triples([(str(t.subject), str(t.predicate), str(t.object)) for t in answer])
+    return from_pyoxigraph(answer)
 
 
 def from_pyoxigraph(solutions: Any) -> Results:
@@ -142,3 +180,10 @@ def to_table(results: Results, max_width: int = 60) -> str:
 
 def render(results: Results, fmt: str) -> str:
     return {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json}[fmt](results)
+
+
+def boolean_text(value: bool, fmt: str | None) -> str:
+    """An ASK answer: `true`/`false`, or SPARQL 1.1 JSON results with -f json."""
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}) + "\n"
+    return ("true" if value else "false") + "\n"

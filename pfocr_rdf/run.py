@@ -18,6 +18,7 @@ from typing import Protocol
 from . import vocab as v
 from .errors import ERROR, Finding, FindingTally
 from .formats import JSONLD, RdfFormat
+from .gmt import SET_KINDS, record_sets
 from .graph import RecordGraph
 from .heap import HeapTrimmer
 from .outputs import AtomicOutput
@@ -27,7 +28,9 @@ from .seen import SeenStore, digest32
 from .serialize import Node, chunk, document_end, document_start
 from .sources import RecordSource
 from .validate import as_finding, validator_for
-from .void import DatasetStats, describe_dataset, own_nodes, stats_of
+from .void import DatasetStats, describe_dataset, own_nodes, set_statement_count, stats_of
+
+GMT_KINDS = tuple(SET_KINDS.values())
 
 
 @dataclass
@@ -50,7 +53,9 @@ class WorkerSettings:
 
 
 def serialise_record(graph: RecordGraph, rdf_format: RdfFormat) -> tuple[str, list[Node]]:
-    """(text, shared nodes): quad formats keep shared nodes in each figure's graph."""
+    """(text, shared nodes): quad formats keep shared nodes in each figure's graph; GMT has its own lines."""
+    if rdf_format in GMT_KINDS:
+        return record_sets(graph, rdf_format), []
     if rdf_format.quads:
         return chunk(rdf_format, graph.nodes.items(), graph.figure), [(s, p) for s, p in graph.nodes.items() if s in graph.shared]
     own = own_nodes(graph)
@@ -124,7 +129,8 @@ class RunSummary:
 
     records: int = 0
     rejected: int = 0
-    triples: int = 0
+    triples: int = 0  # statements written, the dataset description's included (= its void:triples)
+    description_triples: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failures: list[Finding] = field(default_factory=list)
     warnings: FindingTally = field(default_factory=FindingTally)
@@ -257,17 +263,34 @@ def run_conversion(
                 break
         if options.void and summary.records:
             description = describe_dataset(stats, options.dataset_iri)
+            # in triple formats, what the data has already written (the creator) is not written twice
+            written = description if options.rdf_format.quads else _unwritten(description, shared)
+            summary.description_triples = set_statement_count(written, options.dataset_iri, stats.triples)
             if convert_options.validation is not None:
                 for result in validator_for(convert_options.validation)(description):
                     note(as_finding(result, "(dataset description)"))
             dataset = "<" + options.dataset_iri + ">"
-            document.graph(dataset, chunk(options.rdf_format, description.items(), dataset))
+            document.graph(dataset, chunk(options.rdf_format, written.items(), dataset))
         document.close()
         if rejects is not None:
             rejects.close()
-    summary.triples = stats.triples
+    summary.triples = stats.triples + summary.description_triples
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _unwritten(description: dict[str, dict[str, list[str]]], shared: SharedNodes) -> dict[str, dict[str, list[str]]]:
+    """The description less the triples of subjects the data has already written (a triple format's
+    file then holds each statement once, and its count equals void:triples)."""
+    kept = {}
+    for subject, properties in description.items():
+        if shared.seen.triples_of(subject) is None:
+            kept[subject] = properties
+            continue
+        fresh, _ = shared.new_part(subject, properties)
+        if fresh:
+            kept[subject] = fresh
+    return kept
 
 
 def _write_record(
@@ -284,6 +307,8 @@ def _write_record(
     stats.add(packet.stats)
     for subject, properties in packet.shared:
         fresh, seen_before = shared.new_part(subject, properties)
+        if rdf_format.quads:  # written whole into the figure's graph: each copy is a statement of the file
+            stats.triples += sum(map(len, properties.values())) - sum(map(len, fresh.values()))
         if seen_before and fresh:
             note(
                 Finding(

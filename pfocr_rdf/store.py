@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .errors import UsageError
-from .results import Results, from_pyoxigraph
+from .results import Answer, answer_from_pyoxigraph
 
 
 class EmbeddedStore:
@@ -65,20 +65,12 @@ class EmbeddedStore:
                 sizes[str(row["g"])] = int(row["n"].value)
         return sizes
 
-    def select(self, query: str) -> Results:
+    def answer(self, query: str) -> Answer:
+        """A query's answer: Results (SELECT), Triples (CONSTRUCT, DESCRIBE) or a bool (ASK)."""
         try:
-            answer = self.store.query(query, use_default_graph_as_union=True)
+            return answer_from_pyoxigraph(self.store.query(query, use_default_graph_as_union=True))
         except SyntaxError as exc:
             raise UsageError(f"invalid SPARQL: {exc}") from None
-        if isinstance(answer, ox.QueryBoolean):
-            return Results(
-                ["boolean"],
-                [{"boolean": '"' + ("true" if bool(answer) else "false") + '"^^<http://www.w3.org/2001/XMLSchema#boolean>'}],
-            )
-        if isinstance(answer, ox.QueryTriples):
-            rows = [{"subject": str(t.subject), "predicate": str(t.predicate), "object": str(t.object)} for t in answer]
-            return Results(["subject", "predicate", "object"], rows)
-        return from_pyoxigraph(answer)
 
     def close(self) -> None:
         if self.path is not None:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 
 from .errors import Finding, RecordError
 from .pipeline import ConvertOptions, convert_source
-from .rdfio import read_graphs
+from .rdfio import RdfInput, read_graphs
 from .report import plural
 from .shacl import ValidationResult
 from .sources import RecordSource
+from .terms import XSD_STRING, split_literal, term_value
 from .validate import as_finding, local_name, validator_for
 
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
@@ -37,7 +38,7 @@ class FileReport:
 
 
 def validate_paths(
-    rdf_files: list[str],
+    rdf_files: Sequence[str | RdfInput],
     records: Sequence[RecordSource],
     options: ConvertOptions,
     progress: Callable[[int, int], None] | None = None,
@@ -47,7 +48,7 @@ def validate_paths(
     validate = validator_for(options.validation)
     reports: list[FileReport] = []
     for path in rdf_files:
-        report = FileReport(path)
+        report = FileReport(path.display if isinstance(path, RdfInput) else path)
         try:
             for _, nodes in read_graphs(path):
                 report.results.extend(validate(nodes))
@@ -106,19 +107,35 @@ def json_report(reports: list[FileReport]) -> str:
         entry: dict[str, object] = {"file": report.path, "conforms": report.error is None and not report.violations}
         if report.error is not None:
             entry["error"] = report.error.as_json()
-        entry["results"] = [
-            {
-                "severity": local_name(result.severity),
-                "field": as_finding(result, report.path).field,
-                "message": result.message,
-                "focusNode": result.focus,
-                "resultPath": result.path,
-                "value": result.value,
-                "sourceShape": result.shape,
-                "sourceConstraintComponent": result.component,
-            }
-            for result in report.results
-        ]
+        entry["results"] = [_json_result(result, report.path) for result in report.results]
         files.append(entry)
     conforms = exit_status(reports) == EXIT_CONFORMS
     return json.dumps({"conforms": conforms, "files": files}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_result(result: ValidationResult, path: str) -> dict[str, object]:
+    """One result with plain IRIs (README, "JSON report"): a literal value as its lexical form, with its
+    datatype or language beside it; an inverse path as {"inversePath": IRI}."""
+    entry: dict[str, object] = {
+        "severity": local_name(result.severity),
+        "field": as_finding(result, path).field,
+        "message": result.message,
+        "focusNode": term_value(result.focus),
+        "resultPath": None,
+        "value": None,
+        "sourceShape": term_value(result.shape),
+        "sourceConstraintComponent": term_value(result.component),
+    }
+    if result.path is not None:
+        inverse = result.path.startswith("^")
+        iri = term_value(result.path[1:] if inverse else result.path)
+        entry["resultPath"] = {"inversePath": iri} if inverse else iri
+    if result.value is not None:
+        entry["value"] = term_value(result.value)
+        if result.value[:1] == '"':
+            _, datatype, language = split_literal(result.value)
+            if language:
+                entry["valueLanguage"] = language
+            elif datatype != XSD_STRING:
+                entry["valueDatatype"] = datatype
+    return entry

@@ -233,3 +233,54 @@ def test_query_metadata_is_read_from_the_comments() -> None:
 def test_query_metadata_lines_end_only_at_lf() -> None:
     query = parse_named_query("x", "# title: A\u2028still the title\r\n# description: B\u0085C\nSELECT * {}\n")
     assert (query.title, query.description) == ("A\u2028still the title", "B\u0085C")
+
+
+CONSTRUCT_TITLES = (
+    "PREFIX dc: <http://purl.org/dc/elements/1.1/> "
+    "CONSTRUCT { ?figure dc:title ?title } WHERE { ?figure a <https://pfocr.wikipathways.org/vocab#PathwayFigure> ; dc:title ?title }"
+)
+
+
+@pytest.mark.parametrize("fmt", [None, "ttl", "nt", "nq", "trig", "jsonld"])
+def test_construct_answers_rdf_in_any_format(store: str, fmt: str | None) -> None:
+    import pyoxigraph as ox
+
+    result = run_cli("query", CONSTRUCT_TITLES, "--store", store, *(["-f", fmt] if fmt else []))
+    assert result.returncode == 0, result.stderr
+    kind = {None: "ttl", "ttl": "ttl", "nt": "nt", "nq": "nq", "trig": "trig", "jsonld": "jsonld"}[fmt]
+    parsed = list(ox.parse(result.stdout.encode("utf-8"), format=ox.RdfFormat.from_extension(kind)))
+    titles = rows(
+        store,
+        "SELECT ?f ?t WHERE { ?f a <https://pfocr.wikipathways.org/vocab#PathwayFigure> ; <http://purl.org/dc/elements/1.1/title> ?t }",
+    )
+    assert len(parsed) == len(titles) == 47
+    assert {(q.subject.value, q.object.value) for q in parsed} == {(row["f"], row["t"]) for row in titles}
+    if kind == "ttl":
+        assert result.stdout.startswith("@prefix ")  # Turtle, the default
+
+
+def test_describe_answers_rdf_about_the_resource(store: str) -> None:
+    import pyoxigraph as ox
+
+    paper = "https://identifiers.org/pmc/PMC10028837"
+    result = run_cli("query", f"DESCRIBE <{paper}>", "--store", store, "-f", "nt")
+    assert result.returncode == 0, result.stderr
+    parsed = list(ox.parse(result.stdout.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    assert parsed and {q.subject.value for q in parsed} == {paper}
+    assert any(q.predicate.value == "http://purl.org/spar/fabio/hasPubMedCentralId" for q in parsed)
+
+
+def test_ask_prints_true_or_false_and_exits_0_or_1(store: str) -> None:
+    yes = run_cli("query", f"ASK {{ <{FIG}PMC10028837__nihpp-2023.03.03.530734v1-f0001.html> ?p ?o }}", "--store", store)
+    no = run_cli("query", f"ASK {{ <{FIG}no-such-figure.html> ?p ?o }}", "--store", store)
+    assert (yes.stdout, yes.returncode) == ("true\n", 0)
+    assert (no.stdout, no.returncode) == ("false\n", 1)
+    as_json = run_cli("query", "ASK { ?s ?p ?o }", "--store", store, "-f", "json")
+    assert json.loads(as_json.stdout) == {"head": {}, "boolean": True} and as_json.returncode == 0
+
+
+def test_a_format_that_does_not_fit_the_query_is_refused_clearly(store: str) -> None:
+    rdf_for_select = run_cli("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--store", store, "-f", "ttl")
+    assert rdf_for_select.returncode == 2 and "a SELECT query answers with a table" in rdf_for_select.stderr
+    table_for_construct = run_cli("query", CONSTRUCT_TITLES, "--store", store, "-f", "csv")
+    assert table_for_construct.returncode == 2 and "a CONSTRUCT query answers with RDF" in table_for_construct.stderr

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from pfocr_rdf.api import record_graph
-from pfocr_rdf.report import ProgressBar
+from pfocr_rdf.report import LogProgress
 from pfocr_rdf.shacl import DataGraph
 from pfocr_rdf.validate import load_shapes
 
@@ -118,19 +118,29 @@ def test_shards_replace_a_previous_set_but_nothing_else(tmp_path: Path) -> None:
 # ---- progress
 
 
-def test_progress_bar_shows_records_rate_and_eta() -> None:
+def test_log_progress_is_plain_lines_with_records_rate_and_eta() -> None:
     stream = io.StringIO()
-    bar = ProgressBar(stream, label="converting")
-    bar(50, 100)
-    bar(100, 100)
-    bar.close()
-    text = stream.getvalue()
-    assert "converting [" in text and "50/100 records" in text and "100/100 records" in text and "ETA" in text and "/s" in text
+    progress = LogProgress(stream, "converting", interval=0)
+    progress(50, 100)
+    progress(100, 100)
+    progress.close()
+    first, last = stream.getvalue().splitlines()
+    assert first.startswith("pfocr-rdf: converting: 50 of 100 records (50.0%), ") and "records/s, about " in first
+    assert last.startswith("pfocr-rdf: converting: 100 of 100 records (100.0%), ") and "left" not in last
+    assert "\r" not in stream.getvalue()
 
 
-def test_no_progress_bar_when_stderr_is_not_a_terminal() -> None:
-    result = run_cli("convert", str(SAMPLE), "-o", "-", "-f", "nt")
-    assert "\r" not in result.stderr and "ETA" not in result.stderr
+def test_progress_lines_in_a_log_at_the_interval_asked_and_none_with_quiet() -> None:
+    every = run_cli("convert", str(SAMPLE), "-o", "-", "-f", "nt", "--progress-interval", "0")
+    lines = [line for line in every.stderr.splitlines() if line.startswith("pfocr-rdf: converting: ")]
+    assert len(lines) == 45 and lines[-1].startswith("pfocr-rdf: converting: 45 of 45 records (100.0%)")
+    assert "\r" not in every.stderr
+    default = run_cli("convert", str(SAMPLE), "-o", "-", "-f", "nt")  # a short run: no line before the first interval
+    assert "pfocr-rdf: converting: " not in default.stderr
+    quiet = run_cli("convert", str(SAMPLE), "-o", "-", "-f", "nt", "--progress-interval", "0", "-q")
+    assert quiet.stderr == ""
+    validating = run_cli("validate", str(SAMPLE), "--progress-interval", "0")
+    assert validating.stderr.count("pfocr-rdf: validating: ") == 45
 
 
 def test_progress_bar_on_a_terminal_and_not_with_quiet(tmp_path: Path) -> None:
@@ -146,8 +156,8 @@ def test_progress_bar_on_a_terminal_and_not_with_quiet(tmp_path: Path) -> None:
     shown = subprocess.run(
         [sys.executable, "-c", script, str(SAMPLE), str(tmp_path / "a.nt")], capture_output=True, text=True, cwd=ROOT
     )
-    assert "converting [" in shown.stdout and "records" in shown.stdout
+    assert "converting  [" in shown.stdout and "45/45" in shown.stdout  # click's live bar
     quiet = subprocess.run(
         [sys.executable, "-c", script, str(SAMPLE), str(tmp_path / "b.nt"), "-q"], capture_output=True, text=True, cwd=ROOT
     )
-    assert "converting [" not in quiet.stdout
+    assert "converting" not in quiet.stdout

@@ -33,6 +33,15 @@ def answers(*where: str) -> dict[str, dict]:
     return found
 
 
+def other_forms(*where: str) -> tuple[list[str], list[tuple[str, int]]]:
+    """A CONSTRUCT answer (sorted N-Triples lines), a DESCRIBE answer's subjects, and two ASK answers."""
+    construct = run_cli("query", "CONSTRUCT { ?f <urn:x-test:title> ?t } WHERE { ?f <http://purl.org/dc/elements/1.1/title> ?t }",
+                        *where, "-f", "nt")  # fmt: skip
+    assert construct.returncode == 0, construct.stderr
+    asks = [run_cli("query", f"ASK {{ ?s ?p {obj} }}", *where) for obj in ('"IL6"', '"no such thing here"')]
+    return sorted(construct.stdout.splitlines()), [(ask.stdout, ask.returncode) for ask in asks]
+
+
 def count_all(*where: str) -> int:
     result = run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", *where, "-f", "csv")
     assert result.returncode == 0, result.stderr
@@ -242,7 +251,9 @@ def test_query_over_files_and_records_directly(embedded_answers: dict[str, dict]
 # ---- real servers
 
 
-def test_virtuoso_loads_checks_counts_and_answers_like_the_embedded_store(virtuoso_base: str, embedded_answers: dict) -> None:
+def test_virtuoso_loads_checks_counts_and_answers_like_the_embedded_store(
+    virtuoso_base: str, embedded_answers: dict, embedded: Path
+) -> None:
     endpoint = f"{virtuoso_base}/sparql-graph-crud-auth"
     stderr = load_into(endpoint, "--user", "dba")
     assert "into " + endpoint in stderr and "counts checked in 48 graphs" in stderr
@@ -250,15 +261,19 @@ def test_virtuoso_loads_checks_counts_and_answers_like_the_embedded_store(virtuo
     load_into(endpoint, "--user", "dba")  # again: every graph replaced, nothing duplicated
     assert count_all("--endpoint", f"{virtuoso_base}/sparql") == before
     assert answers("--endpoint", f"{virtuoso_base}/sparql") == embedded_answers
+    assert other_forms("--endpoint", f"{virtuoso_base}/sparql") == other_forms("--store", str(embedded))
 
 
-def test_oxigraph_server_answers_like_the_embedded_store(oxigraph_base: str, embedded_answers: dict) -> None:
+def test_oxigraph_server_answers_like_the_embedded_store(oxigraph_base: str, embedded_answers: dict, embedded: Path) -> None:
     stderr = load_into(f"{oxigraph_base}/store")
     assert "counts checked in 48 graphs" in stderr
     before = count_all("--endpoint", f"{oxigraph_base}/query")
     load_into(f"{oxigraph_base}/store")
     assert count_all("--endpoint", f"{oxigraph_base}/query") == before
     assert answers("--endpoint", f"{oxigraph_base}/query") == embedded_answers
+    constructed, asked = other_forms("--endpoint", f"{oxigraph_base}/query")
+    assert (constructed, asked) == other_forms("--store", str(embedded))
+    assert len(constructed) == 47 and asked == [("true\n", 0), ("false\n", 1)]
 
 
 def test_virtuoso_one_graph_in_chunks(virtuoso_base: str, tmp_path: Path) -> None:

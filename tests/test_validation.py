@@ -304,19 +304,54 @@ def test_json_format(tmp_path: Path) -> None:
     assert data["conforms"] is False
     by_file = {entry["file"]: entry for entry in data["files"]}
     assert by_file[str(SEED_FILES[1])]["conforms"] is True
-    year = [r for r in by_file[str(record)]["results"] if r["sourceShape"].endswith("#Paper-year>")]
+    year = [r for r in by_file[str(record)]["results"] if r["sourceShape"].endswith("#Paper-year")]
     assert year == [
         {
             "severity": "Violation",
             "field": "year",
             "message": "the publication year must be one plausible four-digit year (1800-2099)",
-            "focusNode": "<https://identifiers.org/pmc/PMC10034769>",
-            "resultPath": "<http://purl.org/spar/fabio/hasPublicationYear>",
-            "value": '"20x9"^^<http://www.w3.org/2001/XMLSchema#gYear>',
-            "sourceShape": "<https://pfocr.wikipathways.org/shapes#Paper-year>",
-            "sourceConstraintComponent": "<http://www.w3.org/ns/shacl#PatternConstraintComponent>",
+            "focusNode": "https://identifiers.org/pmc/PMC10034769",
+            "resultPath": "http://purl.org/spar/fabio/hasPublicationYear",
+            "value": "20x9",
+            "valueDatatype": "http://www.w3.org/2001/XMLSchema#gYear",
+            "sourceShape": "https://pfocr.wikipathways.org/shapes#Paper-year",
+            "sourceConstraintComponent": "http://www.w3.org/ns/shacl#PatternConstraintComponent",
         }
     ]
+
+
+def _check_json_report_shape(data: object) -> None:
+    """The JSON report's shape as the README's "JSON report" section documents it."""
+    assert isinstance(data, dict) and set(data) == {"conforms", "files"} and isinstance(data["conforms"], bool)
+    for entry in data["files"]:
+        assert set(entry) - {"error"} == {"file", "conforms", "results"}
+        assert isinstance(entry["file"], str) and isinstance(entry["conforms"], bool)
+        if "error" in entry:
+            assert {"source", "kind", "message", "severity"} <= set(entry["error"])
+        for result in entry["results"]:
+            required = {"severity", "field", "message", "focusNode", "resultPath", "value", "sourceShape",
+                        "sourceConstraintComponent"}  # fmt: skip
+            assert required <= set(result) <= required | {"valueDatatype", "valueLanguage"}
+            assert result["severity"] in {"Violation", "Warning", "Info"}
+            for key in ("focusNode", "sourceShape", "sourceConstraintComponent"):
+                assert isinstance(result[key], str) and not result[key].startswith("<")
+            path = result["resultPath"]
+            assert path is None or (isinstance(path, str) and not path.startswith(("<", "^"))) or set(path) == {"inversePath"}
+            assert result["value"] is None or not result["value"].startswith(("<", '"'))
+
+
+def test_json_report_shape_holds_for_every_kind_of_result(tmp_path: Path) -> None:
+    records = [broken_record(tmp_path, breakage) for breakage in BREAKAGES]
+    unreadable = tmp_path / "unreadable.ttl"
+    unreadable.write_text("this is not turtle\n")
+    result = run_cli("validate", *map(str, records), str(SEED_FILES[0]), str(unreadable), "--format", "json")
+    assert result.returncode == 2  # the unreadable file
+    data = json.loads(result.stdout)
+    _check_json_report_shape(data)
+    everything = [r for entry in data["files"] for r in entry["results"]]
+    assert any(r["resultPath"] is None for r in everything) or any(r["value"] is None for r in everything)
+    assert any(r["severity"] == "Warning" for r in everything) and any(r["severity"] == "Violation" for r in everything)
+    assert any("error" in entry for entry in data["files"])
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "nq", "trig", "jsonld", "nt.gz"])

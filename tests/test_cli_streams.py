@@ -1,0 +1,141 @@
+"""The command line in pipes and shell scripts: closed pipes, compression by content, RDF on stdin."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE, SEEDS, run_cli
+
+
+def _first_line_then_close(*args: str) -> tuple[bytes, bytes, int]:
+    """Run the CLI with stdout into a pipe whose reader takes one line and goes away, as `| head -1` does."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pfocr_rdf", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+    )
+    assert process.stdout is not None and process.stderr is not None
+    line = process.stdout.readline()
+    process.stdout.close()
+    error = process.stderr.read()
+    return line, error, process.wait(timeout=300)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_closed_output_pipe_ends_quietly_as_cat_does(workers: str) -> None:
+    line, error, status = _first_line_then_close("convert", str(SAMPLE), "-f", "nt", "-o", "-", "-j", workers)
+    assert line.startswith(b"<https://pfocr.wikipathways.org/figures/")
+    assert error == b""  # no traceback, no "Exception ignored", no error line
+    assert status == 141  # 128 + SIGPIPE, what a shell reports for `cat` in the same place
+
+
+def test_a_closed_pipe_after_a_query_ends_quietly(tmp_path: Path) -> None:
+    out = tmp_path / "sample.nt"
+    assert run_cli("convert", str(SAMPLE), "-o", str(out), "-q").returncode == 0
+    line, error, status = _first_line_then_close("query", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", str(out), "-f", "tsv")
+    assert line == b"?s\t?p\t?o\n" and error == b""
+    # 141 where the closed pipe is reported; Linux reports none when the one big write had already begun
+    assert status in (0, 141)
+
+
+def test_gzip_flag_with_a_plain_name_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "y.nt"
+    result = run_cli("convert", str(SEEDS), "-o", str(out), "--gzip")
+    assert result.returncode == 2
+    assert f"name it {out}.gz" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_gzip_flag_with_a_gz_name_and_on_stdout_compresses(tmp_path: Path) -> None:
+    out = tmp_path / "y.nt.gz"
+    assert run_cli("convert", str(SEEDS), "-o", str(out), "--gzip", "-q").returncode == 0
+    text = gzip.decompress(out.read_bytes()).decode("utf-8")
+    piped = subprocess.run(
+        [sys.executable, "-m", "pfocr_rdf", "convert", str(SEEDS), "--gzip", "-q"],
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+        check=True,
+    )
+    assert gzip.decompress(piped.stdout).decode("utf-8") == text
+
+
+def test_reading_decides_compression_by_content_not_by_name(tmp_path: Path) -> None:
+    packed = tmp_path / "packed.nt.gz"
+    assert run_cli("convert", str(SEEDS), "-o", str(packed), "-q").returncode == 0
+    misnamed = tmp_path / "misnamed.nt"  # gzip content under a plain name
+    misnamed.write_bytes(packed.read_bytes())
+    plain_gz = tmp_path / "plain.nt.gz"  # plain content under a .gz name
+    plain_gz.write_bytes(gzip.decompress(packed.read_bytes()))
+    for path in (packed, misnamed, plain_gz):
+        result = run_cli("validate", str(path))
+        assert result.returncode == 0, result.stdout
+        assert result.stdout.startswith(f"{path}: conforms")
+
+
+@pytest.fixture(scope="module")
+def sample_rdf(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The seeds converted once into every format, and the number of statements each holds."""
+    folder = tmp_path_factory.mktemp("stdin")
+    files = {}
+    for fmt in ("nt", "nq", "ttl", "trig", "jsonld"):
+        files[fmt] = folder / f"seeds.{fmt}"
+        assert run_cli("convert", str(SEEDS), "-o", str(files[fmt]), "-q").returncode == 0
+    return files
+
+
+def _count(*args: str, input_bytes: bytes) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "pfocr_rdf", "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", *args, "-f", "csv"],
+        input=input_bytes,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.decode().splitlines()[1]
+
+
+@pytest.mark.parametrize("fmt", ["nt", "nq", "ttl", "trig", "jsonld"])
+def test_rdf_on_stdin_is_told_by_its_content_and_reads_as_the_file_does(sample_rdf: dict[str, Path], fmt: str) -> None:
+    path = sample_rdf[fmt]
+    from_file = _count(str(path), input_bytes=b"")
+    assert _count("-", input_bytes=path.read_bytes()) == from_file
+    assert _count("-", input_bytes=gzip.compress(path.read_bytes())) == from_file  # gzip by content
+    assert _count("-", "--input-format", fmt, input_bytes=path.read_bytes()) == from_file
+    validated = run_cli("validate", "-", input=path.read_text(encoding="utf-8"))
+    assert validated.returncode == 0 and validated.stdout.startswith("<stdin>: conforms")
+
+
+def test_rdf_on_stdin_loads_into_the_store(sample_rdf: dict[str, Path], tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    result = run_cli("load", "-", "--store", str(store), input=sample_rdf["nq"].read_text(encoding="utf-8"))
+    assert result.returncode == 0, result.stderr
+    assert "counts checked in 3 graphs" in result.stderr  # two figures and the dataset description
+    assert _count("--store", str(store), input_bytes=b"") == _count(str(sample_rdf["nq"]), input_bytes=b"")
+
+
+def test_records_on_stdin_keep_working_for_validate_and_query() -> None:
+    record = (SEEDS / "000_ab1ab314842e88f6.txt").read_text(encoding="utf-8")
+    validated = run_cli("validate", "-", input=record)
+    assert validated.returncode == 0 and validated.stdout.startswith("<stdin>: conforms")
+    asked = run_cli(
+        "query", "ASK { ?f <http://purl.org/dc/terms/identifier> 'PMC6459341__oncotarget-10-2068-g007' }", "-", input=record
+    )
+    assert (asked.stdout, asked.returncode) == ("true\n", 0)
+
+
+def test_stdin_that_is_neither_a_record_nor_clear_rdf_asks_for_the_format() -> None:
+    result = run_cli("validate", "-", input="hello, world\n")
+    assert result.returncode == 2 and "give --input-format" in result.stderr
+
+
+def test_a_wrong_guess_says_how_the_format_was_chosen(sample_rdf: dict[str, Path]) -> None:
+    text = sample_rdf["ttl"].read_text(encoding="utf-8")
+    wrong = run_cli("validate", "-", "--input-format", "nt", input=text)
+    assert wrong.returncode == 2 and "<stdin>: could not be read: not valid N-Triples" in wrong.stdout
+    guessed = run_cli("validate", "-", input="<urn:x:a> <urn:x:b> <urn:x:c> .\n<urn:x:a> <urn:x:b> [ ] .\n")
+    assert guessed.returncode == 2 and "read as N-Quads by its content; give --input-format" in guessed.stdout
