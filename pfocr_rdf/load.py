@@ -373,9 +373,7 @@ def check_rdf_file(source: str | RdfInput, target: _Target) -> dict[str, int]:
     return runs
 
 
-def check_rdf_files(
-    paths: Sequence[str | RdfInput], target: _Target, findings: list[Finding]
-) -> list[str | RdfInput]:
+def check_rdf_files(paths: Sequence[str | RdfInput], target: _Target, findings: list[Finding]) -> list[str | RdfInput]:
     """The files that can be loaded whole; the others become findings. Tells the target which graphs repeat."""
     good: list[str | RdfInput] = []
     runs: dict[str, int] = {}
