@@ -4,11 +4,13 @@ pySHACL is the definition of correct (a differential test holds this engine to i
 milliseconds per record. The shapes are therefore compiled once into small closures that run over
 the `subject -> predicate -> objects` map each record already is, one record at a time.
 
-Supported: targets (class with rdfs:subClassOf in the data, node, subjectsOf, objectsOf); paths
-that are a predicate or `sh:inversePath` of one; min/max count, qualified value shapes, class,
-datatype, node kind, pattern (+ flags), min/max length, min/max inclusive/exclusive, in, hasValue,
-not, node; severity, message, deactivated. Anything else in a shapes graph is refused when the
-shapes are compiled, never silently ignored.
+Supported: targets (class with rdfs:subClassOf in the data, implicit class targets, node,
+subjectsOf, objectsOf); paths that are a predicate or `sh:inversePath` of one; min/max count,
+qualified value shapes (disjoint too), class, datatype, node kind, pattern (+ flags), min/max length,
+min/max inclusive/exclusive (values compared as XSD does, see xsd.py), in, hasValue, not, node;
+severity, message, deactivated. Anything else reachable from a target raises ShapesError when the
+shapes are compiled, and the caller validates that shapes graph with pySHACL instead: never a shape
+skipped, never a silent "conforms".
 """
 
 from __future__ import annotations
@@ -16,13 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any
 
 import pyoxigraph as ox
 
 from .graph import NodeMap
-from .terms import XSD_STRING, split_literal
+from .terms import split_literal
+from .xsd import checks_datatype, comparable_value, compare, well_typed
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -31,6 +32,9 @@ RDF_FIRST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>"
 RDF_REST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>"
 RDF_NIL = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#nil>"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+RDFS_CLASS = "<http://www.w3.org/2000/01/rdf-schema#Class>"
+OWL_CLASS = "<http://www.w3.org/2002/07/owl#Class>"
+SHAPE_TYPES = {f"<{SH}NodeShape>", f"<{SH}PropertyShape>"}
 SOURCE_FIELD = "<https://pfocr.wikipathways.org/vocab#sourceField>"
 VIOLATION, WARNING, INFO = f"<{SH}Violation>", f"<{SH}Warning>", f"<{SH}Info>"
 
@@ -73,26 +77,6 @@ _PARAMETERS = {
     "not",
     "node",
 }
-_INTEGER_TYPES = {
-    f"{XSD}{name}"
-    for name in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
-_FLOAT_TYPES = {f"{XSD}double", f"{XSD}float"}
-_DATETIME = re.compile(r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?")
 
 
 class ShapesError(Exception):
@@ -197,37 +181,12 @@ class DataGraph:
 # ---- value tests -----------------------------------------------------------------------------------
 
 
-def _lexical_value(term: str) -> tuple[Any, str] | None:
-    """(Python value, datatype) of a literal as rdflib reads it; None when ill-typed or not a literal."""
-    if term[:1] != '"':
-        return None
-    lexical, datatype, language = split_literal(term)
-    if language is not None or datatype == XSD_STRING:
-        return lexical, datatype
-    try:
-        if datatype in _INTEGER_TYPES:
-            return int(lexical), datatype
-        if datatype in _FLOAT_TYPES:
-            return float(lexical), datatype
-        if datatype == f"{XSD}decimal":
-            return Decimal(lexical), datatype
-    except (ValueError, InvalidOperation):
-        return None
-    return lexical, datatype
-
-
-def _well_typed(term: str, datatype: str) -> bool:
-    """A literal of `datatype` whose lexical form rdflib (and so pySHACL) accepts for that datatype."""
-    if term[:1] != '"':
-        return False
-    if datatype == XSD_STRING:  # canonical form: a plain literal ends with its closing quote
-        return term[-1] == '"'
-    lexical, actual, _ = split_literal(term)
-    if actual != datatype:
-        return False
-    if datatype == f"{XSD}dateTime":
-        return _DATETIME.fullmatch(lexical) is not None
-    return _lexical_value(term) is not None
+def canonical(term: str) -> str:
+    """The term with its language tag lower-cased: RDF compares language tags case-insensitively."""
+    if term[:1] == '"' and term[-1] != '"' and term[-1] != ">":
+        at = term.rfind("@")
+        return term[:at] + term[at:].lower()
+    return term
 
 
 def _node_kind_test(kind: str) -> Callable[[str], bool]:
@@ -254,21 +213,16 @@ def _string_of(term: str) -> str | None:
     return None
 
 
-def _compare_test(bound: str, accept: Callable[[Any], bool]) -> Callable[[str], bool]:
-    parsed = _lexical_value(bound)
-    if parsed is None:
-        raise ShapesError(f"range bound {bound} is not a usable literal")
-    bound_value = parsed[0]
-    bound_is_text = isinstance(bound_value, str)
+def _compare_test(bound: str, accept: Callable[[int], bool]) -> Callable[[str], bool]:
+    """A range constraint: the value compares with the bound as XSD orders values, incomparable fails."""
+    bound_value = comparable_value(bound)
+    if bound_value is None:
+        raise ShapesError(f"a range bound {bound} that is not a number, xsd:dateTime or xsd:date")
 
     def test(term: str) -> bool:
-        value = _lexical_value(term)
-        if value is None or isinstance(value[0], str) != bound_is_text:
-            return False
-        try:
-            return accept(value[0] - bound_value if not bound_is_text else (value[0] > bound_value) - (value[0] < bound_value))
-        except TypeError:
-            return False
+        value = comparable_value(term)
+        order = None if value is None else compare(value, bound_value)
+        return order is not None and accept(order)
 
     return test
 
@@ -295,6 +249,7 @@ class Shape:
     max_count: int | None = None
     has_values: list[str] = field(default_factory=list)
     qualified: tuple[Shape, int | None, int | None] | None = None
+    qualified_siblings: list[Shape] = field(default_factory=list)  # sh:qualifiedValueShapesDisjoint
     value_tests: list[ValueTest] = field(default_factory=list)  # depend on the value alone: memoised
     graph_tests: list[GraphTest] = field(default_factory=list)  # depend on the data graph (class, not, node)
     properties: list[Shape] = field(default_factory=list)
@@ -334,11 +289,16 @@ class Shape:
         if self.max_count is not None and count > self.max_count:
             out.append(self._result(focus, None, _MAX_COUNT))
         for required in self.has_values:
-            if required not in values:
+            if not _has(values, required):
                 out.append(self._result(focus, None, _HAS_VALUE))
         if self.qualified is not None:
             inner, low, high = self.qualified
-            matching = sum(1 for value in values if inner.conforms(graph, value))
+            siblings = self.qualified_siblings
+            matching = sum(
+                1
+                for value in values
+                if inner.conforms(graph, value) and not any(sibling.conforms(graph, value) for sibling in siblings)
+            )
             if low is not None and matching < low:
                 out.append(self._result(focus, None, _c("QualifiedMinCount")))
             if high is not None and matching > high:
@@ -381,10 +341,23 @@ class Shape:
         return list(seen)
 
 
+def _has(values: list[str], required: str) -> bool:
+    """sh:hasValue: `required` among the values, language tags compared case-insensitively."""
+    return required in values or (required[-1] != '"' and any(canonical(value) == required for value in values))
+
+
 def _is_simple(prop: Shape) -> bool:
     """A property shape the generated checker evaluates inline: a predicate path, flat constraints."""
     simple_graph_tests = all(component == _CLASS for component, _ in prop.graph_tests)
-    return prop.path is not None and prop.path[0] != "^" and prop.qualified is None and not prop.properties and simple_graph_tests
+    plain_has_values = all(required[-1] == '"' or required[-1] == ">" for required in prop.has_values)
+    return (
+        prop.path is not None
+        and prop.path[0] != "^"
+        and prop.qualified is None
+        and not prop.properties
+        and simple_graph_tests
+        and plain_has_values
+    )
 
 
 def _generate_checker(shape: Shape) -> Callable[[str, DataGraph, list[ValidationResult]], None]:
@@ -437,11 +410,29 @@ class ShapesGraph:
     def __init__(self, shapes: NodeMap) -> None:
         self._graph = shapes
         self._compiled: dict[str, Shape] = {}
-        self.top: list[Shape] = []
+        self._parents: dict[str, list[str]] = {}
         for subject, props in shapes.items():
-            if any(key[1:-1].startswith(SH + "target") for key in props) and not self._deactivated(props):
-                self.top.append(self._shape(subject))
+            for prop in props.get(f"<{SH}property>", ()):
+                self._parents.setdefault(prop, []).append(subject)
+        self.top: list[Shape] = []
+        try:
+            for subject, props in shapes.items():
+                if (self._has_target(props) or self._is_class_shape(props)) and not self._deactivated(props):
+                    self.top.append(self._shape(subject))
+        except (ValueError, KeyError, IndexError, re.error) as exc:  # a malformed value the compiler cannot read
+            raise ShapesError(f"a shape value it cannot read ({type(exc).__name__}: {exc})") from exc
         self._checkers = [_generate_checker(shape) for shape in self.top]
+
+    @staticmethod
+    def _has_target(props: dict[str, list[str]]) -> bool:
+        return any(key[1:-1].startswith(SH + "target") for key in props)
+
+    @staticmethod
+    def _is_class_shape(props: dict[str, list[str]]) -> bool:
+        """A shape that is also a class targets the class's instances (SHACL 2.1.3.3, implicit class target)."""
+        types = props.get(RDF_TYPE, ())
+        is_class = RDFS_CLASS in types or OWL_CLASS in types
+        return is_class and (any(t in SHAPE_TYPES for t in types) or any(key[1:-1].startswith(SH) for key in props))
 
     @classmethod
     def from_turtle(cls, text: str) -> ShapesGraph:
@@ -487,9 +478,11 @@ class ShapesGraph:
         for key in props:
             local = key[1:-1].removeprefix(SH)
             if key[1:-1].startswith(SH) and local not in _ANNOTATIONS | _PARAMETERS:
-                raise ShapesError(f"{iri}: sh:{local} is not supported by the fast validator; use --engine pyshacl")
+                raise ShapesError(f"sh:{local} (shape {iri})")
         shape = Shape(iri)
         self._compiled[iri] = shape
+        if self._deactivated(props):
+            return shape  # a deactivated shape has no constraints: every node conforms to it
         shape.severity = self._one(props, "severity") or VIOLATION
         message = self._one(props, "message")
         shape.message = split_literal(message)[0] if message else ""
@@ -500,9 +493,11 @@ class ShapesGraph:
             shape.path = self._path(path)
         for kind in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"):
             shape.targets.extend((kind, value) for value in props.get(f"<{SH}{kind}>", []))
+        if self._is_class_shape(props):
+            shape.targets.append(("targetClass", iri))
         shape.min_count = self._integer(self._one(props, "minCount"))
         shape.max_count = self._integer(self._one(props, "maxCount"))
-        shape.has_values = props.get(f"<{SH}hasValue>", [])
+        shape.has_values = [canonical(value) for value in props.get(f"<{SH}hasValue>", [])]
         qualified = self._one(props, "qualifiedValueShape")
         if qualified is not None:
             shape.qualified = (
@@ -510,11 +505,23 @@ class ShapesGraph:
                 self._integer(self._one(props, "qualifiedMinCount")),
                 self._integer(self._one(props, "qualifiedMaxCount")),
             )
+            if self._one(props, "qualifiedValueShapesDisjoint") == '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>':
+                shape.qualified_siblings = self._qualified_siblings(iri, qualified)
         shape.value_tests, shape.graph_tests = self._tests(props)
         shape.properties = [
             self._shape(p) for p in props.get(f"<{SH}property>", []) if not self._deactivated(self._graph.get(p, {}))
         ]
         return shape
+
+    def _qualified_siblings(self, iri: str, own: str) -> list[Shape]:
+        """The other qualified value shapes of the property shapes next to this one (SHACL 4.7.3)."""
+        siblings: dict[str, None] = {}
+        for parent in self._parents.get(iri, ()):
+            for prop in self._graph.get(parent, {}).get(f"<{SH}property>", ()):
+                for value_shape in self._graph.get(prop, {}).get(f"<{SH}qualifiedValueShape>", ()):
+                    if value_shape != own:
+                        siblings[value_shape] = None
+        return [self._shape(sibling) for sibling in siblings]
 
     def _path(self, path: str) -> str:
         if path[0] == "<":
@@ -522,7 +529,7 @@ class ShapesGraph:
         inverse = self._graph.get(path, {}).get(f"<{SH}inversePath>", [])
         if len(inverse) == 1 and inverse[0][0] == "<" and len(self._graph[path]) == 1:
             return "^" + inverse[0]
-        raise ShapesError(f"path {path}: only a predicate or sh:inversePath of one is supported; use --engine pyshacl")
+        raise ShapesError(f"a path other than a predicate or its sh:inversePath (path {path})")
 
     def _tests(self, props: dict[str, list[str]]) -> tuple[list[ValueTest], list[GraphTest]]:
         tests: list[ValueTest] = []
@@ -530,13 +537,17 @@ class ShapesGraph:
         for cls in props.get(f"<{SH}class>", []):
             graph_tests.append((_c("Class"), lambda v, g, cls=cls: v[:1] != '"' and g.is_instance(v, cls)))
         for datatype in props.get(f"<{SH}datatype>", []):
-            tests.append((_c("Datatype"), lambda v, dt=datatype[1:-1]: _well_typed(v, dt)))
+            if not checks_datatype(datatype[1:-1]):
+                raise ShapesError(f"sh:datatype {datatype} (its lexical forms are not checked natively)")
+            tests.append((_c("Datatype"), lambda v, dt=datatype[1:-1]: well_typed(v, dt)))
         for kind in props.get(f"<{SH}nodeKind>", []):
             tests.append((_c("NodeKind"), _node_kind_test(kind[1:-1].removeprefix(SH))))
         flags = self._one(props, "flags")
         re_flags = 0
         for letter in split_literal(flags)[0] if flags else "":
-            re_flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}.get(letter, 0)
+            if letter not in "imsx":
+                raise ShapesError(f"sh:flags {letter!r}")
+            re_flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}[letter]
         for pattern in props.get(f"<{SH}pattern>", []):
             regex = re.compile(split_literal(pattern)[0], re_flags)
 
@@ -560,8 +571,8 @@ class ShapesGraph:
             for bound in props.get(f"<{SH}{name}>", []):
                 tests.append((_c(name[0].upper() + name[1:]), _compare_test(bound, accept)))
         for head in props.get(f"<{SH}in>", []):
-            allowed = frozenset(self._list(head))
-            tests.append((_c("In"), lambda v, allowed=allowed: v in allowed))
+            allowed = frozenset(canonical(item) for item in self._list(head))
+            tests.append((_c("In"), lambda v, allowed=allowed: v in allowed or canonical(v) in allowed))
         for inner in props.get(f"<{SH}not>", []):
             negated = self._shape(inner)
             graph_tests.append((_c("Not"), lambda v, g, negated=negated: not negated.conforms(g, v)))
