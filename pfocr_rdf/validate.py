@@ -201,7 +201,7 @@ def reference_results(nodes: NodeMap, shapes_folder: Path | None = None) -> list
         raise ValueError(f"pySHACL reported a path it does not define: {node}")
 
     results = []
-    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
+    for result in report.objects(None, sh.result):  # not sh:detail: nested results are not results of the data
         path = report.value(result, sh.resultPath)
         path_term = path_text(path, top=True) if path is not None else None
         value = report.value(result, sh.value)
