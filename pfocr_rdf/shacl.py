@@ -294,11 +294,11 @@ class Shape:
         if self.qualified is not None:
             inner, low, high = self.qualified
             siblings = self.qualified_siblings
-            matching = sum(
-                1
-                for value in values
-                if inner.conforms(graph, value) and not any(sibling.conforms(graph, value) for sibling in siblings)
-            )
+            matching = sum(1 for value in values if inner.conforms(graph, value))
+            if siblings:  # sh:qualifiedValueShapesDisjoint: a value conforming to a sibling shape does not count
+                matching -= sum(
+                    1 for value in values if inner.conforms(graph, value) and any(s.conforms(graph, value) for s in siblings)
+                )
             if low is not None and matching < low:
                 out.append(self._result(focus, None, _c("QualifiedMinCount")))
             if high is not None and matching > high:

@@ -3,7 +3,8 @@
 The range constraints (sh:minInclusive ...) compare values, not text: numbers across the numeric
 types, date-times on the time line (one with a timezone and one without are incomparable, so the
 constraint is not satisfied), and the derived integer types carry value ranges (`"300"^^xsd:byte`
-is ill typed). Lexical forms are read as rdflib reads them, since pySHACL is the reference.
+is ill typed). Numeric lexical forms are read as rdflib reads them (Python's int, float, Decimal),
+since pySHACL is the reference.
 """
 
 from __future__ import annotations
@@ -42,9 +43,6 @@ DATETIME, DATE, BOOLEAN = f"{XSD}dateTime", f"{XSD}date", f"{XSD}boolean"
 # Datatypes whose lexical forms rdflib (the reference) does not check: any lexical form is accepted.
 UNCHECKED = {f"{XSD}gYear", f"{XSD}anyURI"}
 
-_INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*")
-_DECIMAL = re.compile(r"\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*")
-_FLOAT = re.compile(r"\s*([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN)\s*")
 _DATETIME = re.compile(r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -62,15 +60,13 @@ def value_of(lexical: str, datatype: str) -> Any:
     """The value of a lexical form of `datatype`, None when ill typed; the text itself for other datatypes."""
     try:
         if datatype in INTEGER_RANGES:
-            if not _INTEGER.fullmatch(lexical):
-                return None
             number = int(lexical)
             low, high = INTEGER_RANGES[datatype]
             return None if (low is not None and number < low) or (high is not None and number > high) else number
         if datatype in FLOAT_TYPES:
-            return float(lexical.strip()) if _FLOAT.fullmatch(lexical) else None
+            return float(lexical)
         if datatype == DECIMAL:
-            return Decimal(lexical.strip()) if _DECIMAL.fullmatch(lexical) else None
+            return Decimal(lexical)
         if datatype == DATETIME:
             if not _DATETIME.fullmatch(lexical):
                 return None
