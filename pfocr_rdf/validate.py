@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import ERROR, WARNING, Finding
+from .errors import ERROR, WARNING, Finding, UsageError
 from .graph import NodeMap
 from .shacl import SH, VIOLATION, ShapesError, ShapesGraph, ValidationResult
 from .terms import escape_literal, split_literal
@@ -174,7 +174,10 @@ def reference_results(nodes: NodeMap, shapes_folder: Path | None = None) -> list
 
     data = rdflib.Graph().parse(data=chunk(NTRIPLES, nodes.items(), None), format="nt")
     shapes, fields = _reference_shapes(shapes_folder)
-    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
+    try:
+        _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
+    except pyshacl.errors.ReportableRuntimeError as exc:  # pySHACL's own errors: the shapes graph is ill-formed
+        raise UsageError(f"{shapes_folder or 'the bundled shapes'}: the SHACL shapes are not well-formed: {exc.message}") from exc
     sh = rdflib.Namespace(SH)
 
     def term(node: rdflib.term.Node) -> str:

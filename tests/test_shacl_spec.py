@@ -388,3 +388,33 @@ def test_random_shapes_and_data_give_pyshacls_results(
     shapes += "ex:HasP sh:property [ sh:path ex:p ; sh:minCount 1 ] .\n"
     turtle = "".join(f"{s} {p} {o} .\n" for s, p, o in data)
     both_engines(tmp_path, shapes, turtle)
+
+
+def test_a_complex_path_from_the_fallback_is_written_to_the_standard_report(tmp_path: Path) -> None:
+    folder = tmp_path / "shapes"
+    folder.mkdir()
+    (folder / "s.ttl").write_text(
+        PREFIXES + "ex:S sh:targetSubjectsOf <http://purl.org/dc/elements/1.1/title> ; "
+        "sh:property [ sh:path ( <http://purl.org/dc/elements/1.1/title> [ sh:zeroOrOnePath ex:none ] ) ; sh:maxCount 0 ] .",
+        encoding="utf-8",
+    )
+    report = tmp_path / "r.ttl"
+    assert run_cli("validate", str(SEED_FILES[0]), "--shapes", str(folder), "--report", str(report)).returncode == 1
+    graph = rdflib.Graph().parse(report, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    (result,) = graph.objects(predicate=sh.result)
+    path = rdflib.collection.Collection(graph, graph.value(result, sh.resultPath))
+    assert path[0] == rdflib.URIRef("http://purl.org/dc/elements/1.1/title")
+    assert graph.value(path[1], sh.zeroOrOnePath) == rdflib.URIRef(f"{EX}none")
+    assert graph.value(result, sh.resultMessage) is not None  # pySHACL's own words, never an empty message
+
+
+def test_ill_formed_shapes_are_a_one_line_error(tmp_path: Path) -> None:
+    folder = tmp_path / "shapes"
+    folder.mkdir()
+    (folder / "s.ttl").write_text(PREFIXES + "ex:S sh:targetNode ex:a ; sh:property [ sh:path ( ex:p ) ; sh:minCount 1 ] .")
+    result = run_cli("validate", str(SEED_FILES[0]), "--shapes", str(folder))
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"pfocr-rdf: error: {folder}: the SHACL shapes are not well-formed: A list of SHACL Paths must contain at least two path items."
+    )
