@@ -7,10 +7,11 @@ the `subject -> predicate -> objects` map each record already is, one record at 
 Supported: targets (class with rdfs:subClassOf in the data, implicit class targets, node,
 subjectsOf, objectsOf); paths that are a predicate or `sh:inversePath` of one; min/max count,
 qualified value shapes (disjoint too), class, datatype, node kind, pattern (+ flags), min/max length,
-min/max inclusive/exclusive (values compared as XSD does, see xsd.py), in, hasValue, not, node;
-severity, message, deactivated. Anything else reachable from a target raises ShapesError when the
-shapes are compiled, and the caller validates that shapes graph with pySHACL instead: never a shape
-skipped, never a silent "conforms".
+min/max inclusive/exclusive (values compared as XSD does, see xsd.py), in, hasValue, not, node,
+and, or, xone, languageIn, uniqueLang, equals, disjoint, lessThan, lessThanOrEquals; severity,
+message, deactivated. Not (yet): sh:closed, sequence/alternative/repetition paths. Anything else
+reachable from a target raises ShapesError when the shapes are compiled, and the caller validates
+that shapes graph with pySHACL instead: never a shape skipped, never a silent "conforms".
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .graph import NodeMap
-from .terms import split_literal
+from .terms import XSD_STRING, split_literal
 from .xsd import checks_datatype, comparable_value, compare, well_typed
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -76,6 +77,15 @@ _PARAMETERS = {
     "hasValue",
     "not",
     "node",
+    "and",
+    "or",
+    "xone",
+    "languageIn",
+    "uniqueLang",
+    "equals",
+    "disjoint",
+    "lessThan",
+    "lessThanOrEquals",
 }
 
 
@@ -231,6 +241,8 @@ def _compare_test(bound: str, accept: Callable[[int], bool]) -> Callable[[str], 
 
 ValueTest = tuple[str, Callable[[str], bool]]  # (component, value conforms?)
 GraphTest = tuple[str, Callable[[str, DataGraph], bool]]
+# Constraints on all the values of a focus node at once (uniqueLang, equals, ...): (component, value) per result.
+FocusTest = Callable[[DataGraph, str, list[str]], list[tuple[str, str | None]]]
 _NONE: list[str] = []
 _MEMO_LIMIT = 4096  # per property shape: values repeat across records, memory must not grow with them
 _MIN_COUNT, _MAX_COUNT, _HAS_VALUE, _CLASS = _c("MinCount"), _c("MaxCount"), _c("HasValue"), _c("Class")
@@ -252,6 +264,7 @@ class Shape:
     qualified_siblings: list[Shape] = field(default_factory=list)  # sh:qualifiedValueShapesDisjoint
     value_tests: list[ValueTest] = field(default_factory=list)  # depend on the value alone: memoised
     graph_tests: list[GraphTest] = field(default_factory=list)  # depend on the data graph (class, not, node)
+    focus_tests: list[FocusTest] = field(default_factory=list)  # depend on all the values of the focus node
     properties: list[Shape] = field(default_factory=list)
     targets: list[tuple[str, str]] = field(default_factory=list)
     failures: dict[str, tuple[str, ...]] = field(default_factory=dict)  # value -> components it fails
@@ -311,12 +324,15 @@ class Shape:
             for value in values:
                 if not test(value, graph):
                     out.append(self._result(focus, value, component))
+        for focus_test in self.focus_tests:
+            for component, value in focus_test(graph, focus, values):
+                out.append(self._result(focus, value, component))
 
     def _result(self, focus: str, value: str | None, component: str) -> ValidationResult:
         return ValidationResult(focus, self.path, value, self.severity, self.iri, component, self.message, self.source_field)
 
     def conforms(self, graph: DataGraph, focus: str) -> bool:
-        if self.path is None and not (self.properties or self.has_values or self.qualified):
+        if self.path is None and not (self.properties or self.has_values or self.qualified or self.focus_tests):
             # a plain node shape (as under sh:not, sh:node or sh:qualifiedValueShape): its tests alone decide
             if self.value_tests and self._failures(focus):
                 return False
@@ -341,6 +357,72 @@ class Shape:
         return list(seen)
 
 
+def _language_tag(term: str) -> str | None:
+    if term[:1] != '"' or term[-1] in '">':
+        return None
+    return term[term.rfind("@") + 1 :].lower()
+
+
+def _language_in(term: str, ranges: tuple[str, ...]) -> bool:
+    """sh:languageIn: the tag matches one of the ranges as SPARQL langMatches does (basic filtering)."""
+    tag = _language_tag(term)
+    return tag is not None and any(r == "*" or tag == r or tag.startswith(r + "-") for r in ranges)
+
+
+def _unique_lang(graph: DataGraph, focus: str, values: list[str]) -> list[tuple[str, str | None]]:
+    """One result per language tag used by more than one value."""
+    seen: dict[str, int] = {}
+    for value in values:
+        tag = _language_tag(value)
+        if tag:
+            seen[tag] = seen.get(tag, 0) + 1
+    return [(_c("UniqueLang"), None) for count in seen.values() if count > 1]
+
+
+def _equals(component: str, predicate: str) -> FocusTest:
+    def test(graph: DataGraph, focus: str, values: list[str]) -> list[tuple[str, str | None]]:
+        other = graph.objects(focus, predicate)
+        missing = [value for value in values if value not in other] + [value for value in other if value not in values]
+        return [(component, value) for value in missing]
+
+    return test
+
+
+def _disjoint(component: str, predicate: str) -> FocusTest:
+    def test(graph: DataGraph, focus: str, values: list[str]) -> list[tuple[str, str | None]]:
+        other = graph.objects(focus, predicate)
+        return [(component, value) for value in values if value in other]
+
+    return test
+
+
+def _ordered(left: str, right: str) -> int | None:
+    """SPARQL's order of two terms: numbers and date-times as XSD orders them, plain strings by code point."""
+    left_value, right_value = comparable_value(left), comparable_value(right)
+    if left_value is not None and right_value is not None:
+        return compare(left_value, right_value)
+    if left[:1] == '"' and right[:1] == '"':
+        (a, a_type, a_lang), (b, b_type, b_lang) = split_literal(left), split_literal(right)
+        if a_type == b_type == XSD_STRING and a_lang is None and b_lang is None:
+            return (a > b) - (a < b)
+    return None
+
+
+def _less_than(component: str, predicate: str) -> FocusTest:
+    or_equal = component.endswith("OrEqualsConstraintComponent>")
+
+    def test(graph: DataGraph, focus: str, values: list[str]) -> list[tuple[str, str | None]]:
+        found: list[tuple[str, str | None]] = []
+        for value in values:
+            for other in graph.objects(focus, predicate):
+                order = _ordered(value, other)
+                if order is None or order > 0 or (order == 0 and not or_equal):
+                    found.append((component, value))
+        return found
+
+    return test
+
+
 def _has(values: list[str], required: str) -> bool:
     """sh:hasValue: `required` among the values, language tags compared case-insensitively."""
     return required in values or (required[-1] != '"' and any(canonical(value) == required for value in values))
@@ -355,6 +437,7 @@ def _is_simple(prop: Shape) -> bool:
         and prop.path[0] != "^"
         and prop.qualified is None
         and not prop.properties
+        and not prop.focus_tests
         and simple_graph_tests
         and plain_has_values
     )
@@ -369,7 +452,7 @@ def _generate_checker(shape: Shape) -> Callable[[str, DataGraph, list[Validation
     env: dict[str, object] = {"NONE": _NONE, "MINC": _MIN_COUNT, "MAXC": _MAX_COUNT, "HASV": _HAS_VALUE}
     env.update(CLS=_CLASS, SHAPE=shape)
     lines = ["def check(focus, graph, out):"]
-    if shape.has_values or shape.qualified is not None or shape.value_tests or shape.graph_tests:
+    if shape.has_values or shape.qualified is not None or shape.value_tests or shape.graph_tests or shape.focus_tests:
         lines.append("    SHAPE.validate_own(graph, focus, out)")
     lines.append("    props = graph.nodes.get(focus) or {}")
     for i, prop in enumerate(shape.properties):
@@ -508,6 +591,7 @@ class ShapesGraph:
             if self._one(props, "qualifiedValueShapesDisjoint") == '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>':
                 shape.qualified_siblings = self._qualified_siblings(iri, qualified)
         shape.value_tests, shape.graph_tests = self._tests(props)
+        shape.focus_tests = self._focus_tests(props)
         shape.properties = [
             self._shape(p) for p in props.get(f"<{SH}property>", []) if not self._deactivated(self._graph.get(p, {}))
         ]
@@ -579,4 +663,34 @@ class ShapesGraph:
         for inner in props.get(f"<{SH}node>", []):
             required = self._shape(inner)
             graph_tests.append((_c("Node"), lambda v, g, required=required: required.conforms(g, v)))
+        logical = {"and": lambda n, size: n == size, "or": lambda n, size: n > 0, "xone": lambda n, size: n == 1}
+        for name, accept in logical.items():
+            for head in props.get(f"<{SH}{name}>", []):
+                members = [self._shape(member) for member in self._list(head)]
+
+                def combined(
+                    v: str, g: DataGraph, members: list[Shape] = members, accept: Callable[[int, int], bool] = accept
+                ) -> bool:
+                    return accept(sum(member.conforms(g, v) for member in members), len(members))
+
+                graph_tests.append((_c(name[0].upper() + name[1:]), combined))
+        for head in props.get(f"<{SH}languageIn>", []):
+            ranges = tuple(split_literal(item)[0].lower() for item in self._list(head))
+            tests.append((_c("LanguageIn"), lambda v, ranges=ranges: _language_in(v, ranges)))
         return tests, graph_tests
+
+    def _focus_tests(self, props: dict[str, list[str]]) -> list[FocusTest]:
+        tests: list[FocusTest] = []
+        if self._one(props, "uniqueLang") == '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>':
+            tests.append(_unique_lang)
+        for name, make in (
+            ("equals", _equals),
+            ("disjoint", _disjoint),
+            ("lessThan", _less_than),
+            ("lessThanOrEquals", _less_than),
+        ):
+            for other in props.get(f"<{SH}{name}>", []):
+                if other[:1] != "<":
+                    raise ShapesError(f"sh:{name} {other} (not a predicate)")
+                tests.append(make(_c(name[0].upper() + name[1:]), other))
+        return tests
