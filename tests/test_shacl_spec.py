@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pfocr_rdf.graph import NodeMap
@@ -40,16 +40,20 @@ def parse(turtle: str) -> NodeMap:
     return nodes
 
 
+def normal(term: str | None) -> str | None:
+    """A literal's lexical form as rdflib normalises it (pySHACL reports "Z" as "+00:00", "1.0e1" as "10.0")."""
+    if term is None or term[:1] != '"':
+        return term
+    lexical, datatype, language = split_literal(term)
+    value = rdflib.Literal(lexical, lang=language) if language else rdflib.Literal(lexical, datatype=datatype)
+    return literal(str(value), None if language else datatype, language)
+
+
 def key(result: ValidationResult) -> Key:
-    """A result without its message (pySHACL writes its own), with blank-node shapes unnamed (labels differ) and
-    the value's lexical form as rdflib normalises it (pySHACL reports "Z" as "+00:00")."""
+    """A result without its message (pySHACL writes its own), with blank-node shapes unnamed (labels differ)
+    and literals as rdflib normalises them."""
     shape = result.shape if result.shape[:1] == "<" else "_"
-    value = result.value
-    if value is not None and value[:1] == '"':
-        lexical, datatype, language = split_literal(value)
-        normal = rdflib.Literal(lexical, lang=language) if language else rdflib.Literal(lexical, datatype=datatype)
-        value = literal(str(normal), None if language else datatype, language)
-    return (result.focus, result.path, value, result.severity, shape, result.component)
+    return (normal(result.focus) or "", result.path, normal(result.value), result.severity, shape, result.component)
 
 
 def both_engines(tmp_path: Path, shapes: str, data: str) -> set[Key]:
@@ -417,11 +421,39 @@ triples = st.lists(
 )
 
 
+def kind(value: str) -> str:
+    """What SPARQL can order a value with: numbers, date-times, strings, language strings; IRIs with nothing."""
+    if "dateTime" in value:
+        return "dateTime"
+    if value.startswith('"'):
+        return "langString" if "@" in value else "string"
+    if value == "true":
+        return "boolean"
+    if value.startswith("ex:"):
+        return value
+    return "number"
+
+
+def orders_across_kinds(props: list[tuple[str, list[str]]], data: list[tuple[str, str, str]]) -> bool:
+    """Shapes that order values of different kinds: SHACL says incomparable (a result), while pySHACL orders
+    rdflib literals of different datatypes by datatype IRI, so the two cannot be compared there."""
+    constraints = " ".join(c for _, cs in props for c in cs)
+    kinds = {kind(o) for _, p, o in data if p != "a"}
+    if "lessThan" in constraints:
+        return len(kinds) > 1
+    bounds = {"dateTime" if "dateTime" in c else "number" for c in constraints.split(";") if "clusive" in c}
+    if "sh:minInclusive 1 ]" in constraints:
+        bounds.add("number")
+    literal_kinds = kinds & {"number", "dateTime", "boolean"}
+    return bool(bounds) and bool(literal_kinds - bounds)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(target=targets, props=st.lists(property_shapes, min_size=1, max_size=2), data=triples)
 def test_random_shapes_and_data_give_pyshacls_results(
     tmp_path: Path, target: str, props: list[tuple[str, list[str]]], data: list[tuple[str, str, str]]
 ) -> None:
+    assume(not orders_across_kinds(props, data))
     body = " , ".join(f"[ sh:path {path} ; {' ; '.join(cs)} ]" for path, cs in props)
     shapes = f"ex:S {target} ; sh:property {body} .\n"
     shapes += "ex:HasP sh:property [ sh:path ex:p ; sh:minCount 1 ] .\n"
