@@ -9,7 +9,7 @@ subjectsOf, objectsOf); paths that are a predicate or `sh:inversePath` of one; m
 qualified value shapes (disjoint too), class, datatype, node kind, pattern (+ flags), min/max length,
 min/max inclusive/exclusive (values compared as XSD does, see xsd.py), in, hasValue, not, node,
 and, or, xone, languageIn, uniqueLang, equals, disjoint, lessThan, lessThanOrEquals; severity,
-message, deactivated. Not (yet): sh:closed, sequence/alternative/repetition paths. Anything else
+closed (+ ignoredProperties); severity, message, deactivated. Not (yet): complex paths. Anything else
 reachable from a target raises ShapesError when the shapes are compiled, and the caller validates
 that shapes graph with pySHACL instead: never a shape skipped, never a silent "conforms".
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
@@ -86,6 +86,8 @@ _PARAMETERS = {
     "disjoint",
     "lessThan",
     "lessThanOrEquals",
+    "closed",
+    "ignoredProperties",
 }
 
 
@@ -241,8 +243,10 @@ def _compare_test(bound: str, accept: Callable[[int], bool]) -> Callable[[str], 
 
 ValueTest = tuple[str, Callable[[str], bool]]  # (component, value conforms?)
 GraphTest = tuple[str, Callable[[str, DataGraph], bool]]
-# Constraints on all the values of a focus node at once (uniqueLang, equals, ...): (component, value) per result.
-FocusTest = Callable[[DataGraph, str, list[str]], list[tuple[str, str | None]]]
+# Constraints on all the values of a focus node at once (uniqueLang, equals, closed, ...): per result
+# (component, value, path), the path None for the shape's own.
+FocusResult = tuple[str, str | None, str | None]
+FocusTest = Callable[[DataGraph, str, list[str]], list[FocusResult]]
 _NONE: list[str] = []
 _MEMO_LIMIT = 4096  # per property shape: values repeat across records, memory must not grow with them
 _MIN_COUNT, _MAX_COUNT, _HAS_VALUE, _CLASS = _c("MinCount"), _c("MaxCount"), _c("HasValue"), _c("Class")
@@ -325,8 +329,9 @@ class Shape:
                 if not test(value, graph):
                     out.append(self._result(focus, value, component))
         for focus_test in self.focus_tests:
-            for component, value in focus_test(graph, focus, values):
-                out.append(self._result(focus, value, component))
+            for component, value, path in focus_test(graph, focus, values):
+                result = self._result(focus, value, component)
+                out.append(result if path is None else replace(result, path=path))
 
     def _result(self, focus: str, value: str | None, component: str) -> ValidationResult:
         return ValidationResult(focus, self.path, value, self.severity, self.iri, component, self.message, self.source_field)
@@ -369,29 +374,29 @@ def _language_in(term: str, ranges: tuple[str, ...]) -> bool:
     return tag is not None and any(r == "*" or tag == r or tag.startswith(r + "-") for r in ranges)
 
 
-def _unique_lang(graph: DataGraph, focus: str, values: list[str]) -> list[tuple[str, str | None]]:
+def _unique_lang(graph: DataGraph, focus: str, values: list[str]) -> list[FocusResult]:
     """One result per language tag used by more than one value."""
     seen: dict[str, int] = {}
     for value in values:
         tag = _language_tag(value)
         if tag:
             seen[tag] = seen.get(tag, 0) + 1
-    return [(_c("UniqueLang"), None) for count in seen.values() if count > 1]
+    return [(_c("UniqueLang"), None, None) for count in seen.values() if count > 1]
 
 
 def _equals(component: str, predicate: str) -> FocusTest:
-    def test(graph: DataGraph, focus: str, values: list[str]) -> list[tuple[str, str | None]]:
+    def test(graph: DataGraph, focus: str, values: list[str]) -> list[FocusResult]:
         other = graph.objects(focus, predicate)
         missing = [value for value in values if value not in other] + [value for value in other if value not in values]
-        return [(component, value) for value in missing]
+        return [(component, value, None) for value in missing]
 
     return test
 
 
 def _disjoint(component: str, predicate: str) -> FocusTest:
-    def test(graph: DataGraph, focus: str, values: list[str]) -> list[tuple[str, str | None]]:
+    def test(graph: DataGraph, focus: str, values: list[str]) -> list[FocusResult]:
         other = graph.objects(focus, predicate)
-        return [(component, value) for value in values if value in other]
+        return [(component, value, None) for value in values if value in other]
 
     return test
 
@@ -411,14 +416,29 @@ def _ordered(left: str, right: str) -> int | None:
 def _less_than(component: str, predicate: str) -> FocusTest:
     or_equal = component.endswith("OrEqualsConstraintComponent>")
 
-    def test(graph: DataGraph, focus: str, values: list[str]) -> list[tuple[str, str | None]]:
-        found: list[tuple[str, str | None]] = []
+    def test(graph: DataGraph, focus: str, values: list[str]) -> list[FocusResult]:
+        found: list[FocusResult] = []
         for value in values:
             for other in graph.objects(focus, predicate):
                 order = _ordered(value, other)
                 if order is None or order > 0 or (order == 0 and not or_equal):
-                    found.append((component, value))
+                    found.append((component, value, None))
         return found
+
+    return test
+
+
+def _closed(allowed: frozenset[str]) -> FocusTest:
+    """sh:closed: every outgoing predicate of the focus node is a property shape's path or ignored."""
+
+    def test(graph: DataGraph, focus: str, values: list[str]) -> list[FocusResult]:
+        props = graph.nodes.get(focus) or {}
+        return [
+            (_c("Closed"), value, predicate)
+            for predicate, objects in props.items()
+            if predicate not in allowed
+            for value in objects
+        ]
 
     return test
 
@@ -681,6 +701,15 @@ class ShapesGraph:
 
     def _focus_tests(self, props: dict[str, list[str]]) -> list[FocusTest]:
         tests: list[FocusTest] = []
+        if self._one(props, "closed") == '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>':
+            if f"<{SH}path>" in props:
+                raise ShapesError("sh:closed on a property shape")
+            allowed = {
+                path for prop in props.get(f"<{SH}property>", ()) for path in self._graph.get(prop, {}).get(f"<{SH}path>", ())
+            }
+            for head in props.get(f"<{SH}ignoredProperties>", ()):
+                allowed.update(self._list(head))
+            tests.append(_closed(frozenset(term for term in allowed if term[:1] == "<")))
         if self._one(props, "uniqueLang") == '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>':
             tests.append(_unique_lang)
         for name, make in (

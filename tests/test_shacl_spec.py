@@ -265,6 +265,12 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str, str | None]]]] = {
         f'ex:a ex:start 1, 5, 2.5, "z" ; ex:end 5 ; ex:limit {lit("5", "byte")} .',
         {("a", "LessThan", lit("5", "integer")), ("a", "LessThan", '"z"'), ("a", "LessThanOrEquals", '"z"')},
     ),
+    # ---- closed (4.8.1): a result per value of a predicate outside the property shapes' paths
+    "closed and ignoredProperties": (
+        "ex:S sh:targetNode ex:a ; sh:closed true ; sh:ignoredProperties ( rdf:type ) ; sh:property [ sh:path ex:p ] .",
+        "ex:a a ex:C ; ex:p 1 ; ex:q 2, 3 .",
+        {("a", "Closed", lit("2", "integer")), ("a", "Closed", lit("3", "integer"))},
+    ),
     "severity": (
         "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:severity sh:Warning ] .",
         "ex:a ex:q 1 .",
@@ -308,7 +314,7 @@ def test_inverse_paths(tmp_path: Path) -> None:
 
 
 UNSUPPORTED = {
-    "sh:closed": "ex:S sh:targetNode ex:a ; sh:closed true ; sh:property [ sh:path ex:p ] .",
+    "sh:closed on a property shape": "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:closed true ; sh:minCount 3 ] .",
     "an alternative path inside an implicit class target": (
         "ex:C a rdfs:Class, sh:NodeShape ; sh:property [ sh:path [ sh:alternativePath ( ex:p ex:zz ) ] ; sh:maxCount 2 ] ."
     ),
@@ -336,15 +342,15 @@ def test_the_fallback_is_announced_once_and_gives_pyshacls_answer(tmp_path: Path
     folder = tmp_path / "shapes"
     folder.mkdir()
     (folder / "s.ttl").write_text(
-        PREFIXES
-        + "ex:S sh:targetSubjectsOf <http://purl.org/dc/elements/1.1/title> ; sh:closed true ; sh:ignoredProperties ( rdf:type ) .",
+        PREFIXES + "ex:S sh:targetSubjectsOf <http://purl.org/dc/elements/1.1/title> ; sh:property ex:Twice . ex:Twice "
+        "sh:path ( <http://purl.org/dc/elements/1.1/title> [ sh:zeroOrMorePath ex:none ] ) ; sh:maxCount 0 .",
         encoding="utf-8",
     )
     result = run_cli("validate", *map(str, SEED_FILES[:2]), "--shapes", str(folder))
     notices = [line for line in result.stderr.splitlines() if "validating with pySHACL" in line]
-    assert len(notices) == 1 and "sh:closed" in notices[0], result.stderr
+    assert len(notices) == 1 and "a path other than a predicate" in notices[0], result.stderr
     assert result.returncode == 1
-    assert "[shape:S]" in result.stdout and "2 files, 2 with violations" in result.stdout  # every figure has other properties
+    assert result.stdout.count("[shape:Twice]") == 2 and "2 files, 2 with violations" in result.stdout  # each has a title
 
 
 # ---- property test: random data, random shapes from the supported set, the same results in both engines
@@ -449,14 +455,16 @@ def orders_across_kinds(props: list[tuple[str, list[str]]], data: list[tuple[str
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(target=targets, props=st.lists(property_shapes, min_size=1, max_size=2), data=triples)
+@given(target=targets, props=st.lists(property_shapes, min_size=1, max_size=2), data=triples, closed=st.booleans())
 def test_random_shapes_and_data_give_pyshacls_results(
-    tmp_path: Path, target: str, props: list[tuple[str, list[str]]], data: list[tuple[str, str, str]]
+    tmp_path: Path, target: str, props: list[tuple[str, list[str]]], data: list[tuple[str, str, str]], closed: bool
 ) -> None:
     assume(not orders_across_kinds(props, data))
     body = " , ".join(f"[ sh:path {path} ; {' ; '.join(cs)} ]" for path, cs in props)
     shapes = f"ex:S {target} ; sh:property {body} .\n"
     shapes += "ex:HasP sh:property [ sh:path ex:p ; sh:minCount 1 ] .\n"
+    if closed:
+        shapes += "ex:S sh:closed true ; sh:ignoredProperties ( rdf:type ) .\n"
     turtle = "".join(f"{s} {p} {o} .\n" for s, p, o in data)
     both_engines(tmp_path, shapes, turtle)
 
