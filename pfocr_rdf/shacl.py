@@ -8,7 +8,7 @@ Supported: targets (class with rdfs:subClassOf in the data, implicit class targe
 subjectsOf, objectsOf); paths that are a predicate or `sh:inversePath` of one; min/max count,
 qualified value shapes (disjoint too), class, datatype, node kind, pattern (+ flags), min/max length,
 min/max inclusive/exclusive (values compared as XSD does, see xsd.py), in, hasValue, not, node,
-and, or, xone, languageIn, uniqueLang, equals, disjoint, lessThan, lessThanOrEquals; severity,
+and, or, xone, languageIn, uniqueLang, equals, disjoint, lessThan, lessThanOrEquals,
 closed (+ ignoredProperties); severity, message, deactivated. Not (yet): complex paths. Anything else
 reachable from a target raises ShapesError when the shapes are compiled, and the caller validates
 that shapes graph with pySHACL instead: never a shape skipped, never a silent "conforms".
