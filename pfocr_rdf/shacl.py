@@ -243,6 +243,8 @@ def _compare_test(bound: str, accept: Callable[[int], bool]) -> Callable[[str], 
 
 ValueTest = tuple[str, Callable[[str], bool]]  # (component, value conforms?)
 GraphTest = tuple[str, Callable[[str, DataGraph], bool]]
+PathValues = Callable[["DataGraph", str], list[str]]
+_PATH_KINDS = ("inversePath", "alternativePath", "zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath")
 # Constraints on all the values of a focus node at once (uniqueLang, equals, closed, ...): per result
 # (component, value, path), the path None for the shape's own.
 FocusResult = tuple[str, str | None, str | None]
@@ -260,7 +262,8 @@ class Shape:
     severity: str = VIOLATION
     message: str = ""
     source_field: str | None = None
-    path: str | None = None  # predicate term; "^" prefix for inverse
+    path: str | None = None  # predicate term; "^" prefix for inverse; a complex path's Turtle text
+    path_values: PathValues | None = None  # a complex path (sequence, alternative, repetition)
     min_count: int | None = None
     max_count: int | None = None
     has_values: list[str] = field(default_factory=list)
@@ -276,6 +279,8 @@ class Shape:
     def values(self, graph: DataGraph, focus: str) -> list[str]:
         if self.path is None:
             return [focus]
+        if self.path_values is not None:
+            return self.path_values(graph, focus)
         if self.path[0] == "^":
             return graph.subjects(self.path[1:], focus)
         props = graph.nodes.get(focus)
@@ -443,6 +448,11 @@ def _closed(allowed: frozenset[str]) -> FocusTest:
     return test
 
 
+def _distinct(values_of: PathValues) -> PathValues:
+    """A path's value nodes are a set: each once, in the order first reached."""
+    return lambda graph, node: list(dict.fromkeys(values_of(graph, node)))
+
+
 def _has(values: list[str], required: str) -> bool:
     """sh:hasValue: `required` among the values, language tags compared case-insensitively."""
     return required in values or (required[-1] != '"' and any(canonical(value) == required for value in values))
@@ -454,7 +464,7 @@ def _is_simple(prop: Shape) -> bool:
     plain_has_values = all(required[-1] == '"' or required[-1] == ">" for required in prop.has_values)
     return (
         prop.path is not None
-        and prop.path[0] != "^"
+        and prop.path[0] == "<"
         and prop.qualified is None
         and not prop.properties
         and not prop.focus_tests
@@ -594,6 +604,8 @@ class ShapesGraph:
         path = self._one(props, "path")
         if path is not None:
             shape.path = self._path(path)
+            if shape.path[0] not in "<^":
+                shape.path_values = _distinct(self._path_function(path))
         for kind in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"):
             shape.targets.extend((kind, value) for value in props.get(f"<{SH}{kind}>", []))
         if self._is_class_shape(props):
@@ -633,7 +645,62 @@ class ShapesGraph:
         inverse = self._graph.get(path, {}).get(f"<{SH}inversePath>", [])
         if len(inverse) == 1 and inverse[0][0] == "<" and len(self._graph[path]) == 1:
             return "^" + inverse[0]
-        raise ShapesError(f"a path other than a predicate or its sh:inversePath (path {path})")
+        return self._path_text(path)
+
+    def _path_text(self, path: str) -> str:
+        """The path as Turtle, written as reference_results writes pySHACL's result paths."""
+        if path[0] == "<":
+            return path
+        props = self._graph.get(path, {})
+        if RDF_FIRST in props:
+            return "( " + " ".join(self._path_text(step) for step in self._list(path)) + " )"
+        for kind in _PATH_KINDS:
+            inner = props.get(f"<{SH}{kind}>")
+            if inner and len(props) == 1 and len(inner) == 1:
+                return f"[ sh:{kind} {self._path_text(inner[0])} ]"
+        raise ShapesError(f"a path it cannot read (path {path})")
+
+    def _path_function(self, path: str) -> PathValues:
+        """Value nodes of a path from a focus node (SHACL 2.3.1), as a function."""
+        if path[0] == "<":
+            return lambda graph, node: graph.objects(node, path)
+        props = self._graph.get(path, {})
+        if RDF_FIRST in props:
+            steps = [self._path_function(step) for step in self._list(path)]
+            if len(steps) < 2:
+                raise ShapesError(f"a sequence path of {len(steps)} step (path {path})")
+
+            def sequence(graph: DataGraph, node: str) -> list[str]:
+                nodes = [node]
+                for step in steps:
+                    nodes = list(dict.fromkeys(value for current in nodes for value in step(graph, current)))
+                return nodes
+
+            return sequence
+        self._path_text(path)  # well-formed: one kind, one value
+        (key, (inner,)) = next(iter(props.items()))
+        kind = key[1:-1].removeprefix(SH)
+        if kind == "inversePath":
+            if inner[0] != "<":
+                raise ShapesError(f"an inverse of a complex path (path {path})")
+            return lambda graph, node: graph.subjects(inner, node)
+        if kind == "alternativePath":
+            options = [self._path_function(option) for option in self._list(inner)]
+            return lambda graph, node: [value for option in options for value in option(graph, node)]
+        step = self._path_function(inner)
+
+        def repeated(graph: DataGraph, node: str) -> list[str]:
+            reached: dict[str, None] = {node: None} if kind != "oneOrMorePath" else {}
+            todo = [node]
+            while todo:
+                for value in step(graph, todo.pop()):
+                    if value not in reached:
+                        reached[value] = None
+                        if kind != "zeroOrOnePath":
+                            todo.append(value)
+            return list(reached)
+
+        return repeated
 
     def _tests(self, props: dict[str, list[str]]) -> tuple[list[ValueTest], list[GraphTest]]:
         tests: list[ValueTest] = []
