@@ -47,10 +47,10 @@ def options_for(
     validation: ValidationSettings | None = DEFAULT_VALIDATION,
 ) -> tuple[ConvertOptions, list[Finding]]:
     """Options for converting `found`: its site checkouts' organism pages come before the bundled table."""
-    site, findings = site_table(found.organism_dirs)
-    organisms = site.overlaid_on(bundled_table())
     if validation is not None:
         validator_for(validation)  # compiled (or the pySHACL fallback announced) once, before any worker forks
+    site, findings = site_table(found.organism_dirs)
+    organisms = site.overlaid_on(bundled_table())
     return ConvertOptions(organisms, max_file_bytes, yaml_limits, reference, validation), findings
 
 
