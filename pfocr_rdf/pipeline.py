@@ -54,6 +54,8 @@ def options_for(
     max_table_rows: int = DEFAULT_MAX_TABLE_ROWS,
 ) -> tuple[ConvertOptions, list[Finding]]:
     """Options for converting `found`: its site checkouts' organism pages come before the bundled table."""
+    if validation is not None:
+        validator_for(validation)  # compiled (or the pySHACL fallback announced) once, before any worker forks
     site, findings = site_table(found.organism_dirs)
     organisms = site.overlaid_on(bundled_table())
     options = ConvertOptions(organisms, max_file_bytes, yaml_limits, reference, validation, taxonomy, max_table_rows)

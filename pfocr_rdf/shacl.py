@@ -4,25 +4,27 @@ pySHACL is the definition of correct (a differential test holds this engine to i
 milliseconds per record. The shapes are therefore compiled once into small closures that run over
 the `subject -> predicate -> objects` map each record already is, one record at a time.
 
-Supported: targets (class with rdfs:subClassOf in the data, node, subjectsOf, objectsOf); paths
-that are a predicate or `sh:inversePath` of one; min/max count, qualified value shapes, class,
-datatype, node kind, pattern (+ flags), min/max length, min/max inclusive/exclusive, in, hasValue,
-not, node; severity, message, deactivated. Anything else in a shapes graph is refused when the
-shapes are compiled, never silently ignored.
+Supported: targets (class with rdfs:subClassOf in the data, implicit class targets, node,
+subjectsOf, objectsOf); paths that are a predicate or `sh:inversePath` of one; min/max count,
+qualified value shapes (disjoint too), class, datatype, node kind, pattern (+ flags), min/max length,
+min/max inclusive/exclusive (values compared as XSD does, see xsd.py), in, hasValue, not, node,
+and, or, xone, languageIn, uniqueLang, equals, disjoint, lessThan, lessThanOrEquals,
+closed (+ ignoredProperties); severity, message, deactivated. Not (yet): complex paths. Anything else
+reachable from a target raises ShapesError when the shapes are compiled, and the caller validates
+that shapes graph with pySHACL instead: never a shape skipped, never a silent "conforms".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
 from .graph import NodeMap
 from .terms import XSD_STRING, split_literal
+from .xsd import checks_datatype, comparable_value, compare, well_typed
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -31,6 +33,9 @@ RDF_FIRST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>"
 RDF_REST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>"
 RDF_NIL = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#nil>"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+RDFS_CLASS = "<http://www.w3.org/2000/01/rdf-schema#Class>"
+OWL_CLASS = "<http://www.w3.org/2002/07/owl#Class>"
+SHAPE_TYPES = {f"<{SH}NodeShape>", f"<{SH}PropertyShape>"}
 SOURCE_FIELD = "<https://pfocr.wikipathways.org/vocab#sourceField>"
 VIOLATION, WARNING, INFO = f"<{SH}Violation>", f"<{SH}Warning>", f"<{SH}Info>"
 
@@ -72,27 +77,18 @@ _PARAMETERS = {
     "hasValue",
     "not",
     "node",
+    "and",
+    "or",
+    "xone",
+    "languageIn",
+    "uniqueLang",
+    "equals",
+    "disjoint",
+    "lessThan",
+    "lessThanOrEquals",
+    "closed",
+    "ignoredProperties",
 }
-_INTEGER_TYPES = {
-    f"{XSD}{name}"
-    for name in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
-_FLOAT_TYPES = {f"{XSD}double", f"{XSD}float"}
-_DATETIME = re.compile(r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?")
 
 
 class ShapesError(Exception):
@@ -197,37 +193,12 @@ class DataGraph:
 # ---- value tests -----------------------------------------------------------------------------------
 
 
-def _lexical_value(term: str) -> tuple[Any, str] | None:
-    """(Python value, datatype) of a literal as rdflib reads it; None when ill-typed or not a literal."""
-    if term[:1] != '"':
-        return None
-    lexical, datatype, language = split_literal(term)
-    if language is not None or datatype == XSD_STRING:
-        return lexical, datatype
-    try:
-        if datatype in _INTEGER_TYPES:
-            return int(lexical), datatype
-        if datatype in _FLOAT_TYPES:
-            return float(lexical), datatype
-        if datatype == f"{XSD}decimal":
-            return Decimal(lexical), datatype
-    except (ValueError, InvalidOperation):
-        return None
-    return lexical, datatype
-
-
-def _well_typed(term: str, datatype: str) -> bool:
-    """A literal of `datatype` whose lexical form rdflib (and so pySHACL) accepts for that datatype."""
-    if term[:1] != '"':
-        return False
-    if datatype == XSD_STRING:  # canonical form: a plain literal ends with its closing quote
-        return term[-1] == '"'
-    lexical, actual, _ = split_literal(term)
-    if actual != datatype:
-        return False
-    if datatype == f"{XSD}dateTime":
-        return _DATETIME.fullmatch(lexical) is not None
-    return _lexical_value(term) is not None
+def canonical(term: str) -> str:
+    """The term with its language tag lower-cased: RDF compares language tags case-insensitively."""
+    if term[:1] == '"' and term[-1] != '"' and term[-1] != ">":
+        at = term.rfind("@")
+        return term[:at] + term[at:].lower()
+    return term
 
 
 def _node_kind_test(kind: str) -> Callable[[str], bool]:
@@ -254,21 +225,16 @@ def _string_of(term: str) -> str | None:
     return None
 
 
-def _compare_test(bound: str, accept: Callable[[Any], bool]) -> Callable[[str], bool]:
-    parsed = _lexical_value(bound)
-    if parsed is None:
-        raise ShapesError(f"range bound {bound} is not a usable literal")
-    bound_value = parsed[0]
-    bound_is_text = isinstance(bound_value, str)
+def _compare_test(bound: str, accept: Callable[[int], bool]) -> Callable[[str], bool]:
+    """A range constraint: the value compares with the bound as XSD orders values, incomparable fails."""
+    bound_value = comparable_value(bound)
+    if bound_value is None:
+        raise ShapesError(f"a range bound {bound} that is not a number, xsd:dateTime or xsd:date")
 
     def test(term: str) -> bool:
-        value = _lexical_value(term)
-        if value is None or isinstance(value[0], str) != bound_is_text:
-            return False
-        try:
-            return accept(value[0] - bound_value if not bound_is_text else (value[0] > bound_value) - (value[0] < bound_value))
-        except TypeError:
-            return False
+        value = comparable_value(term)
+        order = None if value is None else compare(value, bound_value)
+        return order is not None and accept(order)
 
     return test
 
@@ -277,6 +243,12 @@ def _compare_test(bound: str, accept: Callable[[Any], bool]) -> Callable[[str], 
 
 ValueTest = tuple[str, Callable[[str], bool]]  # (component, value conforms?)
 GraphTest = tuple[str, Callable[[str, DataGraph], bool]]
+PathValues = Callable[["DataGraph", str], list[str]]
+_PATH_KINDS = ("inversePath", "alternativePath", "zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath")
+# Constraints on all the values of a focus node at once (uniqueLang, equals, closed, ...): per result
+# (component, value, path), the path None for the shape's own.
+FocusResult = tuple[str, str | None, str | None]
+FocusTest = Callable[[DataGraph, str, list[str]], list[FocusResult]]
 _NONE: list[str] = []
 _MEMO_LIMIT = 4096  # per property shape: values repeat across records, memory must not grow with them
 _MIN_COUNT, _MAX_COUNT, _HAS_VALUE, _CLASS = _c("MinCount"), _c("MaxCount"), _c("HasValue"), _c("Class")
@@ -290,13 +262,16 @@ class Shape:
     severity: str = VIOLATION
     message: str = ""
     source_field: str | None = None
-    path: str | None = None  # predicate term; "^" prefix for inverse
+    path: str | None = None  # predicate term; "^" prefix for inverse; a complex path's Turtle text
+    path_values: PathValues | None = None  # a complex path (sequence, alternative, repetition)
     min_count: int | None = None
     max_count: int | None = None
     has_values: list[str] = field(default_factory=list)
     qualified: tuple[Shape, int | None, int | None] | None = None
+    qualified_siblings: list[Shape] = field(default_factory=list)  # sh:qualifiedValueShapesDisjoint
     value_tests: list[ValueTest] = field(default_factory=list)  # depend on the value alone: memoised
     graph_tests: list[GraphTest] = field(default_factory=list)  # depend on the data graph (class, not, node)
+    focus_tests: list[FocusTest] = field(default_factory=list)  # depend on all the values of the focus node
     properties: list[Shape] = field(default_factory=list)
     targets: list[tuple[str, str]] = field(default_factory=list)
     failures: dict[str, tuple[str, ...]] = field(default_factory=dict)  # value -> components it fails
@@ -304,6 +279,8 @@ class Shape:
     def values(self, graph: DataGraph, focus: str) -> list[str]:
         if self.path is None:
             return [focus]
+        if self.path_values is not None:
+            return self.path_values(graph, focus)
         if self.path[0] == "^":
             return graph.subjects(self.path[1:], focus)
         props = graph.nodes.get(focus)
@@ -334,11 +311,16 @@ class Shape:
         if self.max_count is not None and count > self.max_count:
             out.append(self._result(focus, None, _MAX_COUNT))
         for required in self.has_values:
-            if required not in values:
+            if not _has(values, required):
                 out.append(self._result(focus, None, _HAS_VALUE))
         if self.qualified is not None:
             inner, low, high = self.qualified
+            siblings = self.qualified_siblings
             matching = sum(1 for value in values if inner.conforms(graph, value))
+            if siblings:  # sh:qualifiedValueShapesDisjoint: a value conforming to a sibling shape does not count
+                matching -= sum(
+                    1 for value in values if inner.conforms(graph, value) and any(s.conforms(graph, value) for s in siblings)
+                )
             if low is not None and matching < low:
                 out.append(self._result(focus, None, _c("QualifiedMinCount")))
             if high is not None and matching > high:
@@ -351,12 +333,16 @@ class Shape:
             for value in values:
                 if not test(value, graph):
                     out.append(self._result(focus, value, component))
+        for focus_test in self.focus_tests:
+            for component, value, path in focus_test(graph, focus, values):
+                result = self._result(focus, value, component)
+                out.append(result if path is None else replace(result, path=path))
 
     def _result(self, focus: str, value: str | None, component: str) -> ValidationResult:
         return ValidationResult(focus, self.path, value, self.severity, self.iri, component, self.message, self.source_field)
 
     def conforms(self, graph: DataGraph, focus: str) -> bool:
-        if self.path is None and not (self.properties or self.has_values or self.qualified):
+        if self.path is None and not (self.properties or self.has_values or self.qualified or self.focus_tests):
             # a plain node shape (as under sh:not, sh:node or sh:qualifiedValueShape): its tests alone decide
             if self.value_tests and self._failures(focus):
                 return False
@@ -381,10 +367,110 @@ class Shape:
         return list(seen)
 
 
+def _language_tag(term: str) -> str | None:
+    if term[:1] != '"' or term[-1] in '">':
+        return None
+    return term[term.rfind("@") + 1 :].lower()
+
+
+def _language_in(term: str, ranges: tuple[str, ...]) -> bool:
+    """sh:languageIn: the tag matches one of the ranges as SPARQL langMatches does (basic filtering)."""
+    tag = _language_tag(term)
+    return tag is not None and any(r == "*" or tag == r or tag.startswith(r + "-") for r in ranges)
+
+
+def _unique_lang(graph: DataGraph, focus: str, values: list[str]) -> list[FocusResult]:
+    """One result per language tag used by more than one value."""
+    seen: dict[str, int] = {}
+    for value in values:
+        tag = _language_tag(value)
+        if tag:
+            seen[tag] = seen.get(tag, 0) + 1
+    return [(_c("UniqueLang"), None, None) for count in seen.values() if count > 1]
+
+
+def _equals(component: str, predicate: str) -> FocusTest:
+    def test(graph: DataGraph, focus: str, values: list[str]) -> list[FocusResult]:
+        other = graph.objects(focus, predicate)
+        missing = [value for value in values if value not in other] + [value for value in other if value not in values]
+        return [(component, value, None) for value in missing]
+
+    return test
+
+
+def _disjoint(component: str, predicate: str) -> FocusTest:
+    def test(graph: DataGraph, focus: str, values: list[str]) -> list[FocusResult]:
+        other = graph.objects(focus, predicate)
+        return [(component, value, None) for value in values if value in other]
+
+    return test
+
+
+def _ordered(left: str, right: str) -> int | None:
+    """SPARQL's order of two terms: numbers and date-times as XSD orders them, plain strings by code point."""
+    left_value, right_value = comparable_value(left), comparable_value(right)
+    if left_value is not None and right_value is not None:
+        return compare(left_value, right_value)
+    if left[:1] == '"' and right[:1] == '"':
+        (a, a_type, a_lang), (b, b_type, b_lang) = split_literal(left), split_literal(right)
+        if a_type == b_type == XSD_STRING and a_lang is None and b_lang is None:
+            return (a > b) - (a < b)
+    return None
+
+
+def _less_than(component: str, predicate: str) -> FocusTest:
+    or_equal = component.endswith("OrEqualsConstraintComponent>")
+
+    def test(graph: DataGraph, focus: str, values: list[str]) -> list[FocusResult]:
+        found: list[FocusResult] = []
+        for value in values:
+            for other in graph.objects(focus, predicate):
+                order = _ordered(value, other)
+                if order is None or order > 0 or (order == 0 and not or_equal):
+                    found.append((component, value, None))
+        return found
+
+    return test
+
+
+def _closed(allowed: frozenset[str]) -> FocusTest:
+    """sh:closed: every outgoing predicate of the focus node is a property shape's path or ignored."""
+
+    def test(graph: DataGraph, focus: str, values: list[str]) -> list[FocusResult]:
+        props = graph.nodes.get(focus) or {}
+        return [
+            (_c("Closed"), value, predicate)
+            for predicate, objects in props.items()
+            if predicate not in allowed
+            for value in objects
+        ]
+
+    return test
+
+
+def _distinct(values_of: PathValues) -> PathValues:
+    """A path's value nodes are a set: each once, in the order first reached."""
+    return lambda graph, node: list(dict.fromkeys(values_of(graph, node)))
+
+
+def _has(values: list[str], required: str) -> bool:
+    """sh:hasValue: `required` among the values, language tags compared case-insensitively."""
+    return required in values or (required[-1] != '"' and any(canonical(value) == required for value in values))
+
+
 def _is_simple(prop: Shape) -> bool:
     """A property shape the generated checker evaluates inline: a predicate path, flat constraints."""
     simple_graph_tests = all(component == _CLASS for component, _ in prop.graph_tests)
-    return prop.path is not None and prop.path[0] != "^" and prop.qualified is None and not prop.properties and simple_graph_tests
+    plain_has_values = all(required[-1] == '"' or required[-1] == ">" for required in prop.has_values)
+    return (
+        prop.path is not None
+        and prop.path[0] == "<"
+        and prop.qualified is None
+        and not prop.properties
+        and not prop.focus_tests
+        and simple_graph_tests
+        and plain_has_values
+    )
 
 
 def _generate_checker(shape: Shape) -> Callable[[str, DataGraph, list[ValidationResult]], None]:
@@ -396,7 +482,7 @@ def _generate_checker(shape: Shape) -> Callable[[str, DataGraph, list[Validation
     env: dict[str, object] = {"NONE": _NONE, "MINC": _MIN_COUNT, "MAXC": _MAX_COUNT, "HASV": _HAS_VALUE}
     env.update(CLS=_CLASS, SHAPE=shape)
     lines = ["def check(focus, graph, out):"]
-    if shape.has_values or shape.qualified is not None or shape.value_tests or shape.graph_tests:
+    if shape.has_values or shape.qualified is not None or shape.value_tests or shape.graph_tests or shape.focus_tests:
         lines.append("    SHAPE.validate_own(graph, focus, out)")
     lines.append("    props = graph.nodes.get(focus) or {}")
     for i, prop in enumerate(shape.properties):
@@ -437,11 +523,29 @@ class ShapesGraph:
     def __init__(self, shapes: NodeMap) -> None:
         self._graph = shapes
         self._compiled: dict[str, Shape] = {}
-        self.top: list[Shape] = []
+        self._parents: dict[str, list[str]] = {}
         for subject, props in shapes.items():
-            if any(key[1:-1].startswith(SH + "target") for key in props) and not self._deactivated(props):
-                self.top.append(self._shape(subject))
+            for prop in props.get(f"<{SH}property>", ()):
+                self._parents.setdefault(prop, []).append(subject)
+        self.top: list[Shape] = []
+        try:
+            for subject, props in shapes.items():
+                if (self._has_target(props) or self._is_class_shape(props)) and not self._deactivated(props):
+                    self.top.append(self._shape(subject))
+        except (ValueError, KeyError, IndexError, re.error) as exc:  # a malformed value the compiler cannot read
+            raise ShapesError(f"a shape value it cannot read ({type(exc).__name__}: {exc})") from exc
         self._checkers = [_generate_checker(shape) for shape in self.top]
+
+    @staticmethod
+    def _has_target(props: dict[str, list[str]]) -> bool:
+        return any(key[1:-1].startswith(SH + "target") for key in props)
+
+    @staticmethod
+    def _is_class_shape(props: dict[str, list[str]]) -> bool:
+        """A shape that is also a class targets the class's instances (SHACL 2.1.3.3, implicit class target)."""
+        types = props.get(RDF_TYPE, ())
+        is_class = RDFS_CLASS in types or OWL_CLASS in types
+        return is_class and (any(t in SHAPE_TYPES for t in types) or any(key[1:-1].startswith(SH) for key in props))
 
     @classmethod
     def from_turtle(cls, text: str) -> ShapesGraph:
@@ -487,9 +591,11 @@ class ShapesGraph:
         for key in props:
             local = key[1:-1].removeprefix(SH)
             if key[1:-1].startswith(SH) and local not in _ANNOTATIONS | _PARAMETERS:
-                raise ShapesError(f"{iri}: sh:{local} is not supported by the fast validator; use --engine pyshacl")
+                raise ShapesError(f"sh:{local} (shape {iri})")
         shape = Shape(iri)
         self._compiled[iri] = shape
+        if self._deactivated(props):
+            return shape  # a deactivated shape has no constraints: every node conforms to it
         shape.severity = self._one(props, "severity") or VIOLATION
         message = self._one(props, "message")
         shape.message = split_literal(message)[0] if message else ""
@@ -498,11 +604,15 @@ class ShapesGraph:
         path = self._one(props, "path")
         if path is not None:
             shape.path = self._path(path)
+            if shape.path[0] not in "<^":
+                shape.path_values = _distinct(self._path_function(path))
         for kind in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"):
             shape.targets.extend((kind, value) for value in props.get(f"<{SH}{kind}>", []))
+        if self._is_class_shape(props):
+            shape.targets.append(("targetClass", iri))
         shape.min_count = self._integer(self._one(props, "minCount"))
         shape.max_count = self._integer(self._one(props, "maxCount"))
-        shape.has_values = props.get(f"<{SH}hasValue>", [])
+        shape.has_values = [canonical(value) for value in props.get(f"<{SH}hasValue>", [])]
         qualified = self._one(props, "qualifiedValueShape")
         if qualified is not None:
             shape.qualified = (
@@ -510,11 +620,24 @@ class ShapesGraph:
                 self._integer(self._one(props, "qualifiedMinCount")),
                 self._integer(self._one(props, "qualifiedMaxCount")),
             )
+            if self._one(props, "qualifiedValueShapesDisjoint") == '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>':
+                shape.qualified_siblings = self._qualified_siblings(iri, qualified)
         shape.value_tests, shape.graph_tests = self._tests(props)
+        shape.focus_tests = self._focus_tests(props)
         shape.properties = [
             self._shape(p) for p in props.get(f"<{SH}property>", []) if not self._deactivated(self._graph.get(p, {}))
         ]
         return shape
+
+    def _qualified_siblings(self, iri: str, own: str) -> list[Shape]:
+        """The other qualified value shapes of the property shapes next to this one (SHACL 4.7.3)."""
+        siblings: dict[str, None] = {}
+        for parent in self._parents.get(iri, ()):
+            for prop in self._graph.get(parent, {}).get(f"<{SH}property>", ()):
+                for value_shape in self._graph.get(prop, {}).get(f"<{SH}qualifiedValueShape>", ()):
+                    if value_shape != own:
+                        siblings[value_shape] = None
+        return [self._shape(sibling) for sibling in siblings]
 
     def _path(self, path: str) -> str:
         if path[0] == "<":
@@ -522,7 +645,62 @@ class ShapesGraph:
         inverse = self._graph.get(path, {}).get(f"<{SH}inversePath>", [])
         if len(inverse) == 1 and inverse[0][0] == "<" and len(self._graph[path]) == 1:
             return "^" + inverse[0]
-        raise ShapesError(f"path {path}: only a predicate or sh:inversePath of one is supported; use --engine pyshacl")
+        return self._path_text(path)
+
+    def _path_text(self, path: str) -> str:
+        """The path as Turtle, written as reference_results writes pySHACL's result paths."""
+        if path[0] == "<":
+            return path
+        props = self._graph.get(path, {})
+        if RDF_FIRST in props:
+            return "( " + " ".join(self._path_text(step) for step in self._list(path)) + " )"
+        for kind in _PATH_KINDS:
+            inner = props.get(f"<{SH}{kind}>")
+            if inner and len(props) == 1 and len(inner) == 1:
+                return f"[ sh:{kind} {self._path_text(inner[0])} ]"
+        raise ShapesError(f"a path it cannot read (path {path})")
+
+    def _path_function(self, path: str) -> PathValues:
+        """Value nodes of a path from a focus node (SHACL 2.3.1), as a function."""
+        if path[0] == "<":
+            return lambda graph, node: graph.objects(node, path)
+        props = self._graph.get(path, {})
+        if RDF_FIRST in props:
+            steps = [self._path_function(step) for step in self._list(path)]
+            if len(steps) < 2:
+                raise ShapesError(f"a sequence path of {len(steps)} step (path {path})")
+
+            def sequence(graph: DataGraph, node: str) -> list[str]:
+                nodes = [node]
+                for step in steps:
+                    nodes = list(dict.fromkeys(value for current in nodes for value in step(graph, current)))
+                return nodes
+
+            return sequence
+        self._path_text(path)  # well-formed: one kind, one value
+        (key, (inner,)) = next(iter(props.items()))
+        kind = key[1:-1].removeprefix(SH)
+        if kind == "inversePath":
+            if inner[0] != "<":
+                raise ShapesError(f"an inverse of a complex path (path {path})")
+            return lambda graph, node: graph.subjects(inner, node)
+        if kind == "alternativePath":
+            options = [self._path_function(option) for option in self._list(inner)]
+            return lambda graph, node: [value for option in options for value in option(graph, node)]
+        step = self._path_function(inner)
+
+        def repeated(graph: DataGraph, node: str) -> list[str]:
+            reached: dict[str, None] = {node: None} if kind != "oneOrMorePath" else {}
+            todo = [node]
+            while todo:
+                for value in step(graph, todo.pop()):
+                    if value not in reached:
+                        reached[value] = None
+                        if kind != "zeroOrOnePath":
+                            todo.append(value)
+            return list(reached)
+
+        return repeated
 
     def _tests(self, props: dict[str, list[str]]) -> tuple[list[ValueTest], list[GraphTest]]:
         tests: list[ValueTest] = []
@@ -530,13 +708,17 @@ class ShapesGraph:
         for cls in props.get(f"<{SH}class>", []):
             graph_tests.append((_c("Class"), lambda v, g, cls=cls: v[:1] != '"' and g.is_instance(v, cls)))
         for datatype in props.get(f"<{SH}datatype>", []):
-            tests.append((_c("Datatype"), lambda v, dt=datatype[1:-1]: _well_typed(v, dt)))
+            if not checks_datatype(datatype[1:-1]):
+                raise ShapesError(f"sh:datatype {datatype} (its lexical forms are not checked natively)")
+            tests.append((_c("Datatype"), lambda v, dt=datatype[1:-1]: well_typed(v, dt)))
         for kind in props.get(f"<{SH}nodeKind>", []):
             tests.append((_c("NodeKind"), _node_kind_test(kind[1:-1].removeprefix(SH))))
         flags = self._one(props, "flags")
         re_flags = 0
         for letter in split_literal(flags)[0] if flags else "":
-            re_flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}.get(letter, 0)
+            if letter not in "imsx":
+                raise ShapesError(f"sh:flags {letter!r}")
+            re_flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}[letter]
         for pattern in props.get(f"<{SH}pattern>", []):
             regex = re.compile(split_literal(pattern)[0], re_flags)
 
@@ -560,12 +742,51 @@ class ShapesGraph:
             for bound in props.get(f"<{SH}{name}>", []):
                 tests.append((_c(name[0].upper() + name[1:]), _compare_test(bound, accept)))
         for head in props.get(f"<{SH}in>", []):
-            allowed = frozenset(self._list(head))
-            tests.append((_c("In"), lambda v, allowed=allowed: v in allowed))
+            allowed = frozenset(canonical(item) for item in self._list(head))
+            tests.append((_c("In"), lambda v, allowed=allowed: v in allowed or canonical(v) in allowed))
         for inner in props.get(f"<{SH}not>", []):
             negated = self._shape(inner)
             graph_tests.append((_c("Not"), lambda v, g, negated=negated: not negated.conforms(g, v)))
         for inner in props.get(f"<{SH}node>", []):
             required = self._shape(inner)
             graph_tests.append((_c("Node"), lambda v, g, required=required: required.conforms(g, v)))
+        logical = {"and": lambda n, size: n == size, "or": lambda n, size: n > 0, "xone": lambda n, size: n == 1}
+        for name, accept in logical.items():
+            for head in props.get(f"<{SH}{name}>", []):
+                members = [self._shape(member) for member in self._list(head)]
+
+                def combined(
+                    v: str, g: DataGraph, members: list[Shape] = members, accept: Callable[[int, int], bool] = accept
+                ) -> bool:
+                    return accept(sum(member.conforms(g, v) for member in members), len(members))
+
+                graph_tests.append((_c(name[0].upper() + name[1:]), combined))
+        for head in props.get(f"<{SH}languageIn>", []):
+            ranges = tuple(split_literal(item)[0].lower() for item in self._list(head))
+            tests.append((_c("LanguageIn"), lambda v, ranges=ranges: _language_in(v, ranges)))
         return tests, graph_tests
+
+    def _focus_tests(self, props: dict[str, list[str]]) -> list[FocusTest]:
+        tests: list[FocusTest] = []
+        if self._one(props, "closed") == '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>':
+            if f"<{SH}path>" in props:
+                raise ShapesError("sh:closed on a property shape")
+            allowed = {
+                path for prop in props.get(f"<{SH}property>", ()) for path in self._graph.get(prop, {}).get(f"<{SH}path>", ())
+            }
+            for head in props.get(f"<{SH}ignoredProperties>", ()):
+                allowed.update(self._list(head))
+            tests.append(_closed(frozenset(term for term in allowed if term[:1] == "<")))
+        if self._one(props, "uniqueLang") == '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>':
+            tests.append(_unique_lang)
+        for name, make in (
+            ("equals", _equals),
+            ("disjoint", _disjoint),
+            ("lessThan", _less_than),
+            ("lessThanOrEquals", _less_than),
+        ):
+            for other in props.get(f"<{SH}{name}>", []):
+                if other[:1] != "<":
+                    raise ShapesError(f"sh:{name} {other} (not a predicate)")
+                tests.append(make(_c(name[0].upper() + name[1:]), other))
+        return tests

@@ -8,6 +8,7 @@ as the standard sh:ValidationReport.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,9 +16,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import ERROR, WARNING, Finding
+from .errors import ERROR, WARNING, Finding, UsageError
 from .graph import NodeMap
-from .shacl import SH, VIOLATION, ShapesGraph, ValidationResult
+from .shacl import SH, VIOLATION, ShapesError, ShapesGraph, ValidationResult
 from .terms import escape_literal, split_literal
 
 
@@ -55,9 +56,25 @@ class ValidationSettings:
 
 def validator_for(settings: ValidationSettings) -> Callable[[NodeMap], list[ValidationResult]]:
     if settings.engine == "pyshacl":
-        folder = Path(settings.shapes) if settings.shapes else None
-        return lambda nodes: reference_results(nodes, folder)
-    return load_shapes(settings.shapes).validate
+        return _reference_validator(settings.shapes)
+    return _fast_or_reference(settings.shapes)
+
+
+def _reference_validator(folder: str | None) -> Callable[[NodeMap], list[ValidationResult]]:
+    shapes_folder = Path(folder) if folder else None
+    return lambda nodes: reference_results(nodes, shapes_folder)
+
+
+@lru_cache(maxsize=4)
+def _fast_or_reference(folder: str | None) -> Callable[[NodeMap], list[ValidationResult]]:
+    """The fast engine when it evaluates every shape of the shapes graph; otherwise pySHACL for the whole
+    shapes graph, said once on stderr (cached per process; the parent decides before workers fork)."""
+    try:
+        return load_shapes(folder).validate
+    except ShapesError as exc:
+        print(f"pfocr-rdf: the shapes use {exc}, which the fast validator does not evaluate: validating with pySHACL (slower)",
+              file=sys.stderr)  # fmt: skip
+        return _reference_validator(folder)
 
 
 def local_name(term: str) -> str:
@@ -83,8 +100,13 @@ def _show(term: str) -> str:
 
 def as_finding(result: ValidationResult, source: str) -> Finding:
     severity = ERROR if result.severity == VIOLATION else WARNING
-    field = result.field or (local_name(result.path.lstrip("^")) if result.path else None)
+    field = result.field or (_path_field(result.path) if result.path else None)
     return Finding(source, "shape:" + local_name(result.shape), describe(result), field, None, severity)
+
+
+def _path_field(path: str) -> str:
+    """A predicate's local name; a complex path (pySHACL's results) as its Turtle text."""
+    return local_name(path.lstrip("^")) if path.lstrip("^")[:1] == "<" else path
 
 
 def violations(results: Iterable[ValidationResult]) -> list[ValidationResult]:
@@ -95,8 +117,11 @@ def violations(results: Iterable[ValidationResult]) -> list[ValidationResult]:
 
 
 def report_turtle(results: list[ValidationResult]) -> str:
-    """An sh:ValidationReport in Turtle (blank nodes labelled in order, so the file is reproducible)."""
-    conforms = not violations(results)
+    """An sh:ValidationReport in Turtle (blank nodes labelled in order, so the file is reproducible).
+
+    As SHACL defines it, sh:conforms is false when there is any result, whatever its severity (our exit
+    status and summary let warnings pass); a result has sh:resultMessage only when the shape gives one."""
+    conforms = not results
     lines = [
         f"@prefix sh: <{SH}> .",
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
@@ -109,16 +134,17 @@ def report_turtle(results: list[ValidationResult]) -> str:
     for n, result in enumerate(results, 1):
         lines += ["", f"_:result{n} a sh:ValidationResult ;", f"    sh:focusNode {result.focus} ;"]
         if result.path is not None:
-            path = f"[ sh:inversePath {result.path[1:]} ]" if result.path[0] == "^" else result.path
+            path = f"[ sh:inversePath {result.path[1:]} ]" if result.path[0] == "^" else result.path  # else: Turtle text
             lines.append(f"    sh:resultPath {path} ;")
         if result.value is not None:
             lines.append(f"    sh:value {result.value} ;")
         lines += [
             f"    sh:resultSeverity {result.severity} ;",
             f"    sh:sourceShape {result.shape} ;",
-            f"    sh:sourceConstraintComponent {result.component} ;",
-            f'    sh:resultMessage "{escape_literal(result.message)}" .',
+            f"    sh:sourceConstraintComponent {result.component}" + (" ;" if result.message else " ."),
         ]
+        if result.message:
+            lines.append(f'    sh:resultMessage "{escape_literal(result.message)}" .')
     return "\n".join(lines) + "\n"
 
 
@@ -148,7 +174,10 @@ def reference_results(nodes: NodeMap, shapes_folder: Path | None = None) -> list
 
     data = rdflib.Graph().parse(data=chunk(NTRIPLES, nodes.items(), None), format="nt")
     shapes, fields = _reference_shapes(shapes_folder)
-    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
+    try:
+        _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
+    except pyshacl.errors.ReportableRuntimeError as exc:  # pySHACL's own errors: the shapes graph is ill-formed
+        raise UsageError(f"{shapes_folder or 'the bundled shapes'}: the SHACL shapes are not well-formed: {exc.message}") from exc
     sh = rdflib.Namespace(SH)
 
     def term(node: rdflib.term.Node) -> str:
@@ -160,13 +189,24 @@ def reference_results(nodes: NodeMap, shapes_folder: Path | None = None) -> list
             return "_:" + str(node)
         return f"<{node}>"
 
+    def path_text(node: rdflib.term.Node, top: bool = False) -> str:
+        """A SHACL path as Turtle text; a top-level inverse of a predicate as "^<p>", as the fast engine writes it."""
+        if not isinstance(node, rdflib.BNode):
+            return term(node)
+        if report.value(node, rdflib.RDF.first) is not None:
+            return "( " + " ".join(path_text(item) for item in rdflib.collection.Collection(report, node)) + " )"
+        for kind in ("inversePath", "alternativePath", "zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath"):
+            inner = report.value(node, sh[kind])
+            if inner is not None:
+                if kind == "inversePath" and top and not isinstance(inner, rdflib.BNode):
+                    return "^" + term(inner)
+                return f"[ sh:{kind} {path_text(inner)} ]"
+        raise ValueError(f"pySHACL reported a path it does not define: {node}")
+
     results = []
-    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
+    for result in report.objects(None, sh.result):  # not sh:detail: nested results are not results of the data
         path = report.value(result, sh.resultPath)
-        if isinstance(path, rdflib.BNode):
-            path_term = "^" + term(report.value(path, sh.inversePath))
-        else:
-            path_term = term(path) if path is not None else None
+        path_term = path_text(path, top=True) if path is not None else None
         value = report.value(result, sh.value)
         shape = report.value(result, sh.sourceShape)
         results.append(

@@ -88,7 +88,7 @@ def text_report(reports: list[FileReport], verbose: bool = True) -> str:
             if result.is_violation or verbose:
                 finding = as_finding(result, report.path)
                 label = "violation" if result.is_violation else "warning"
-                lines.append(f"  {label:<9} {finding.field}: {finding.message} [{finding.kind}]")
+                lines.append(f"  {label:<9} {finding.field or '(focus node)'}: {finding.message} [{finding.kind}]")
     unreadable = sum(1 for r in checked if r.error)
     bad = sum(1 for r in checked if r.violations)
     warnings_total = sum(len(r.results) - r.violations for r in checked)
