@@ -84,7 +84,10 @@ def scratch_folder() -> Path:
     shutil.copytree(ROOT / "seeds", work / "seeds")
     shutil.copytree(ROOT / "tests" / "data" / "sample", work / "tests" / "data" / "sample")
     for extra in (ROOT / "tests" / "data" / "readme").iterdir():
-        shutil.copy(extra, work / extra.name)
+        if extra.is_dir():
+            shutil.copytree(extra, work / extra.name)
+        else:
+            shutil.copy(extra, work / extra.name)
     tool = work / ".bin" / "pfocr-rdf"
     tool.parent.mkdir()
     tool.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m pfocr_rdf "$@"\n')
