@@ -11,6 +11,7 @@ import contextlib
 import gzip
 import io
 import os
+import stat
 import sys
 import tempfile
 from types import TracebackType
@@ -36,6 +37,11 @@ class AtomicOutput:
     def __enter__(self) -> AtomicOutput:
         if self.path == STDOUT:
             raw: BinaryIO = sys.stdout.buffer
+        elif is_stream_target(self.path):  # /dev/null, /dev/stdout, a named pipe: written in place, never replaced
+            try:
+                raw = open(self.path, "wb", buffering=_BUFFER)
+            except OSError as exc:
+                raise UsageError(f"cannot write {self.path}: {exc.strerror}") from None
         else:
             folder = os.path.dirname(os.path.abspath(self.path))
             if not os.path.isdir(folder):
@@ -66,10 +72,14 @@ class AtomicOutput:
                 self.text.detach()
             if self._gzip is not None and ok:
                 self._gzip.close()
-            if self._raw is not None and self.path != STDOUT:
+            if self._raw is not None and self._temp is not None:
                 if ok:
                     self._raw.flush()
                     os.fsync(self._raw.fileno())
+                self._raw.close()
+            elif self._raw is not None and self.path != STDOUT:
+                if ok:
+                    self._raw.flush()
                 self._raw.close()
             elif self._raw is not None:
                 self._raw.flush()
@@ -92,6 +102,16 @@ class AtomicOutput:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._temp)
             self._temp = None
+
+
+def is_stream_target(path: str) -> bool:
+    """True for an existing path that is not a regular file (a device such as /dev/null, a FIFO): it must be
+    written to, not replaced by renaming a finished file over it (which, as root, would delete the device)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def current_umask() -> int:

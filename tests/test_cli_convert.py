@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -116,6 +118,21 @@ def test_stdin_record_finds_its_tables_with_the_tables_option() -> None:
 def test_quiet_prints_nothing_on_success() -> None:
     result = run_cli("convert", str(SEEDS), "-q", "-o", os.devnull, "-f", "nt")
     assert result.returncode == 0 and result.stderr == ""
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)  # written to, never replaced by a renamed file
+
+
+def test_a_named_pipe_is_written_in_place_not_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run_cli("convert", str(SEEDS), "-q", "-o", str(fifo), "-f", "nt")
+    reader.join(timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and [p.name for p in tmp_path.iterdir()] == ["out.fifo"]
+    lines = received[0].decode("utf-8").splitlines()
+    assert len(lines) > 1_000 and all(line.endswith(" .") for line in lines)
 
 
 def test_warnings_are_summarised_by_kind_and_listed_with_verbose(tmp_path: Path) -> None:
