@@ -34,10 +34,8 @@ def vocabulary_nodes() -> NodeMap:
     return merge_nodes({}, _parsed())
 
 
-def write_vocabulary(path: str, rdf_format: RdfFormat, compress: bool) -> int:
-    """Write the vocabulary (in quad formats, into the graph named by its IRI); returns the triple count."""
-    nodes = vocabulary_nodes()
+def write_vocabulary(path: str, rdf_format: RdfFormat, compress: bool) -> None:
+    """Write the vocabulary (in quad formats, into the graph named by its IRI)."""
     graph = "<" + VOCABULARY_IRI + ">"
     with AtomicOutput(path, compress) as out:
-        out.write(document_start(rdf_format) + chunk(rdf_format, nodes.items(), graph) + document_end(rdf_format))
-    return sum(len(objects) for properties in nodes.values() for objects in properties.values())
+        out.write(document_start(rdf_format) + chunk(rdf_format, _parsed().items(), graph) + document_end(rdf_format))
