@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -50,12 +51,25 @@ def _handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_USAGE)
         except KeyboardInterrupt as exc:
             click.echo("\npfocr-rdf: interrupted; earlier output files are unchanged", err=True)
-            sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
+            _exit_at_once(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
         except BrokenPipeError:
             _silence_stdout()
             sys.exit(EXIT_CLOSED_PIPE)
 
     return wrapper
+
+
+def _exit_at_once(code: int) -> NoReturn:
+    """Exit after an interrupt without the interpreter's exit hooks. Outputs are already discarded by then;
+    what is left is concurrent.futures' hook, which joins the process pool's manager thread and hangs for
+    ever if a worker was stopped half-way through sending its result (the thread waits for the rest)."""
+    from .stdin_input import discard_spooled
+
+    discard_spooled()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def _silence_stdout() -> None:

@@ -130,3 +130,11 @@ def _stop(executor: ProcessPoolExecutor) -> None:
             process.terminate()
     for process in processes:
         process.join(timeout=5)
+    # The pool's manager thread closes its wake-up pipe as it ends; if it were still ending when the
+    # interpreter exits, the exit hook of concurrent.futures could write into that pipe as it closes
+    # ("Bad file descriptor" traceback after Ctrl-C or SIGTERM). Give it a moment to finish first. (A
+    # worker stopped half-way through sending a result leaves the thread waiting for the rest for ever:
+    # the command line therefore leaves through os._exit after an interrupt, see cli.py.)
+    manager = getattr(executor, "_executor_manager_thread", None)
+    if manager is not None and manager.is_alive():
+        manager.join(timeout=1)

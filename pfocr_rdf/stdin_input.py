@@ -70,17 +70,24 @@ def sniff(text: str) -> RdfFormat | None:
     return None
 
 
+_SPOOLED: list[str] = []
+
+
 def _spool(stream: BinaryIO) -> str:
     handle, path = tempfile.mkstemp(prefix="pfocr-rdf-stdin-")
-    atexit.register(_remove, path)
+    if not _SPOOLED:
+        atexit.register(discard_spooled)
+    _SPOOLED.append(path)
     with os.fdopen(handle, "wb") as out:
         shutil.copyfileobj(stream, out, 1 << 20)
     return path
 
 
-def _remove(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
+def discard_spooled() -> None:
+    """Delete the copies of standard input: at exit, or earlier by a caller that exits without atexit."""
+    while _SPOOLED:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(_SPOOLED.pop())
 
 
 def _plain(data: bytes) -> bool:
