@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import BinaryIO
 
 from .errors import UsageError
+from .interrupts import raise_if_requested
 
 STDOUT = "-"
 _BUFFER = 1 << 20
@@ -66,6 +67,8 @@ class AtomicOutput:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         ok = kind is None
         try:
+            if ok:
+                raise_if_requested()  # an interrupt that was swallowed on its way up still discards the output
             if self.text is not None:
                 if ok:
                     self.text.flush()
