@@ -6,7 +6,7 @@ is reported, never guessed. The 4 million lines are indexed once into an SQLite 
 folder, keyed on the file's identity (path, size, modification time), and later runs open it at once.
 
 Indexing one row per name made SQLite's per-row work the bulk of the cost (a minute on a busy machine),
-so the index holds sorted text instead: each run of about a million lines is sorted in memory (at C
+so the index holds sorted text instead: each run of 262,144 lines is sorted in memory (at C
 speed) and stored as blocks of consecutive `name key, class flag, taxid` lines, with each block's last
 line as its index key. A lookup reads one block per run. Lookups read the file on demand: the index never
 sits in memory, and each worker process opens its own connection.
@@ -93,7 +93,9 @@ _CHUNK = 8 << 20
 def _normalised(text: str) -> str:
     """The text with every name as `name_key` makes it (case folded, white space collapsed and
     trimmed), done on a whole chunk at C speed: names hold no tab, the field separator."""
-    text = text.replace("\r\n", "\n").casefold()
+    if "\r" in text:  # a plain search: far cheaper than the copy `replace` makes
+        text = text.replace("\r\n", "\n")
+    text = text.casefold()
     if not text.isascii() or "  " in text:
         text = _SPACE_RUNS.sub(" ", text)
     if " \t" in text or "\t " in text:
@@ -129,7 +131,9 @@ def _entries(text: str, first_line: int, path: str) -> list[str]:
     return [f"{key}\t{flag}\t{taxid}" for taxid, key, flag in rows if key]
 
 
-_RUN_LINES = 1 << 20  # lines sorted in memory at once (about 100 MB); a lookup reads one block per run
+# Lines sorted in memory at once (about 25 MB): a lookup reads one block per run (16 for NCBI's 4 million
+# lines, 0.1 ms in all); runs 4 times longer sort no faster and take 60 MB more.
+_RUN_LINES = 1 << 18
 _BLOCK_LINES = 64  # lines per stored block (about 2 KB): one page read per run and lookup
 
 
