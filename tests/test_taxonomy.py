@@ -161,29 +161,34 @@ def plain_reading(lines: list[tuple[int, str, str]]) -> dict[str, tuple[tuple[st
 
 
 def test_lookups_agree_with_a_plain_reading_across_blocks_and_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Tiny blocks and runs, so that names of many taxa, names that are prefixes of others, duplicate
-    # lines and a name's classes spread over several runs all cross block and run boundaries.
+    # Tiny chunks, blocks and runs, so that names that are prefixes of others, names of many taxa,
+    # duplicate lines and a name's classes spread over several runs all cross block and run boundaries.
+    monkeypatch.setattr(taxonomy_module, "_CHUNK", 64)
     monkeypatch.setattr(taxonomy_module, "_BLOCK_LINES", 3)
     monkeypatch.setattr(taxonomy_module, "_RUN_LINES", 17)
     rng = random.Random(17)
-    words = ["ab", "abc", "abc d", "abcd", "Ab  C", "b", "bacillus", "mouse", "Zea", "zea mays", "zéa", "é"]
     classes = ["scientific name", "synonym", "common name", "genbank common name", "equivalent name", "authority"]
-    lines = [(rng.randint(1, 40), rng.choice(words), rng.choice(classes)) for _ in range(400)]
+    names = ["".join(rng.choice(["a", "b", "B", " ", "\u00e9"]) for _ in range(rng.randint(1, 4))) for _ in range(300)]
+    lines = [(rng.randint(1, 40), name, rng.choice(classes)) for name in names]
     lines += [(taxid, "vole", "common name") for taxid in range(100, 130)]  # one name of 30 taxa
     lines += lines[:20]  # duplicate lines
+    rng.shuffle(lines)
     path = tmp_path / "names.dmp"
     path.write_text("".join(dmp_line(*line) for line in lines), encoding="utf-8", newline="\n")
     taxonomy = open_taxonomy(str(path), str(tmp_path / "cache"))
     expected = plain_reading(lines)
+    expected.pop("", None)  # a blank name is no name
+    assert len(expected) > 50 and sum(len(taxids) > 1 for taxids, _ in expected.values()) > 10
     found = {key: taxonomy.match(key) for key in expected}
     assert {key: (match.taxids, match.scientific) for key, match in found.items() if match} == expected
     assert found["vole"].taxids == tuple(map(str, range(100, 130)))  # spans 10 blocks' worth, kept whole
-    for absent in ["", "a", "abc d e", "abcde", "zea may", "zz", "\u00e9a"]:
+    for absent in ["", "c", "abbba", "a b b b", "\u00e9\u00e9\u00e9\u00e9\u00e9"]:
         assert taxonomy.match(absent) is None, absent
 
 
 def test_a_file_refused_half_way_leaves_nothing_in_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(taxonomy_module, "_RUN_LINES", 2)  # several runs are written before the bad line
+    monkeypatch.setattr(taxonomy_module, "_CHUNK", 64)  # several runs are written before the bad line
+    monkeypatch.setattr(taxonomy_module, "_RUN_LINES", 2)
     bad = tmp_path / "names.dmp"
     bad.write_text(REAL + "9606\t|\tHomo sapiens\t|\tscientific name\t|\n", encoding="utf-8")
     cache = tmp_path / "cache"
