@@ -6,7 +6,7 @@ is reported, never guessed. The 4 million lines are indexed once into an SQLite 
 folder, keyed on the file's identity (path, size, modification time), and later runs open it at once.
 
 Indexing one row per name made SQLite's per-row work the bulk of the cost (a minute on a busy machine),
-so the index holds sorted text instead: each run of 262,144 lines is sorted in memory (at C
+so the index holds sorted text instead: each run of a few hundred thousand lines is sorted in memory (at C
 speed) and stored as blocks of consecutive `name key, class flag, taxid` lines, with each block's last
 line as its index key. A lookup reads one block per run. Lookups read the file on demand: the index never
 sits in memory, and each worker process opens its own connection.
@@ -131,8 +131,8 @@ def _entries(text: str, first_line: int, path: str) -> list[str]:
     return [f"{key}\t{flag}\t{taxid}" for taxid, key, flag in rows if key]
 
 
-# Lines sorted in memory at once (about 25 MB): a lookup reads one block per run (16 for NCBI's 4 million
-# lines, 0.1 ms in all); runs 4 times longer sort no faster and take 60 MB more.
+# Lines sorted in memory at once (at least this many, whole chunks of them): a lookup reads one block per run
+# (12 runs for 4 million lines, 0.1 ms in all); runs 4 times longer sort no faster and take 60 MB more.
 _RUN_LINES = 1 << 18
 _BLOCK_LINES = 64  # lines per stored block (about 2 KB): one page read per run and lookup
 
