@@ -121,7 +121,7 @@ def _chunks(stream: IO[bytes]) -> Iterator[tuple[int, str]]:
 
 
 def _entries(text: str, first_line: int, path: str) -> list[str]:
-    """`name key TAB flag TAB taxid` of each named line of a chunk; a line of another shape stops the run."""
+    """`name key TAB flag TAB taxid` of each named line of a chunk; a line of another shape stops the indexing."""
     rows = _LINE.findall(_normalised(text))
     if len(rows) != text.count("\n") + (not text.endswith("\n")):  # blank lines, or a bad one: look closer
         for offset, line in enumerate(text.split("\n")):
@@ -180,7 +180,7 @@ def _build(path: str, target: str) -> None:
             runs += 1
         if not runs:
             raise UsageError(f"--taxonomy {path}: no names found ({_FORMAT} lines expected)")
-        # Built after the inserts: one sort of a few thousand keys instead of a b-tree kept in order.
+        # Built after the inserts: one sort of the blocks' keys instead of a b-tree kept in order.
         connection.execute("CREATE INDEX blocks_by_last ON blocks (run, last)")
         connection.commit()
     finally:
