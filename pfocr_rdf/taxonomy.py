@@ -86,6 +86,7 @@ def _names_stream(path: str) -> Iterator[IO[bytes]]:
 _LINE = re.compile(r"^([0-9]+)\t\|\t([^\t\n]*)\t\|\t[^\t\n]*\t\|\t(?:(s)cientific name|[^\t\n]*)\t\|$", re.MULTILINE)
 _SCIENTIFIC_FLAG = "s"
 _SPACE_RUNS = re.compile(r"[^\S\t\n]+")  # white space but the field and line separators
+_ODD_ASCII_SPACE = ("\v", "\f", "\r", "\x1c", "\x1d", "\x1e", "\x1f")  # white space that is not " ", as typed names see it
 _PADDING = re.compile(r" (?=\t\||\n)|(?<=\|\t) ")
 _CHUNK = 8 << 20
 
@@ -96,7 +97,7 @@ def _normalised(text: str) -> str:
     if "\r" in text:  # a plain search: far cheaper than the copy `replace` makes
         text = text.replace("\r\n", "\n")
     text = text.casefold()
-    if not text.isascii() or "  " in text:
+    if not text.isascii() or "  " in text or any(space in text for space in _ODD_ASCII_SPACE):
         text = _SPACE_RUNS.sub(" ", text)
     if " \t" in text or "\t " in text:
         text = _PADDING.sub("", text)

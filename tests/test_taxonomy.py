@@ -148,6 +148,17 @@ def test_crlf_lines_and_a_unicode_line_break_inside_a_name(tmp_path: Path) -> No
     assert taxonomy.match("Crlf name").taxid == "12"
 
 
+def test_ascii_white_space_inside_a_name_of_an_ascii_file_is_a_space(tmp_path: Path) -> None:
+    """A lone vertical tab, form feed or CR in a name matches the name typed with a space (as in a table)."""
+    path = tmp_path / "names.dmp"
+    path.write_text(
+        dmp_line(13, "Vertical\vtab", "synonym") + dmp_line(14, "Form\ffeed", "synonym") + dmp_line(15, "lone\rcr", "synonym"),
+        encoding="ascii",
+    )
+    taxonomy = open_taxonomy(str(path), str(tmp_path / "cache"))
+    assert [taxonomy.match(name).taxid for name in ("vertical tab", "form feed", "lone cr")] == ["13", "14", "15"]
+
+
 def plain_reading(lines: list[tuple[int, str, str]]) -> dict[str, tuple[tuple[str, ...], bool]]:
     """What each name means, worked out directly from (taxid, name, class) triples: the reference."""
     taxa: dict[str, dict[bool, set[int]]] = {}
