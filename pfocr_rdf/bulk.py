@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from .heap import trim_heap
 from .loadstate import LoadState
+from .reuse import InputEntry
 
 SECTION_QUADS = 800_000
 PIPE_BYTES = 1 << 20
@@ -41,6 +42,7 @@ class BulkGraph:
     lines: int  # quads in `data`
     triples: int  # distinct triples the graph holds once this part is in
     digest: bytes | None  # content digest to record, if the graph is whole in this part
+    inputs: InputEntry | None = None  # the record it came from, to skip next time
 
 
 @dataclass
@@ -157,7 +159,8 @@ class BulkWriter:
                     section.load_into(self.store)
                     self.sections += 1
                     if self.state is not None:
-                        self.state.done((g.name, g.digest, g.triples) for g in section.graphs if g.name)
+                        inputs = [(g.inputs, g.digest) for g in section.graphs if g.inputs and g.digest]
+                        self.state.done(((g.name, g.digest, g.triples) for g in section.graphs if g.name), inputs)
                     trim_heap()  # the loader's sorted runs go back to the system before the next section
             except BaseException as exc:  # handed to the main thread by put/finish
                 self._error = exc

@@ -5,7 +5,9 @@ and a changed record replaces the old one; `--graph IRI` puts everything into on
 (replaced by this load). Into a new or empty embedded store, Oxigraph's bulk loader takes the
 conversion's output as it comes (bulk.py); into a store that holds data, changed graphs are replaced in
 batches and graphs whose content digest matches the one recorded at their last load are skipped
-(loadstate.py). A graph named twice in one load (in two files, say) gets the union of its parts.
+(loadstate.py); before that, records whose inputs (file, tables, tool version, options) did not change
+since their last load are not converted at all (reuse.py). A graph named twice in one load (in two
+files, say) gets the union of its parts.
 
 Every load is checked by counting: each graph's distinct triples, as sent, against the store's count
 of that graph (after a bulk load into an empty store, the store's total against the sum, which is the
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import pyoxigraph as ox
 
@@ -28,7 +31,8 @@ from .formats import NQUADS, NTRIPLES
 from .loadstate import LoadState, content_digest
 from .pipeline import ConvertOptions
 from .rdfio import RdfInput, as_input, open_rdf, ox_format, read_graphs
-from .run import RunOptions, RunSummary, run_conversion
+from .reuse import InputEntry, Pending, Reuse, packets_reusing
+from .run import PacketStream, RunOptions, RunSummary, run_conversion
 from .serialize import chunk
 from .sources import RecordSource
 from .store import EmbeddedStore
@@ -49,6 +53,7 @@ class LoadReport:
     triples: int = 0  # distinct triples written
     checked: int = 0  # graphs whose counts matched
     unchanged: int = 0  # graphs skipped: the store holds them with the same content
+    reused: int = 0  # records not converted: their inputs did not change since their last load
     bulk: bool = False  # written by Oxigraph's bulk loader into an empty store
     repaired: list[str] = field(default_factory=list)  # graphs an earlier, interrupted load left in flight: removed
     dropped: list[str] = field(default_factory=list)  # graphs this load had in flight when interrupted: removed
@@ -72,6 +77,7 @@ class _Part:
     triples: int  # distinct triples of the graph once this part is in
     replace: bool  # the first part of the graph in this load: what the store held before goes
     digest: bytes | None
+    inputs: InputEntry | None = None  # the record the graph came from, to skip next time
 
 
 class _Target:
@@ -147,6 +153,10 @@ class _Target:
         if self._distinct is not None:
             self._distinct.close()
 
+    def packet_stream(self) -> PacketStream | None:
+        """Where the run's packets come from, when not all from the workers."""
+        return None
+
     def release(self) -> None:
         """Close what the target opened itself."""
 
@@ -217,6 +227,8 @@ class StoreTarget(_Target):
         self.report.repaired = self._repair()
         self._bulk: BulkWriter | None = None
         self._bulk_expected = 0  # distinct triples sent to the bulk loader, repeated graphs aside
+        self.pending = Pending()  # the input entry of the record whose graph comes next
+        self.reuse = Reuse()
         if self.state is not None and store.is_empty():
             self.state.clear()
             self.report.bulk = True
@@ -238,6 +250,7 @@ class StoreTarget(_Target):
         part = super()._whole(name, text)
         if self.state is not None:
             part.digest = content_digest(text.encode("utf-8"))
+            part.inputs = self.pending.take(name)
         return part
 
     def _add(self, part: _Part) -> None:
@@ -248,6 +261,8 @@ class StoreTarget(_Target):
             known = self.state.digests([part.name]).get(part.name)
             if known == part.digest:
                 self.report.unchanged += 1
+                if part.inputs is not None:
+                    self.state.record_inputs([(part.inputs, part.digest)])
                 return
         super()._add(part)
 
@@ -259,7 +274,7 @@ class StoreTarget(_Target):
             self._bulk_expected += part.triples
             self.report.graphs += 1
         data = part.text.encode("utf-8")
-        self._bulk.put(BulkGraph(part.name, data, data.count(b"\n"), part.triples, part.digest))
+        self._bulk.put(BulkGraph(part.name, data, data.count(b"\n"), part.triples, part.digest, part.inputs))
 
     def default_graph(self, ntriples: str, path: str) -> None:
         if self._bulk is not None:
@@ -280,7 +295,8 @@ class StoreTarget(_Target):
     def _confirm(self, batch: list[_Part]) -> None:
         if self.state is not None:
             last = {part.name: part for part in batch}
-            self.state.done((name, part.digest, part.triples) for name, part in last.items())
+            inputs = [(part.inputs, part.digest) for part in last.values() if part.inputs and part.digest]
+            self.state.done(((name, part.digest, part.triples) for name, part in last.items()), inputs)
 
     def _sizes(self, graphs: list[str]) -> dict[str, int]:
         return self.store.graph_sizes(graphs)
@@ -288,6 +304,7 @@ class StoreTarget(_Target):
     # -- ending
 
     def finish(self) -> None:
+        self.report.reused = self.reuse.reused
         if self._bulk is not None:
             bulk, self._bulk = self._bulk, None
             bulk.finish()
@@ -313,6 +330,20 @@ class StoreTarget(_Target):
             bulk.abort()
         super().abort()
         self.report.dropped = self._repair()
+
+    def packet_stream(self) -> PacketStream | None:
+        """Records whose inputs did not change since their last load come from the state, not the workers
+        (into one graph with --graph, every record is written again)."""
+        if self.state is None or self.single is not None:
+            return None
+        return partial(
+            packets_reusing,
+            state=self.state,
+            pending=self.pending,
+            counts=self.reuse,
+            look_up=self._bulk is None,
+            written_again=self._file_graphs,
+        )
 
     def release(self) -> None:
         if self.state is not None:
@@ -424,7 +455,8 @@ def load(
         loadable = check_rdf_files(rdf_files, target, findings)
         if records:
             run_options.rdf_format = NTRIPLES if target.single else NQUADS
-            summary = run_conversion(records, convert_options, run_options, progress, target, on_finding)
+            stream = target.packet_stream()
+            summary = run_conversion(records, convert_options, run_options, progress, target, on_finding, stream)
         load_rdf_files(loadable, target)
         target.finish()
     except BaseException:
