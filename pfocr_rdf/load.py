@@ -78,6 +78,8 @@ class _Part:
     replace: bool  # the first part of the graph in this load: what the store held before goes
     digest: bytes | None
     inputs: InputEntry | None = None  # the record the graph came from, to skip next time
+    data: bytes | None = None  # the text encoded, once encoded
+    lines: int = -1  # lines of the text, once counted
 
 
 class _Target:
@@ -163,7 +165,8 @@ class _Target:
     # -- helpers
 
     def _whole(self, name: str, text: str) -> _Part:
-        return _Part(name, text, text.count("\n"), True, None)
+        lines = text.count("\n")
+        return _Part(name, text, lines, True, None, lines=lines)
 
     def _count_distinct(self, name: str, text: str) -> int:
         if self._distinct is None:
@@ -173,7 +176,7 @@ class _Target:
 
     def _add(self, part: _Part) -> None:
         self._batch.append(part)
-        self._batched += part.text.count("\n")
+        self._batched += part.lines if part.lines >= 0 else part.text.count("\n")
         if self._batched >= BATCH_TRIPLES:
             self._flush()
 
@@ -232,7 +235,7 @@ class StoreTarget(_Target):
         if self.state is not None and store.is_empty():
             self.state.clear()
             self.report.bulk = True
-            self._bulk = BulkWriter(store.store, self.state)
+            self._bulk = BulkWriter(store.store, self.state, folder=store.path)
 
     def _repair(self) -> list[str]:
         """Remove the graphs an interrupted load left in flight: they may hold part of a figure."""
@@ -249,7 +252,8 @@ class StoreTarget(_Target):
     def _whole(self, name: str, text: str) -> _Part:
         part = super()._whole(name, text)
         if self.state is not None:
-            part.digest = content_digest(text.encode("utf-8"))
+            part.data = text.encode("utf-8")
+            part.digest = content_digest(part.data)
             part.inputs = self.pending.take(name)
         return part
 
@@ -273,8 +277,9 @@ class StoreTarget(_Target):
         elif part.name != DEFAULT_GRAPH:
             self._bulk_expected += part.triples
             self.report.graphs += 1
-        data = part.text.encode("utf-8")
-        self._bulk.put(BulkGraph(part.name, data, data.count(b"\n"), part.triples, part.digest, part.inputs))
+        data = part.data if part.data is not None else part.text.encode("utf-8")
+        lines = part.lines if part.lines >= 0 else data.count(b"\n")
+        self._bulk.put(BulkGraph(part.name, data, lines, part.triples, part.digest, part.inputs))
 
     def default_graph(self, ntriples: str, path: str) -> None:
         if self._bulk is not None:
