@@ -2,9 +2,10 @@
 
 A record's output depends on its file, its sidecar tables, the tool's version and the options that
 change output (limits, organism tables, shapes, taxonomy). The file's digest (with its name, which
-gives the fallback figure name, its table folders and the options' fingerprint) is the record's key;
-its tables are found by figid, which only the record says, so the load state keeps each loaded
-record's figid and the digest of its tables, and reads those tables again to compare. A record is
+gives the fallback figure name, and the options' fingerprint) is the record's key; its tables are
+found by figid, which only the record says, so the load state keeps each loaded record's figid and
+the digest of its tables (their bytes, not where they are: a release checked out in another folder is
+the same input), and reads those tables again to compare. A record is
 reused when both match and the store still holds its graph with the content recorded then: its graph
 is left alone, and what the run needs of it (figid for the duplicate check, shared nodes and counts
 for the dataset description, warnings for the summary) comes from the state instead of a worker.
@@ -65,7 +66,7 @@ def record_key(source: RecordSource, fingerprint: bytes) -> bytes | None:
     """The digest of a record's own inputs; None when the file cannot be read (the conversion says why)."""
     found = _digest()
     found.update(fingerprint)
-    found.update(repr((source.stem, source.table_dirs, source.explicit)).encode("utf-8", "surrogateescape"))
+    found.update(repr((source.stem, source.explicit)).encode("utf-8", "surrogateescape"))
     if source.text is not None:
         found.update(source.text.encode("utf-8", "surrogateescape"))
         return found.digest()
@@ -79,11 +80,12 @@ def record_key(source: RecordSource, fingerprint: bytes) -> bytes | None:
 
 
 def tables_digest(figid: str, table_dirs: tuple[str, ...]) -> bytes | None:
-    """The digest of the sidecar tables the conversion of `figid` reads (which exist, where, their bytes)."""
+    """The digest of the sidecar tables the conversion of `figid` reads: which kinds exist, and their bytes
+    (not where they are: a release checked out in another folder is the same input)."""
     found = _digest()
     for kind in KINDS:
         path = find_table(figid, kind, table_dirs)
-        found.update(repr((kind, path)).encode("utf-8", "surrogateescape"))
+        found.update(repr((kind, path is not None)).encode("utf-8"))
         if path is None:
             continue
         try:
@@ -108,13 +110,14 @@ class InputEntry:
 
 def replay_of(packet: RecordPacket) -> bytes:
     outcome, stats = packet.outcome, packet.stats
+    warnings = outcome.warnings
     assert stats is not None
     data = {
         "figid": outcome.figid,
         "figure": packet.figure,
         "shared": packet.shared,
         "stats": [stats.triples, stats.entities, stats.links, sorted(stats.terms), stats.example],
-        "warnings": [[w.kind, w.message, w.field, w.line, w.severity] for w in outcome.warnings],
+        "warnings": [[_other(w.source, outcome.source), w.kind, w.message, w.field, w.line, w.severity] for w in warnings],
         "repairs": outcome.repairs,
         "unmapped": list(outcome.unmapped),
         "organisms": dict(outcome.organisms),
@@ -122,12 +125,17 @@ def replay_of(packet: RecordPacket) -> bytes:
     return zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 1)
 
 
+def _other(source: str, record: str) -> str | None:
+    """A finding's file when it is not the record's own (a table's): the record's is its display next time."""
+    return None if source == record else source
+
+
 def packet_from(replay: bytes, source: RecordSource) -> RecordPacket:
     """The packet of a reused record: everything but its text (its graph stays in the store as it is)."""
     data = json.loads(zlib.decompress(replay))
     triples, entities, links, terms, example = data["stats"]
     display = source.display
-    warnings = [Finding(display, kind, message, field, line, level) for kind, message, field, line, level in data["warnings"]]
+    warnings = [Finding(where or display, *finding) for where, *finding in data["warnings"]]
     outcome = RecordOutcome(
         display,
         figid=data["figid"],

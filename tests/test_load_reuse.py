@@ -96,7 +96,17 @@ def test_unchanged_records_are_not_converted_again(site: Path, tmp_path: Path, l
     assert loader.converted == []
     assert again.report.reused == 3 and again.summary.records == 3
     assert again.summary.triples == first.summary.triples  # the dataset description counts every record
+    assert again.summary.warnings.counts == first.summary.warnings.counts  # the summary says the same
     assert quads(store) == before
+
+
+def test_the_same_release_in_another_folder_is_not_converted_again(site: Path, tmp_path: Path, loader: Loader) -> None:
+    store = tmp_path / "store"
+    loader(site, store)
+    moved = tmp_path / "elsewhere" / "site"
+    shutil.copytree(site, moved)
+    again = loader(moved, store)
+    assert loader.converted == [] and again.report.reused == 3
 
 
 def test_a_changed_record_is_converted_and_replaced(site: Path, tmp_path: Path, loader: Loader) -> None:
