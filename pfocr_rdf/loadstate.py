@@ -89,9 +89,14 @@ class LoadState:
                 found[key] = (graph, figid, tables)
         return found
 
-    def replay(self, key: bytes) -> bytes | None:
-        row = self._db.execute("SELECT replay FROM input WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+    def replays(self, keys: list[bytes]) -> dict[bytes, bytes]:
+        """What the run needs of each of these records (reuse.py), by key."""
+        found: dict[bytes, bytes] = {}
+        for start in range(0, len(keys), _LOOKUP_BATCH):
+            batch = keys[start : start + _LOOKUP_BATCH]
+            marks = ",".join("?" * len(batch))
+            found.update(self._db.execute(f"SELECT key, replay FROM input WHERE key IN ({marks})", batch).fetchall())
+        return found
 
     def begin(self, names: Iterable[str]) -> None:
         """These graphs are about to be written: committed before any of their data is."""

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .sources import RecordSource
 
 _READ_BLOCK = 1 << 20
+_REPLAYS_AHEAD = 256  # reused records' replays fetched from the state in one query
 
 
 def _digest() -> hashlib.blake2b:
@@ -246,12 +247,16 @@ def packets_reusing(
         convert, reused, keys = _plan(sources, state, fingerprint, written_again)
     else:
         convert, reused, keys = list(range(len(sources))), {}, {}
+    replays: dict[bytes, bytes] = {}
     converted: Iterator[RecordPacket] = packets(_Subset(sources, convert, keys, fingerprint), settings, workers)
     try:
         for index in range(len(sources)):
             source = sources[index]
             key = reused.get(index)
-            replay = state.replay(key) if key is not None else None
+            if key is not None and key not in replays:
+                ahead = [k for i in range(index, min(index + _REPLAYS_AHEAD * 4, len(sources))) if (k := reused.get(i))]
+                replays = state.replays(ahead[:_REPLAYS_AHEAD])  # a few hundred at a time: memory stays flat
+            replay = replays.pop(key, None) if key is not None else None
             if replay is not None:
                 pending.clear()
                 counts.reused += 1
