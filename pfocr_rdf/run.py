@@ -181,6 +181,7 @@ class FileSink:
 
 
 ProgressCallback = Callable[[int, int], None]
+PacketStream = Callable[[Sequence[RecordSource], WorkerSettings, int], Generator[RecordPacket, None, None]]
 
 
 def run_conversion(
@@ -190,11 +191,13 @@ def run_conversion(
     progress: ProgressCallback | None = None,
     sink: Sink | None = None,
     on_finding: Callable[[Finding], None] | None = None,
+    packet_stream: PacketStream | None = None,
 ) -> RunSummary:
     """Convert every source into one output file (or stdout), or into `sink` when given.
 
     Failures are kept (every failed file is listed at the end); warnings are tallied; every finding is
-    also passed to `on_finding` as it arrives (for --errors FILE and --verbose).
+    also passed to `on_finding` as it arrives (for --errors FILE and --verbose). `packet_stream` replaces
+    `packets` (load uses it to skip records whose inputs did not change, see reuse.py).
     """
     started = time.monotonic()
     sources = sources if isinstance(sources, Sequence) else list(sources)
@@ -220,7 +223,7 @@ def run_conversion(
             output = stack.enter_context(AtomicOutput(options.rejects, options.rejects_compress))
             rejects = FileSink(output, options.rejects_format)
         # Closed on the way out, so an interrupted or failed run stops its workers now, not at exit.
-        stream = stack.enter_context(contextlib.closing(packets(sources, settings, options.workers)))
+        stream = stack.enter_context(contextlib.closing((packet_stream or packets)(sources, settings, options.workers)))
         for done, packet in enumerate(stream, 1):
             outcome = packet.outcome
             if outcome.skipped:

@@ -200,13 +200,15 @@ def test_loading_again_skips_what_did_not_change_and_replaces_what_did(tmp_path:
     before = count_all("--store", str(store))
     again = run_cli("load", str(records), "--store", str(store))
     assert again.returncode == 0, again.stderr
-    assert "loaded 2 records and 0 graphs, 0 triples" in again.stderr and "3 unchanged graphs skipped" in again.stderr
+    assert "loaded 2 records and 0 graphs, 0 triples" in again.stderr and "1 unchanged graph skipped" in again.stderr
+    assert "2 records with unchanged inputs not converted again" in again.stderr
     assert count_all("--store", str(store)) == before
     changed = records / SEED_FILES[1].name
     changed.write_text(changed.read_text(encoding="utf-8").replace("Cancer Cell International", "Cancer Cell Intl"))
     third = run_cli("load", str(records), "--store", str(store))
     assert third.returncode == 0, third.stderr
-    assert "2 unchanged graphs skipped" in third.stderr and "counts checked in 1 graph" in third.stderr
+    assert "1 unchanged graph skipped" in third.stderr and "counts checked in 1 graph" in third.stderr
+    assert "1 record with unchanged inputs not converted again" in third.stderr
     assert count_all("--store", str(store)) == before  # the same number of triples, one literal changed
 
 
