@@ -568,7 +568,10 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     except (EndpointError, LoadCheckError, OSError) as exc:
         raise UsageError(f"load into {where} failed: {exc}") from None
     except KeyboardInterrupt:
-        _say_repaired(target.report.dropped, where, False, "load interrupted: removed")
+        if target.report.dropped:
+            _say_repaired(target.report.dropped, where, False, "load interrupted: removed")
+        else:
+            click.echo(f"pfocr-rdf: {where}: load interrupted between graphs: none is half written", err=True)
         raise
     finally:
         target.release()

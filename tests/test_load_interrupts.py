@@ -195,7 +195,9 @@ def test_an_interrupted_load_removes_what_it_had_in_flight_and_says_so(
     loading.send_signal(signal.SIGTERM)
     _, stderr = loading.communicate(timeout=120)
     assert loading.returncode == 128 + signal.SIGTERM, stderr
-    assert "load interrupted: removed" in stderr and "Traceback" not in stderr
+    # graphs in flight are removed and named; a signal that lands between two sections finds none
+    assert "load interrupted: removed" in stderr or "load interrupted between graphs" in stderr, stderr
+    assert "Traceback" not in stderr
     assert in_flight(store) == []
     assert run_cli("load", str(corpus), "--store", str(store)).returncode == 0
     assert store_counts(store) == reference
