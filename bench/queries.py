@@ -21,7 +21,6 @@ import argparse
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -36,6 +35,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from run import machine  # noqa: E402
 
 from pfocr_rdf.queries import bind_parameters, named_queries, parse_named_query  # noqa: E402
+
 from servers import virtuoso  # noqa: E402
 
 TOOL = [sys.executable, "-m", "pfocr_rdf"]
@@ -146,10 +146,7 @@ def pick_examples(store: Path) -> dict[str, str]:
 
 
 def query_text(name: str, params: dict[str, str], plain: bool) -> str:
-    if plain:
-        named = parse_named_query(name, (PLAIN / f"{name}.rq").read_text(encoding="utf-8"))
-    else:
-        named = named_queries()[name]
+    named = parse_named_query(name, (PLAIN / f"{name}.rq").read_text(encoding="utf-8")) if plain else named_queries()[name]
     return bind_parameters(named, params)
 
 
