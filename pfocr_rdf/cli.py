@@ -27,6 +27,7 @@ from .validate import ENGINES, ValidationSettings
 POSITIVE = click.IntRange(min=1)
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 128 + signal.SIGINT, 128 + signal.SIGTERM
 EXIT_CLOSED_PIPE = 128 + signal.SIGPIPE  # what a shell reports for `cat` when its reader goes away
+EXIT_TIMEOUT = 124  # a query stopped by --timeout, as timeout(1) reports it
 FORMAT_HELP = (
     "Output format; by default taken from the -o extension (.ttl .nt .nq .trig .jsonld, each optionally .gz; "
     ".gmt), N-Triples on stdout. gmt writes gene sets, one line per figure. Every format is written record by "
@@ -626,21 +627,30 @@ def _say_repaired(graphs: list[str], where: str, quiet: bool, what: str) -> None
 )
 @input_format_option
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@click.option(
+    "--timeout",
+    "time_limit",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop a query that runs longer than this (exit 124); Ctrl-C and SIGTERM stop one at any time.",
+)
 @_handle_errors
 def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endpoint: str | None, user: str | None,
           password_env: str, params: tuple[str, ...], fmt: str | None, input_format: str | None,
-          list_queries: bool) -> None:  # fmt: skip
+          list_queries: bool, time_limit: float | None) -> None:  # fmt: skip
     """Run a SPARQL query over RDF files or records, the embedded store, or a SPARQL endpoint.
 
     QUERY is a named query (see --list), a file holding SPARQL, or SPARQL text. FILES are RDF files
     (any format convert writes) or records, read into memory; or give --store or --endpoint. The
     default graph is the union of all graphs, as in Virtuoso.
 
-    Exit status: 0 answered (ASK: true), 1 ASK answered false, 2 usage or query error.
+    Exit status: 0 answered (ASK: true), 1 ASK answered false, 2 usage or query error, 124 stopped by
+    --timeout, 130 interrupted (Ctrl-C), 143 stopped (SIGTERM); a stopped query prints no answer.
     """
     from .endpoint import EndpointError
     from .queries import named_queries, resolve_query
     from .results import Results, Triples, boolean_text, query_form, render, sort_lists
+    from .stoppable import TimeLimitExceeded, run_stoppable
     from .store import EmbeddedStore
 
     if list_queries:
@@ -663,14 +673,17 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
         if endpoint is not None:
             remote = _open_endpoint(endpoint, user, password_env, endpoint)
             try:
-                answer = remote.answer(text)
+                answer = run_stoppable(lambda: remote.answer(text), time_limit)
             finally:
                 remote.close()
         else:
             store = EmbeddedStore(store_dir, read_only=True) if store_dir else _memory_store(files, input_format)
-            answer = store.answer(text)
+            answer = run_stoppable(lambda: store.answer(text), time_limit)
     except EndpointError as exc:
         raise UsageError(str(exc)) from None
+    except TimeLimitExceeded as exc:
+        click.echo(f"pfocr-rdf: error: the query {exc} (--timeout) and was stopped; no answer printed", err=True)
+        _exit_at_once(EXIT_TIMEOUT)
     if isinstance(answer, bool):
         click.echo(boolean_text(answer, fmt), nl=False)
         sys.exit(0 if answer else 1)

@@ -6,9 +6,14 @@ A named query is a `.rq` file in `data/queries/` whose leading comments say what
     # description: ...
     # param: gene | NCBI Gene id or symbol | IL6        (name | meaning | example)
     # sorted-lists: genes symbols                        (GROUP_CONCAT columns to sort)
+    # iri: geneIri | https://identifiers.org/ncbigene/{gene}          (name | template | prefix to drop)
 
 A parameter appears in the query as `$name` (a SPARQL variable, so the file stays valid SPARQL) and is
-replaced by a string literal, escaped, before the query runs: a value can never change the query.
+replaced by a string literal, escaped, before the query runs: a value can never change the query. An `iri`
+line makes an IRI of a parameter (its value in the template, after dropping the prefix, in any case, if it
+starts with it): `$geneIri` becomes that IRI, or an IRI nothing has when the result is not a valid IRI,
+just as SPARQL's IRI(CONCAT(...)) would match nothing. Engines look a constant IRI up in their indexes;
+an IRI computed inside the query is often matched against every statement of the predicate instead.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from .errors import UsageError
 from .sources import text_lines
 from .terms import escape_literal
 
-_META = re.compile(r"#\s*(title|description|param|sorted-lists):\s*(.*)")
+_META = re.compile(r"#\s*(title|description|param|sorted-lists|iri):\s*(.*)")
+NO_SUCH_IRI = "<urn:pfocr-rdf:no-such-iri>"  # what a parameter that makes no valid IRI becomes
 _CONTINUATION = re.compile(r"#\s{2,}(.*)")
 
 
@@ -35,6 +41,13 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class IriParameter:
+    name: str
+    template: str  # holds {parameter}
+    drop_prefix: str = ""
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     name: str
     text: str
@@ -42,11 +55,13 @@ class NamedQuery:
     description: str = ""
     parameters: tuple[Parameter, ...] = ()
     sorted_lists: tuple[str, ...] = field(default=())
+    iris: tuple[IriParameter, ...] = field(default=())
 
 
 def parse_named_query(name: str, text: str) -> NamedQuery:
     meta: dict[str, str] = {}
     parameters = []
+    iris = []
     last = None
     for line in text_lines(text):
         match = _META.match(line)
@@ -55,6 +70,9 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
             if key == "param":
                 parts = [part.strip() for part in value.split("|")]
                 parameters.append(Parameter(parts[0], parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""))
+            elif key == "iri":
+                parts = [part.strip() for part in value.split("|")]
+                iris.append(IriParameter(parts[0], parts[1], parts[2] if len(parts) > 2 else ""))
             else:
                 meta[key] = value
             last = key
@@ -72,6 +90,7 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
         meta.get("description", ""),
         tuple(parameters),
         tuple(meta.get("sorted-lists", "").split()),
+        tuple(iris),
     )
 
 
@@ -103,9 +122,29 @@ def bind_parameters(query: NamedQuery, values: dict[str, str]) -> str:
     if missing:
         raise UsageError(f"query {query.name} needs --param {' '.join(f'{name}=...' for name in sorted(missing))}")
     text = query.text
+    for iri in query.iris:
+        term = iri_term(iri, values)
+        text = re.sub(r"\$" + re.escape(iri.name) + r"\b", lambda _m, t=term: t, text)
     for name, value in values.items():
         text = re.sub(r"\$" + re.escape(name) + r"\b", lambda _m, v=value: sparql_string(v), text)
     return text
+
+
+def iri_term(iri: IriParameter, values: dict[str, str]) -> str:
+    """The IRI term an `iri` line makes of the parameters, checked as SPARQL's IRI() checks it (by Oxigraph)."""
+    import pyoxigraph as ox
+
+    def value_of(match: re.Match[str]) -> str:
+        value = values[match.group(1)]
+        if iri.drop_prefix and value[: len(iri.drop_prefix)].lower() == iri.drop_prefix.lower():
+            value = value[len(iri.drop_prefix) :]
+        return value
+
+    made = re.sub(r"\{(\w+)\}", value_of, iri.template)
+    try:
+        return str(ox.NamedNode(made))
+    except ValueError:
+        return NO_SUCH_IRI
 
 
 def resolve_query(query: str, params: dict[str, str]) -> tuple[str, tuple[str, ...]]:

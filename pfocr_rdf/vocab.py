@@ -10,10 +10,12 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
-
-import curies
+from typing import TYPE_CHECKING
 
 from .terms import encode_segment
+
+if TYPE_CHECKING:
+    import curies
 
 NS_SCHEMA = "http://schema.org/"
 NS_DC = "http://purl.org/dc/elements/1.1/"
@@ -204,7 +206,10 @@ def is_pmcid(value: str) -> bool:
 
 @lru_cache(maxsize=1)
 def prefix_converter() -> curies.Converter:
-    """The curies converter for the identifiers the TSVs use (prefix map shipped in data/)."""
+    """The curies converter for the identifiers the TSVs use (prefix map shipped in data/). Imported here:
+    curies brings pydantic, which costs a query command more time than its query (issue 22)."""
+    import curies
+
     text = resources.files("pfocr_rdf").joinpath("data/prefixes.json").read_text(encoding="utf-8")
     prefix_map = json.loads(text)["prefixes"]
     return curies.Converter.from_prefix_map(prefix_map)

@@ -83,8 +83,9 @@ class Virtuoso:
 
 
 @contextmanager
-def virtuoso(folder: Path, max_rows: int = 20_000) -> Iterator[Virtuoso]:
-    """A private Virtuoso on loopback (dba/dba; digest on the -auth endpoints), stopped on exit."""
+def virtuoso(folder: Path, max_rows: int = 20_000, buffers: int = 10_000) -> Iterator[Virtuoso]:
+    """A private Virtuoso on loopback (dba/dba; digest on the -auth endpoints), stopped on exit. `buffers` is
+    NumberOfBuffers (8 KB pages of cache: benchmarks on millions of quads need far more than tests)."""
     http_port, sql_port = free_ports(2)
     for sub in ("db", "vsp"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
@@ -103,8 +104,8 @@ TransactionFile    = {folder}/db/virtuoso-temp.trx
 ServerPort         = 127.0.0.1:{sql_port}
 DisableUnixSocket  = 1
 DirsAllowed        = {folder}
-NumberOfBuffers    = 10000
-MaxDirtyBuffers    = 6000
+NumberOfBuffers    = {buffers}
+MaxDirtyBuffers    = {buffers * 3 // 5}
 [HTTPServer]
 ServerPort         = 127.0.0.1:{http_port}
 ServerRoot         = {folder}/vsp
