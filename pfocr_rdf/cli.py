@@ -55,15 +55,15 @@ def _handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             _exit_at_once(EXIT_TERMINATED if isinstance(exc, interrupts.Terminated) else EXIT_INTERRUPTED)
         except BrokenPipeError:
             _silence_stdout()
-            sys.exit(EXIT_CLOSED_PIPE)
+            _exit_at_once(EXIT_CLOSED_PIPE)
 
     return wrapper
 
 
 def _exit_at_once(code: int) -> NoReturn:
-    """Exit after an interrupt without the interpreter's exit hooks. Outputs are already discarded by then;
-    what is left is concurrent.futures' hook, which joins the process pool's manager thread and hangs for
-    ever if a worker was stopped half-way through sending its result (the thread waits for the rest)."""
+    """Exit after an interrupt, a closed pipe or a timeout without the interpreter's exit hooks. Outputs are
+    already discarded by then; what is left are threads that may never end (a process pool's manager, a
+    query the engine is still running), which the interpreter would wait for."""
     from .stdin_input import discard_spooled
 
     discard_spooled()
