@@ -31,6 +31,7 @@ from .validate import as_finding, validator_for
 from .void import DatasetStats, describe_dataset, own_nodes, set_statement_count, stats_of
 
 GMT_KINDS = tuple(SET_KINDS.values())
+Payload = bytes | memoryview  # a record's text as UTF-8, as a worker wrote it
 
 
 @dataclass
@@ -38,8 +39,7 @@ class RecordPacket:
     """What a worker sends back for one source: small, picklable, already serialised."""
 
     outcome: RecordOutcome
-    figure: str = ""  # the record's graph name (IRI term)
-    text: str = ""
+    figure: str = ""  # the record's graph name (IRI term); its text travels apart, as UTF-8 bytes
     shared: list[Node] = field(default_factory=list)
     stats: DatasetStats | None = None
     rejected_text: str = ""  # the whole record, for the rejects file
@@ -63,24 +63,28 @@ def serialise_record(graph: RecordGraph, rdf_format: RdfFormat) -> tuple[str, li
     return chunk(rdf_format, own, None), shared
 
 
-def process_source(source: RecordSource, settings: WorkerSettings) -> RecordPacket:
+def process_source(source: RecordSource, settings: WorkerSettings) -> tuple[RecordPacket, bytes]:
+    """A record's packet and its text (UTF-8): a worker writes the text into its output segment."""
     outcome = convert_source(source, settings.convert)
     graph = outcome.graph
     outcome.graph = None  # the graph travels as text; keep the packet small
     outcome.results = []  # already turned into findings
     outcome.unresolved = set()
     if graph is None:
-        return RecordPacket(outcome)
+        return RecordPacket(outcome), b""
     if outcome.rejected:
         rejects = settings.rejects_format
         text = chunk(rejects, graph.nodes.items(), graph.figure) if rejects else ""
-        return RecordPacket(outcome, rejected_text=text)
+        return RecordPacket(outcome, rejected_text=text), b""
     text, shared = serialise_record(graph, settings.rdf_format)
-    return RecordPacket(outcome, graph.figure, text, shared, stats_of(own_nodes(graph), example=graph.figure))
+    packet = RecordPacket(outcome, graph.figure, shared, stats_of(own_nodes(graph), example=graph.figure))
+    return packet, text.encode("utf-8")
 
 
-def packets(sources: Sequence[RecordSource], settings: WorkerSettings, workers: int) -> Generator[RecordPacket, None, None]:
-    """Packets in source order, from `workers` processes (in this process when 1)."""
+def packets(
+    sources: Sequence[RecordSource], settings: WorkerSettings, workers: int
+) -> Generator[tuple[RecordPacket, Payload], None, None]:
+    """(packet, text) in source order, from `workers` processes (in this process when 1)."""
     return ordered_map(partial(process_source, settings=settings), sources, workers)
 
 
@@ -146,7 +150,11 @@ class RunSummary:
 
 
 class Sink(Protocol):
-    """Where a run's RDF goes, in the run's format: a file, the embedded store, a remote store."""
+    """Where a run's RDF goes, in the run's format: a file, the embedded store, a remote store.
+
+    A sink whose `takes_bytes` is true is given each record's text as the UTF-8 bytes a worker wrote
+    (copied to a file as they are); any other gets it decoded.
+    """
 
     def graph(self, name: str, text: str) -> None:
         """One record's text (its graph `name` in quad formats), or the dataset description's."""
@@ -161,19 +169,24 @@ class Sink(Protocol):
 class FileSink:
     """Writes chunks in order to an output file, with the separators JSON-LD needs."""
 
+    takes_bytes = True
+
     def __init__(self, output: AtomicOutput, rdf_format: RdfFormat) -> None:
         self.output, self.rdf_format, self.empty = output, rdf_format, True
         output.write(document_start(rdf_format))
 
-    def graph(self, name: str, text: str) -> None:
+    def graph(self, name: str, text: str | Payload) -> None:
         self.extra(text)
 
-    def extra(self, text: str) -> None:
-        if not text:
+    def extra(self, text: str | Payload) -> None:
+        if not len(text):
             return
         if self.rdf_format is JSONLD and not self.empty:
             self.output.write(",\n")
-        self.output.write(text)
+        if isinstance(text, str):
+            self.output.write(text)
+        else:
+            self.output.write_bytes(text)
         self.empty = False
 
     def close(self) -> None:
@@ -221,7 +234,8 @@ def run_conversion(
             rejects = FileSink(output, options.rejects_format)
         # Closed on the way out, so an interrupted or failed run stops its workers now, not at exit.
         stream = stack.enter_context(contextlib.closing(packets(sources, settings, options.workers)))
-        for done, packet in enumerate(stream, 1):
+        as_text = not getattr(document, "takes_bytes", False)
+        for done, (packet, payload) in enumerate(stream, 1):
             outcome = packet.outcome
             if outcome.skipped:
                 summary.skipped.append((outcome.source, outcome.skipped))
@@ -247,7 +261,8 @@ def run_conversion(
             else:
                 if outcome.figid is not None:
                     seen.add_figid(outcome.figid, done - 1)
-                _write_record(packet, document, shared, stats, summary, options.rdf_format, note)
+                text = str(payload, "utf-8") if as_text else payload
+                _write_record(packet, text, document, shared, stats, summary, options.rdf_format, note)
             for warning in outcome.warnings:
                 note(warning)
             summary.repairs.update(outcome.repairs)
@@ -295,6 +310,7 @@ def _unwritten(description: dict[str, dict[str, list[str]]], shared: SharedNodes
 
 def _write_record(
     packet: RecordPacket,
+    text: str | Payload,
     document: Sink,
     shared: SharedNodes,
     stats: DatasetStats,
@@ -303,7 +319,7 @@ def _write_record(
     note: Callable[[Finding], None],
 ) -> None:
     assert packet.stats is not None
-    document.graph(packet.figure, packet.text)
+    document.graph(packet.figure, text)  # type: ignore[arg-type]  # bytes only to a sink that takes them
     stats.add(packet.stats)
     for subject, properties in packet.shared:
         fresh, seen_before = shared.new_part(subject, properties)
