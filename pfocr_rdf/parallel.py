@@ -48,6 +48,7 @@ WATCHDOG_SECONDS = 1.0
 _HEADER = struct.Struct("<Q")  # length of the message that follows
 _TASK = struct.Struct("<qqq")  # first item, end of the batch, segment slot
 _STOP_WAIT = 5.0
+YOUNG_GENERATION = 20_000
 
 
 def _die_with(parent: int) -> None:
@@ -65,6 +66,25 @@ def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(WATCHDOG_SECONDS)
     os._exit(1)
+
+
+@contextlib.contextmanager
+def quiet_collector(young: int = YOUNG_GENERATION) -> Generator[None, None, None]:
+    """Keep the cycle collector out of the way while records are converted.
+
+    Everything that exists after start-up (modules, shapes, tables) is frozen: never scanned again, and
+    never written to by the collector, so forked workers keep sharing those pages instead of copying them.
+    The youngest generation is collected after `young` allocations instead of 700: a record allocates
+    tens of thousands of short-lived objects that reference counting frees, almost never a cycle.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(young, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def default_workers() -> int:
@@ -274,14 +294,19 @@ def ordered_map(
     passed through a segment file. The payloads yielded stay valid until the generator moves on.
     """
     if workers <= 1 or len(items) < 2 or not can_fork():
-        for item in items:
-            yield function(item)
+        with quiet_collector():
+            for item in items:
+                yield function(item)
         return
+    with quiet_collector():
+        yield from _pooled(function, items, workers, window_per_worker)
+
+
+def _pooled(
+    function: Callable[[T], tuple[R, bytes]], items: Sequence[T], workers: int, window_per_worker: int
+) -> Generator[tuple[R, memoryview], None, None]:
     size = batch_size(len(items), workers)
     starts = iter(range(0, len(items), size))
-    # Forked workers share the parent's pages until written to; the cycle collector would write to every
-    # object it inherited (and so copy it), unless those objects are frozen out of its reach first.
-    gc.freeze()
     pool = _Pool(function, items, workers, window_per_worker)
     order: deque[_Worker] = deque()  # the worker of each batch in flight, oldest first
 
@@ -306,6 +331,4 @@ def ordered_map(
     except BaseException:
         pool.stop()
         raise
-    finally:
-        gc.unfreeze()
     pool.close()

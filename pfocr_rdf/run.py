@@ -93,12 +93,20 @@ class SharedNodes:
     A digest collision among one subject's own dozen triples, the only kind that matters, is about one
     in 10^8."""
 
+    RECENT = 4096  # subjects whose digests stay in memory too: taxa recur in almost every record
+
     def __init__(self, seen: SeenStore) -> None:
         self.seen = seen
+        self.recent: dict[str, set[int]] = {}
+
+    def known(self, subject: str) -> set[int] | None:
+        """The digests of the triples written for `subject`, or None when it was never written."""
+        found = self.recent.get(subject)
+        return found if found is not None else self.seen.triples_of(subject)
 
     def new_part(self, subject: str, properties: dict[str, list[str]]) -> tuple[dict[str, list[str]], bool]:
         """The triples not yet written for `subject`, and whether the subject was seen before."""
-        known = self.seen.triples_of(subject)
+        known = self.known(subject)
         seen_before = known is not None
         hashes = known if known is not None else set()
         fresh: dict[str, list[str]] = {}
@@ -110,6 +118,9 @@ class SharedNodes:
                     fresh.setdefault(predicate, []).append(obj)
         if fresh or not seen_before:
             self.seen.set_triples_of(subject, hashes)
+        if subject not in self.recent and len(self.recent) >= self.RECENT:
+            del self.recent[next(iter(self.recent))]  # the oldest
+        self.recent[subject] = hashes
         return fresh, seen_before
 
 
@@ -299,7 +310,7 @@ def _unwritten(description: dict[str, dict[str, list[str]]], shared: SharedNodes
     file then holds each statement once, and its count equals void:triples)."""
     kept = {}
     for subject, properties in description.items():
-        if shared.seen.triples_of(subject) is None:
+        if shared.known(subject) is None:
             kept[subject] = properties
             continue
         fresh, _ = shared.new_part(subject, properties)
