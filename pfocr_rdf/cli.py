@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import click
 
-from . import __version__
+from . import __version__, interrupts
 from .errors import Finding, UsageError, WorkerLost
 from .formats import FORMATS, RdfFormat, format_for_path, format_named, split_gzip
 from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits
@@ -40,7 +40,7 @@ def _handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        signal.signal(signal.SIGTERM, _terminate)
+        interrupts.install()
         try:
             try:
                 return command(*args, **kwargs)
@@ -54,7 +54,7 @@ def _handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
         except KeyboardInterrupt as exc:
             click.echo("\npfocr-rdf: interrupted; earlier output files are unchanged", err=True)
-            _exit_at_once(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
+            _exit_at_once(EXIT_TERMINATED if isinstance(exc, interrupts.Terminated) else EXIT_INTERRUPTED)
         except BrokenPipeError:
             _silence_stdout()
             sys.exit(EXIT_CLOSED_PIPE)
@@ -80,14 +80,6 @@ def _silence_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     os.close(devnull)
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM: unwinds like Ctrl-C, so partial outputs are discarded the same way."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated
 
 
 def output_format(path: str, name: str | None) -> tuple[RdfFormat, bool]:

@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import BinaryIO
 
 from .errors import UsageError
+from .interrupts import raise_if_requested
 
 STDOUT = "-"
 _BUFFER = 1 << 20
@@ -70,6 +71,8 @@ class AtomicOutput:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         ok = kind is None
         try:
+            if ok:
+                raise_if_requested()  # an interrupt that was swallowed on its way up still discards the output
             self._sink = None
             if self._gzip is not None and ok:
                 self._gzip.flush()  # a sync flush before the end, as earlier releases did: the same bytes

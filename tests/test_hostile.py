@@ -17,7 +17,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pfocr_rdf import interrupts
 from pfocr_rdf.formats import FORMATS
+from pfocr_rdf.outputs import AtomicOutput
 from pfocr_rdf.pipeline import ConvertOptions, convert_source
 from pfocr_rdf.rdfio import ox_format
 from pfocr_rdf.record import KNOWN_FIELDS, MISSING_TEXT
@@ -203,13 +205,21 @@ def make_corpus(folder: Path, copies: int) -> Path:
     return folder
 
 
+# Ctrl-C at its default, as in a foreground job: a test run started in the background (`pytest &` in a
+# script) ignores it, its children inherit that, and an ignored Ctrl-C is rightly left ignored.
+AS_A_TERMINAL_STARTS_IT = [
+    sys.executable, "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.executable, [sys.executable, *sys.argv[1:]])",
+]  # fmt: skip
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_an_interrupted_run_leaves_the_previous_output_intact(tmp_path: Path, sig: signal.Signals) -> None:
     corpus = make_corpus(tmp_path / "corpus", 60)  # 2,700 records: a few seconds of work
     out = tmp_path / "out.nt"
     out.write_text("previous output\n")
     process = subprocess.Popen(
-        [sys.executable, "-m", "pfocr_rdf", "convert", str(corpus), "-o", str(out), "-j", "2", "--reference"],
+        [*AS_A_TERMINAL_STARTS_IT, "-m", "pfocr_rdf", "convert", str(corpus), "-o", str(out), "-j", "2", "--reference"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -229,7 +239,7 @@ def test_an_interrupted_run_leaves_the_previous_output_intact(tmp_path: Path, si
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-    assert process.returncode == 128 + sig
+    assert process.returncode == 128 + sig, stderr[-2000:]
     assert "interrupted; earlier output files are unchanged" in stderr
     assert "Traceback" not in stderr
     assert out.read_text() == "previous output\n"
@@ -431,3 +441,14 @@ def test_random_table_cells_never_crash_and_give_parseable_rdf(cells: list[list[
         outcome = convert_source(source, ConvertOptions())
         assert outcome.error is None and outcome.graph is not None
         round_trip(outcome.graph.nodes)
+
+
+def test_an_interrupt_swallowed_on_its_way_up_still_discards_the_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python drops a KeyboardInterrupt raised inside a finaliser; the recorded request still stops the commit."""
+    out = tmp_path / "out.nt"
+    out.write_text("previous output\n")
+    monkeypatch.setattr(interrupts, "_requested", signal.SIGTERM)
+    with pytest.raises(interrupts.Terminated), AtomicOutput(str(out)) as output:
+        output.write("<a> <b> <c> .\n")
+    assert out.read_text() == "previous output\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.nt"]
