@@ -314,6 +314,23 @@ def _mentions(graph: RecordGraph, figure: str, figure_iri: str, mentions: Mentio
                         graph.add(subject, predicate, obj)
 
 
+def _shortcuts(graph: RecordGraph, figure: str, mentions: MentionSet) -> None:
+    """The figure linked directly to the genes, chemicals and MeSH diseases its mentions point at
+    (pfocr:gene, pfocr:chemical, pfocr:diseaseMesh; DOIDs are pfocr:disease): additive, so that the
+    questions asked most are one pattern instead of a join over the mentions."""
+    for mention in mentions.genes:
+        if mention.gene_id:
+            graph.add(figure, v.PFOCR_GENE, _gene_term(mention.gene_id))
+    for mention in mentions.chemicals:
+        for iri in _curie_iris("chebi", mention.chebi, mention.extra_chebi):
+            graph.add(figure, v.PFOCR_CHEMICAL, iri)
+        for iri in _curie_iris("mesh", mention.mesh, mention.extra_mesh):
+            graph.add(figure, v.PFOCR_CHEMICAL, iri)
+    for mention in mentions.diseases:
+        for iri in _curie_iris("mesh", mention.mesh, mention.extra_mesh):
+            graph.add(figure, v.PFOCR_DISEASE_MESH, iri)
+
+
 def map_record(
     record: FigureRecord,
     mentions: MentionSet,
@@ -333,6 +350,7 @@ def map_record(
     if jsonld_nodes:
         graph.merge({figure: jsonld_nodes.get(figure, {})})
     _mentions(graph, figure, figure_iri, mentions)
+    _shortcuts(graph, figure, mentions)
     if paper:
         _paper(graph, paper, record)
     for mention in mentions.genes:
