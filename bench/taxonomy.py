@@ -3,14 +3,19 @@
 No real names.dmp is shipped or fetched: a file of the same size and shape is generated (about 4 million
 lines in NCBI's exact format, a quarter of them synonyms, common names and other classes, some names
 shared by several taxa), then opened twice with a fresh cache folder, and a thousand names are looked up.
+`--baseline REV` runs the same against pfocr_rdf as of a git revision too, in the same run, so that the
+two can be compared on a machine whose load varies (time it takes on a busy machine is pessimistic; the
+ratio and the CPU seconds are the figures to compare).
 
     python bench/taxonomy.py                 # 4,000,000 lines
     python bench/taxonomy.py --lines 400000
+    python bench/taxonomy.py --baseline dbce376
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import subprocess
 import sys
@@ -40,35 +45,63 @@ def generate(path: Path, lines: int, seed: int = 1) -> None:
                 written += 1
 
 
-def timed_open(dmp: Path, cache: Path) -> tuple[float, float]:
-    """(seconds, peak MB) of opening the taxonomy and looking 1,000 names up, in a fresh process."""
+def timed_open(dmp: Path, cache: Path, source: Path) -> tuple[float, float, float]:
+    """(seconds, CPU seconds, peak MB) of opening the taxonomy and looking 1,000 names up, in a fresh
+    process importing pfocr_rdf from `source`."""
     code = (
-        "import sys, time, resource; from pfocr_rdf.taxonomy import open_taxonomy; t = time.monotonic();"
+        "import resource, time; from pfocr_rdf.taxonomy import open_taxonomy;"
+        "cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2]); c = cpu(); t = time.monotonic();"
         f"tax = open_taxonomy({str(dmp)!r}, {str(cache)!r});"
         "[tax.match(f'name {i}') for i in range(1000)]; tax.match('x');"
-        "print(time.monotonic() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        "print(time.monotonic() - t, cpu() - c, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    seconds, peak = result.stdout.split()
-    return float(seconds), float(peak)
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=source, env=env)
+    seconds, cpu, peak = result.stdout.split()
+    return float(seconds), float(cpu), float(peak)
+
+
+def checkout(revision: str, folder: Path) -> Path:
+    """pfocr_rdf as of a git revision, unpacked into `folder`."""
+
+    def git(*args: str) -> bytes:
+        return subprocess.run(["git", *args], capture_output=True, check=True, cwd=ROOT).stdout
+
+    for name in git("ls-tree", "-r", "--name-only", revision, "pfocr_rdf").decode().splitlines():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(git("show", f"{revision}:{name}"))
+    return folder
+
+
+def measure(dmp: Path, cache: Path, source: Path) -> tuple[tuple[float, float, float], tuple[float, float, float], float]:
+    """First and second run with a fresh cache folder, and the index's size in MiB."""
+    first, second = timed_open(dmp, cache, source), timed_open(dmp, cache, source)
+    return first, second, sum(p.stat().st_size for p in cache.iterdir()) / 2**20
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=4_000_000)
+    parser.add_argument("--baseline", metavar="REV", help="also measure pfocr_rdf as of this git revision")
     args = parser.parse_args()
+    results = {}
     with tempfile.TemporaryDirectory() as work:
-        dmp, cache = Path(work) / "names.dmp", Path(work) / "cache"
+        dmp = Path(work) / "names.dmp"
         generate(dmp, args.lines)
         size = dmp.stat().st_size / 2**20
-        first = timed_open(dmp, cache)
-        second = timed_open(dmp, cache)
-        index = sum(p.stat().st_size for p in cache.iterdir()) / 2**20
-    print(f"names.dmp: {args.lines:,} lines, {size:,.0f} MiB; index {index:,.0f} MiB")
-    print("| run | seconds | peak memory, MB (RSS) |")
-    print("|---|---:|---:|")
-    print(f"| first (parse and build the index) | {first[0]:.1f} | {first[1]:.0f} |")
-    print(f"| second (cached index) | {second[0]:.2f} | {second[1]:.0f} |")
+        if args.baseline:
+            source = checkout(args.baseline, Path(work) / "baseline")
+            results[args.baseline] = measure(dmp, Path(work) / "cache-baseline", source)
+        results["this tree"] = measure(dmp, Path(work) / "cache", ROOT)
+    print(f"names.dmp: {args.lines:,} lines, {size:,.0f} MiB")
+    print("| code | run | seconds | CPU seconds | peak memory, MB (RSS) | index, MiB |")
+    print("|---|---|---:|---:|---:|---:|")
+    for code, (first, second, index) in results.items():
+        print(f"| {code} | first (parse and build the index) | {first[0]:.1f} | {first[1]:.1f} | {first[2]:.0f} | {index:,.0f} |")
+        print(f"| {code} | second (cached index) | {second[0]:.2f} | {second[1]:.2f} | {second[2]:.0f} | |")
+    if args.baseline:
+        old, new = results[args.baseline][0], results["this tree"][0]
+        print(f"first run, {args.baseline} / this tree: {old[0] / new[0]:.1f}x the time, {old[1] / new[1]:.1f}x the CPU")
 
 
 if __name__ == "__main__":

@@ -1,146 +1,160 @@
 """Oxigraph's bulk loader fed by the conversion as it goes: the way into a new or empty store.
 
 The bulk loader sorts quads in memory and writes the store's files directly, several times faster than
-transactions and with a store about six times smaller. A loader thread runs it on one section of about
-SECTION_QUADS quads at a time, read from an OS pipe that the conversion (in the main thread, which keeps
-the signal handling) writes each graph into: Oxigraph reads the pipe itself, without the interpreter
-lock (a Python file object would be called for every 2 KB). One section in memory costs about 0.7 GB
-(800,000 quads; one call over a whole corpus held 1.5 GB), and a section's files are few enough that
-RocksDB does not rewrite them uncompressed (600,000-quad sections made the store 1.7 times bigger).
+transactions and with a store about six times smaller. The conversion (in the main thread, which keeps
+the signal handling) writes each graph's N-Quads into a section: an unnamed temporary file in the store
+folder (no name, so nothing is left behind whatever ends the process). A section of SECTION_QUADS quads
+is handed whole to a loader thread, which bulk-loads it (Oxigraph reads the file itself, without the
+interpreter lock) while the conversion fills the next one: the conversion never waits for the loader's
+sorting and writing, and the loader never waits for the conversion. One section in the loader costs
+about 0.7 GB (800,000 quads; one call over a whole corpus held 1.5 GB), and a section's files are few
+enough that RocksDB does not rewrite them uncompressed (600,000-quad sections made the store 1.7 times
+bigger; RocksDB leaves its first two levels uncompressed).
 
-The bulk loader is not transactional. Before any byte of a graph is written to the pipe, its name is
-committed to the store's in-flight list (loadstate.py); a section's graphs leave it once the bulk
-loader has returned, that is, once they are in the store, whole. Whatever kills the process, the next
-load finds them.
+The bulk loader is not transactional. Before a section is handed to the loader, the names of its
+graphs are committed to the store's in-flight list (loadstate.py); a graph leaves it once every section
+holding a part of it is in the store. Whatever kills the process, the next load finds them.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
 import queue
+import tempfile
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import IO
 
 import pyoxigraph as ox
 
 from .heap import trim_heap
 from .loadstate import LoadState
+from .reuse import InputEntry
 
 SECTION_QUADS = 800_000
-PIPE_BYTES = 1 << 20
-PIPES = os.path.isdir("/dev/fd")  # else each section is gathered in memory (Windows)
-INVALID = b"\n<interrupted> .\n"  # not N-Quads even to the lenient parser: the section fails
+WAITING_SECTIONS = 2  # whole sections waiting for the loader before the conversion waits in turn
+FD_PATHS = os.path.isdir("/dev/fd")  # else each section is gathered in memory (Windows)
 
 
 @dataclass
 class BulkGraph:
     name: str  # the graph's IRI term, or "" for default-graph triples
-    data: bytes  # N-Quads
+    data: bytes  # N-Quads (emptied once written into a section)
     lines: int  # quads in `data`
     triples: int  # distinct triples the graph holds once this part is in
     digest: bytes | None  # content digest to record, if the graph is whole in this part
+    inputs: InputEntry | None = None  # the record it came from, to skip next time
 
 
 @dataclass
 class _Section:
     graphs: list[BulkGraph] = field(default_factory=list)
     quads: int = 0
-    read_fd: int = -1
-    write_fd: int = -1
+    spool: IO[bytes] | None = None
     chunks: list[bytes] = field(default_factory=list)
 
     @classmethod
-    def open(cls) -> _Section:
-        if not PIPES:
+    def open(cls, folder: str | None) -> _Section:
+        if not FD_PATHS:
             return cls()
-        read_fd, write_fd = os.pipe()
-        with contextlib.suppress(AttributeError, OSError):  # fewer wake-ups; Linux only
-            fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)  # type: ignore[attr-defined]
-        return cls(read_fd=read_fd, write_fd=write_fd)
+        return cls(spool=tempfile.TemporaryFile(dir=folder, prefix=".pfocr-rdf-section-"))
 
     def write(self, data: bytes) -> None:
-        if self.write_fd < 0:
+        if self.spool is None:
             self.chunks.append(data)
-            return
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.write_fd, view) :]
+        else:
+            self.spool.write(data)
 
     def end(self) -> None:
-        """No more data: the loader reads end of file."""
-        if self.write_fd >= 0:
-            os.close(self.write_fd)
-            self.write_fd = -1
+        if self.spool is not None:
+            self.spool.flush()
 
     def load_into(self, store: ox.Store) -> None:
         # lenient: every line was written by this tool from parsed, checked terms
-        if self.read_fd >= 0:
-            store.bulk_load(path=f"/dev/fd/{self.read_fd}", format=ox.RdfFormat.N_QUADS, lenient=True)
+        if self.spool is not None:
+            store.bulk_load(path=f"/dev/fd/{self.spool.fileno()}", format=ox.RdfFormat.N_QUADS, lenient=True)
         elif self.chunks:
             store.bulk_load(b"".join(self.chunks), ox.RdfFormat.N_QUADS, lenient=True)
 
-    def close_reader(self) -> None:
-        if self.read_fd >= 0:
-            os.close(self.read_fd)
-            self.read_fd = -1
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None
+        self.chunks = []
 
 
 class BulkWriter:
-    """Runs Oxigraph's bulk loader in a thread over the graphs `put` gives it, a section at a time."""
+    """Runs Oxigraph's bulk loader in a thread over the graphs `put` gives it, a whole section at a time."""
 
-    def __init__(self, store: ox.Store, state: LoadState | None, section_quads: int = SECTION_QUADS) -> None:
-        self.store, self.state, self.section_quads = store, state, section_quads
+    def __init__(
+        self, store: ox.Store, state: LoadState | None, section_quads: int = SECTION_QUADS, folder: str | None = None
+    ) -> None:
+        self.store, self.state, self.section_quads, self.folder = store, state, section_quads, folder
         self.sections = 0
-        self._queue: queue.Queue[_Section | None] = queue.Queue()
+        self._queue: queue.Queue[_Section | None] = queue.Queue(WAITING_SECTIONS)
         self._current: _Section | None = None
         self._error: BaseException | None = None
+        self._stopping = False  # interrupted: what the loader finishes now stays in flight, for repair
+        self._parts: Counter[str] = Counter()  # graph -> its parts not yet in the store
+        self._last: dict[str, BulkGraph] = {}  # graph -> its last part (what the graph holds once whole)
+        self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="pfocr-rdf bulk loader", daemon=True)
         self._thread.start()
 
     def put(self, graph: BulkGraph) -> None:
         self._raise_failure()
         if self._current is None:
-            self._current = _Section.open()
-            self._queue.put(self._current)
+            self._current = _Section.open(self.folder)
         section = self._current
-        if self.state is not None and graph.name:
-            self.state.begin([graph.name])  # committed before the loader can see a byte of it
+        section.write(graph.data)
+        graph.data = b""  # in the section now: not kept twice
         section.graphs.append(graph)
         section.quads += graph.lines
-        try:
-            section.write(graph.data)
-        except BrokenPipeError:  # the loader gave up this section
-            self._end_section()
-            self._thread.join()
-            self._raise_failure()
-            raise
         if section.quads >= self.section_quads:
-            self._end_section()
+            self._hand_over()
 
     def finish(self) -> None:
         """Wait until every graph put is in the store; the loader's own failure is raised here."""
+        self._hand_over()
         self._stop()
         self._raise_failure()
 
     def abort(self) -> None:
-        """Stop: the section being written is made to fail (a graph may be cut at a line boundary, which
-        would otherwise load as if whole); its graphs stay in flight, for repair."""
+        """Stop: the section being filled is dropped (nothing of it reached the store); the graphs of the
+        sections handed over stay in flight, for repair, even those the loader completes now."""
+        self._stopping = True
         if self._current is not None:
-            with contextlib.suppress(OSError):
-                self._current.write(INVALID)
-                self._current.chunks = []  # in memory: nothing of it is loaded
+            self._current.close()
+            self._current = None
         self._stop()
         self._error = None
 
-    def _end_section(self) -> None:
-        if self._current is not None:
-            self._current.end()
-            self._current = None
+    def _hand_over(self) -> None:
+        """The section being filled goes to the loader, its graphs committed as in flight first."""
+        section, self._current = self._current, None
+        if section is None:
+            return
+        section.end()
+        names = [graph.name for graph in section.graphs if graph.name]
+        with self._lock:
+            for graph in section.graphs:
+                if graph.name:
+                    self._parts[graph.name] += 1
+                    self._last[graph.name] = graph
+        if self.state is not None and names:
+            self.state.begin(names)  # committed before the loader can see a byte of them
+        while True:  # the loader may be slow: wait for room, but fail at once if it has failed
+            self._raise_failure()
+            try:
+                self._queue.put(section, timeout=0.5)
+                return
+            except queue.Full:
+                if not self._thread.is_alive():
+                    section.close()
+                    raise OSError("the bulk loader stopped") from None
 
     def _stop(self) -> None:
-        self._end_section()
         if self._thread.is_alive():
             self._queue.put(None)
             self._thread.join()
@@ -150,16 +164,31 @@ class BulkWriter:
             error, self._error = self._error, None
             raise OSError(f"the bulk loader failed: {error}") from error
 
+    def _confirm(self, section: _Section) -> None:
+        """The section is in the store: its graphs whose every part is in leave the in-flight list."""
+        whole: list[BulkGraph] = []
+        with self._lock:
+            self.sections += 1
+            for graph in section.graphs:
+                if not graph.name:
+                    continue
+                self._parts[graph.name] -= 1
+                if self._parts[graph.name] == 0:
+                    del self._parts[graph.name]
+                    whole.append(self._last.pop(graph.name))
+        if self.state is not None and whole:
+            inputs = [(g.inputs, g.digest) for g in whole if g.inputs and g.digest]
+            self.state.done(((g.name, g.digest, g.triples) for g in whole), inputs)
+
     def _run(self) -> None:
         while (section := self._queue.get()) is not None:
             try:
-                if self._error is None:
+                if self._error is None and not self._stopping:
                     section.load_into(self.store)
-                    self.sections += 1
-                    if self.state is not None:
-                        self.state.done((g.name, g.digest, g.triples) for g in section.graphs if g.name)
+                    if not self._stopping:
+                        self._confirm(section)
                     trim_heap()  # the loader's sorted runs go back to the system before the next section
             except BaseException as exc:  # handed to the main thread by put/finish
                 self._error = exc
             finally:
-                section.close_reader()
+                section.close()

@@ -584,6 +584,8 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
         failed = len({f.source for f in summary.failures})
         how = " (bulk load into an empty store)" if report.bulk else ""
         unchanged = f"; {plural(report.unchanged, 'unchanged graph')} skipped" if report.unchanged else ""
+        if report.reused:
+            unchanged += f"; {plural(report.reused, 'record')} with unchanged inputs not converted again"
         click.echo(
             f"pfocr-rdf: loaded {plural(summary.records, 'record')} and {plural(report.graphs, 'graph')}, "
             f"{plural(report.triples, 'triple')} into {where}{how}{unchanged}; counts checked in "

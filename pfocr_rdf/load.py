@@ -5,7 +5,9 @@ and a changed record replaces the old one; `--graph IRI` puts everything into on
 (replaced by this load). Into a new or empty embedded store, Oxigraph's bulk loader takes the
 conversion's output as it comes (bulk.py); into a store that holds data, changed graphs are replaced in
 batches and graphs whose content digest matches the one recorded at their last load are skipped
-(loadstate.py). A graph named twice in one load (in two files, say) gets the union of its parts.
+(loadstate.py); before that, records whose inputs (file, tables, tool version, options) did not change
+since their last load are not converted at all (reuse.py). A graph named twice in one load (in two
+files, say) gets the union of its parts.
 
 Every load is checked by counting: each graph's distinct triples, as sent, against the store's count
 of that graph (after a bulk load into an empty store, the store's total against the sum, which is the
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import pyoxigraph as ox
 
@@ -28,7 +31,8 @@ from .formats import NQUADS, NTRIPLES
 from .loadstate import LoadState, content_digest
 from .pipeline import ConvertOptions
 from .rdfio import RdfInput, as_input, open_rdf, ox_format, read_graphs
-from .run import RunOptions, RunSummary, run_conversion
+from .reuse import InputEntry, Pending, Reuse, packets_reusing
+from .run import PacketStream, RunOptions, RunSummary, run_conversion
 from .serialize import chunk
 from .sources import RecordSource
 from .store import EmbeddedStore
@@ -49,6 +53,7 @@ class LoadReport:
     triples: int = 0  # distinct triples written
     checked: int = 0  # graphs whose counts matched
     unchanged: int = 0  # graphs skipped: the store holds them with the same content
+    reused: int = 0  # records not converted: their inputs did not change since their last load
     bulk: bool = False  # written by Oxigraph's bulk loader into an empty store
     repaired: list[str] = field(default_factory=list)  # graphs an earlier, interrupted load left in flight: removed
     dropped: list[str] = field(default_factory=list)  # graphs this load had in flight when interrupted: removed
@@ -72,6 +77,9 @@ class _Part:
     triples: int  # distinct triples of the graph once this part is in
     replace: bool  # the first part of the graph in this load: what the store held before goes
     digest: bytes | None
+    inputs: InputEntry | None = None  # the record the graph came from, to skip next time
+    data: bytes | None = None  # the text encoded, once encoded
+    lines: int = -1  # lines of the text, once counted
 
 
 class _Target:
@@ -147,13 +155,18 @@ class _Target:
         if self._distinct is not None:
             self._distinct.close()
 
+    def packet_stream(self) -> PacketStream | None:
+        """Where the run's packets come from, when not all from the workers."""
+        return None
+
     def release(self) -> None:
         """Close what the target opened itself."""
 
     # -- helpers
 
     def _whole(self, name: str, text: str) -> _Part:
-        return _Part(name, text, text.count("\n"), True, None)
+        lines = text.count("\n")
+        return _Part(name, text, lines, True, None, lines=lines)
 
     def _count_distinct(self, name: str, text: str) -> int:
         if self._distinct is None:
@@ -163,7 +176,7 @@ class _Target:
 
     def _add(self, part: _Part) -> None:
         self._batch.append(part)
-        self._batched += part.text.count("\n")
+        self._batched += part.lines if part.lines >= 0 else part.text.count("\n")
         if self._batched >= BATCH_TRIPLES:
             self._flush()
 
@@ -217,10 +230,12 @@ class StoreTarget(_Target):
         self.report.repaired = self._repair()
         self._bulk: BulkWriter | None = None
         self._bulk_expected = 0  # distinct triples sent to the bulk loader, repeated graphs aside
+        self.pending = Pending()  # the input entry of the record whose graph comes next
+        self.reuse = Reuse()
         if self.state is not None and store.is_empty():
             self.state.clear()
             self.report.bulk = True
-            self._bulk = BulkWriter(store.store, self.state)
+            self._bulk = BulkWriter(store.store, self.state, folder=store.path)
 
     def _repair(self) -> list[str]:
         """Remove the graphs an interrupted load left in flight: they may hold part of a figure."""
@@ -237,7 +252,9 @@ class StoreTarget(_Target):
     def _whole(self, name: str, text: str) -> _Part:
         part = super()._whole(name, text)
         if self.state is not None:
-            part.digest = content_digest(text.encode("utf-8"))
+            part.data = text.encode("utf-8")
+            part.digest = content_digest(part.data)
+            part.inputs = self.pending.take(name)
         return part
 
     def _add(self, part: _Part) -> None:
@@ -248,6 +265,8 @@ class StoreTarget(_Target):
             known = self.state.digests([part.name]).get(part.name)
             if known == part.digest:
                 self.report.unchanged += 1
+                if part.inputs is not None:
+                    self.state.record_inputs([(part.inputs, part.digest)])
                 return
         super()._add(part)
 
@@ -258,8 +277,9 @@ class StoreTarget(_Target):
         elif part.name != DEFAULT_GRAPH:
             self._bulk_expected += part.triples
             self.report.graphs += 1
-        data = part.text.encode("utf-8")
-        self._bulk.put(BulkGraph(part.name, data, data.count(b"\n"), part.triples, part.digest))
+        data = part.data if part.data is not None else part.text.encode("utf-8")
+        lines = part.lines if part.lines >= 0 else data.count(b"\n")
+        self._bulk.put(BulkGraph(part.name, data, lines, part.triples, part.digest, part.inputs))
 
     def default_graph(self, ntriples: str, path: str) -> None:
         if self._bulk is not None:
@@ -280,7 +300,8 @@ class StoreTarget(_Target):
     def _confirm(self, batch: list[_Part]) -> None:
         if self.state is not None:
             last = {part.name: part for part in batch}
-            self.state.done((name, part.digest, part.triples) for name, part in last.items())
+            inputs = [(part.inputs, part.digest) for part in last.values() if part.inputs and part.digest]
+            self.state.done(((name, part.digest, part.triples) for name, part in last.items()), inputs)
 
     def _sizes(self, graphs: list[str]) -> dict[str, int]:
         return self.store.graph_sizes(graphs)
@@ -288,6 +309,7 @@ class StoreTarget(_Target):
     # -- ending
 
     def finish(self) -> None:
+        self.report.reused = self.reuse.reused
         if self._bulk is not None:
             bulk, self._bulk = self._bulk, None
             bulk.finish()
@@ -313,6 +335,20 @@ class StoreTarget(_Target):
             bulk.abort()
         super().abort()
         self.report.dropped = self._repair()
+
+    def packet_stream(self) -> PacketStream | None:
+        """Records whose inputs did not change since their last load come from the state, not the workers
+        (into one graph with --graph, every record is written again)."""
+        if self.state is None or self.single is not None:
+            return None
+        return partial(
+            packets_reusing,
+            state=self.state,
+            pending=self.pending,
+            counts=self.reuse,
+            look_up=self._bulk is None,
+            written_again=self._file_graphs,
+        )
 
     def release(self) -> None:
         if self.state is not None:
@@ -424,7 +460,8 @@ def load(
         loadable = check_rdf_files(rdf_files, target, findings)
         if records:
             run_options.rdf_format = NTRIPLES if target.single else NQUADS
-            summary = run_conversion(records, convert_options, run_options, progress, target, on_finding)
+            stream = target.packet_stream()
+            summary = run_conversion(records, convert_options, run_options, progress, target, on_finding, stream)
         load_rdf_files(loadable, target)
         target.finish()
     except BaseException:

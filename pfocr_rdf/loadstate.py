@@ -6,7 +6,9 @@ it and the store's quads stay exactly the data. Two tables:
   so a later load skips the figures whose content did not change;
 - `in_flight`: the graphs a load has started to write and not yet confirmed. Rows are committed before
   the data can reach the store and removed once it is there, so after a crash (kill -9, power loss of
-  the process) the next load knows exactly which graphs may hold half a figure, and removes them.
+  the process) the next load knows exactly which graphs may hold half a figure, and removes them;
+- `input`: for each record written whole, the digest of its inputs and what a later load needs to skip
+  its conversion (reuse.py). A row holds only while its graph holds the digest recorded with it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .reuse import InputEntry
 
 STATE_FILE = "pfocr-rdf-load.sqlite"
 _LOOKUP_BATCH = 500  # SQLite allows 999 parameters per statement in older builds
@@ -41,6 +47,11 @@ class LoadState:
             "(name TEXT PRIMARY KEY, digest BLOB NOT NULL, triples INTEGER NOT NULL) WITHOUT ROWID"
         )
         db.execute("CREATE TABLE IF NOT EXISTS in_flight (name TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS input (key BLOB PRIMARY KEY, graph TEXT NOT NULL, digest BLOB NOT NULL, "
+            "figid TEXT NOT NULL, tables BLOB NOT NULL, replay BLOB NOT NULL) WITHOUT ROWID"
+        )
+        db.execute("CREATE INDEX IF NOT EXISTS input_graph ON input (graph)")
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -63,13 +74,38 @@ class LoadState:
                 found[name] = digest
         return found
 
+    def inputs(self, keys: list[bytes]) -> dict[bytes, tuple[str, str, bytes]]:
+        """(graph, figid, tables digest) of each of these record keys whose graph the store still holds as it was."""
+        found: dict[bytes, tuple[str, str, bytes]] = {}
+        for start in range(0, len(keys), _LOOKUP_BATCH):
+            batch = keys[start : start + _LOOKUP_BATCH]
+            marks = ",".join("?" * len(batch))
+            rows = self._db.execute(
+                "SELECT input.key, input.graph, input.figid, input.tables FROM input JOIN graph "
+                f"ON graph.name = input.graph AND graph.digest = input.digest WHERE input.key IN ({marks})",
+                batch,
+            )
+            for key, graph, figid, tables in rows:
+                found[key] = (graph, figid, tables)
+        return found
+
+    def replays(self, keys: list[bytes]) -> dict[bytes, bytes]:
+        """What the run needs of each of these records (reuse.py), by key."""
+        found: dict[bytes, bytes] = {}
+        for start in range(0, len(keys), _LOOKUP_BATCH):
+            batch = keys[start : start + _LOOKUP_BATCH]
+            marks = ",".join("?" * len(batch))
+            found.update(self._db.execute(f"SELECT key, replay FROM input WHERE key IN ({marks})", batch).fetchall())
+        return found
+
     def begin(self, names: Iterable[str]) -> None:
         """These graphs are about to be written: committed before any of their data is."""
         with self._transaction():
             self._db.executemany("INSERT OR IGNORE INTO in_flight VALUES (?)", ((name,) for name in names))
 
-    def done(self, written: Iterable[tuple[str, bytes | None, int]]) -> None:
-        """These graphs are in the store, whole: record their digests (None: keep none) and counts."""
+    def done(self, written: Iterable[tuple[str, bytes | None, int]], inputs: Iterable[tuple[InputEntry, bytes]] = ()) -> None:
+        """These graphs are in the store, whole: record their digests (None: keep none) and counts, and the
+        inputs of the records they came from (with the graph digest they hold for)."""
         with self._transaction():
             for name, digest, triples in written:
                 if digest is None:
@@ -77,6 +113,20 @@ class LoadState:
                 else:
                     self._db.execute("INSERT OR REPLACE INTO graph VALUES (?, ?, ?)", (name, digest, triples))
                 self._db.execute("DELETE FROM in_flight WHERE name = ?", (name,))
+            self._record_inputs(inputs)
+
+    def record_inputs(self, inputs: Iterable[tuple[InputEntry, bytes]]) -> None:
+        """Records whose graphs the store already held as they convert to now: skip them next time."""
+        with self._transaction():
+            self._record_inputs(inputs)
+
+    def _record_inputs(self, inputs: Iterable[tuple[InputEntry, bytes]]) -> None:
+        for entry, digest in inputs:
+            self._db.execute("DELETE FROM input WHERE graph = ?", (entry.graph,))  # earlier versions of the record
+            self._db.execute(
+                "INSERT OR REPLACE INTO input VALUES (?, ?, ?, ?, ?, ?)",
+                (entry.key, entry.graph, digest, entry.figid, entry.tables, entry.replay),
+            )
 
     def in_flight(self) -> list[str]:
         return [name for (name,) in self._db.execute("SELECT name FROM in_flight ORDER BY name")]
@@ -87,11 +137,13 @@ class LoadState:
             for name in names:
                 self._db.execute("DELETE FROM graph WHERE name = ?", (name,))
                 self._db.execute("DELETE FROM in_flight WHERE name = ?", (name,))
+                self._db.execute("DELETE FROM input WHERE graph = ?", (name,))
 
     def clear(self) -> None:
         """The store is empty (made anew, or emptied by another tool): no digest holds any more."""
         with self._transaction():
             self._db.execute("DELETE FROM graph")
+            self._db.execute("DELETE FROM input")
 
     def close(self) -> None:
         with self._lock:

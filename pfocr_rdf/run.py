@@ -39,7 +39,8 @@ class RecordPacket:
     """What a worker sends back for one source: small, picklable, already serialised."""
 
     outcome: RecordOutcome
-    figure: str = ""  # the record's graph name (IRI term); its text travels apart, as UTF-8 bytes
+    figure: str = ""  # the record's graph name (IRI term)
+    text: str = ""  # the record's text, when the packet carries it (`packets`; workers send it apart, as bytes)
     shared: list[Node] = field(default_factory=list)
     stats: DatasetStats | None = None
     rejected_text: str = ""  # the whole record, for the rejects file
@@ -77,15 +78,22 @@ def process_source(source: RecordSource, settings: WorkerSettings) -> tuple[Reco
         text = chunk(rejects, graph.nodes.items(), graph.figure) if rejects else ""
         return RecordPacket(outcome, rejected_text=text), b""
     text, shared = serialise_record(graph, settings.rdf_format)
-    packet = RecordPacket(outcome, graph.figure, shared, stats_of(own_nodes(graph), example=graph.figure))
+    packet = RecordPacket(outcome, graph.figure, "", shared, stats_of(own_nodes(graph), example=graph.figure))
     return packet, text.encode("utf-8")
 
 
-def packets(
+def packet_payloads(
     sources: Sequence[RecordSource], settings: WorkerSettings, workers: int
 ) -> Generator[tuple[RecordPacket, Payload], None, None]:
-    """(packet, text) in source order, from `workers` processes (in this process when 1)."""
+    """(packet, text as UTF-8) in source order, from `workers` processes (in this process when 1)."""
     return ordered_map(partial(process_source, settings=settings), sources, workers)
+
+
+def packets(sources: Sequence[RecordSource], settings: WorkerSettings, workers: int) -> Generator[RecordPacket, None, None]:
+    """Packets in source order with their text inside, for streams that keep packets (reuse.py)."""
+    for packet, payload in packet_payloads(sources, settings, workers):
+        packet.text = str(payload, "utf-8")
+        yield packet
 
 
 class SharedNodes:
@@ -205,6 +213,7 @@ class FileSink:
 
 
 ProgressCallback = Callable[[int, int], None]
+PacketStream = Callable[[Sequence[RecordSource], WorkerSettings, int], Generator[RecordPacket, None, None]]
 
 
 def run_conversion(
@@ -214,11 +223,13 @@ def run_conversion(
     progress: ProgressCallback | None = None,
     sink: Sink | None = None,
     on_finding: Callable[[Finding], None] | None = None,
+    packet_stream: PacketStream | None = None,
 ) -> RunSummary:
     """Convert every source into one output file (or stdout), or into `sink` when given.
 
     Failures are kept (every failed file is listed at the end); warnings are tallied; every finding is
-    also passed to `on_finding` as it arrives (for --errors FILE and --verbose).
+    also passed to `on_finding` as it arrives (for --errors FILE and --verbose). `packet_stream` replaces
+    `packets` (load uses it to skip records whose inputs did not change, see reuse.py).
     """
     started = time.monotonic()
     sources = sources if isinstance(sources, Sequence) else list(sources)
@@ -244,9 +255,11 @@ def run_conversion(
             output = stack.enter_context(AtomicOutput(options.rejects, options.rejects_compress))
             rejects = FileSink(output, options.rejects_format)
         # Closed on the way out, so an interrupted or failed run stops its workers now, not at exit.
-        stream = stack.enter_context(contextlib.closing(packets(sources, settings, options.workers)))
+        stream = stack.enter_context(contextlib.closing((packet_stream or packet_payloads)(sources, settings, options.workers)))
         as_text = not getattr(document, "takes_bytes", False)
-        for done, (packet, payload) in enumerate(stream, 1):
+        for done, item in enumerate(stream, 1):
+            # (packet, UTF-8 bytes) from the workers; a whole packet (text inside) from another stream (reuse)
+            packet, payload = item if isinstance(item, tuple) else (item, item.text)
             outcome = packet.outcome
             if outcome.skipped:
                 summary.skipped.append((outcome.source, outcome.skipped))
@@ -272,7 +285,7 @@ def run_conversion(
             else:
                 if outcome.figid is not None:
                     seen.add_figid(outcome.figid, done - 1)
-                text = str(payload, "utf-8") if as_text else payload
+                text = str(payload, "utf-8") if as_text and not isinstance(payload, str) else payload
                 _write_record(packet, text, document, shared, stats, summary, options.rdf_format, note)
             for warning in outcome.warnings:
                 note(warning)

@@ -17,6 +17,7 @@ class EmbeddedStore:
 
     def __init__(self, path: str | None = None, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         try:
             if path is None:
                 self.store = ox.Store()
@@ -73,6 +74,6 @@ class EmbeddedStore:
             raise UsageError(f"invalid SPARQL: {exc}") from None
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:  # a read-only store has nothing to flush (and refuses to)
             self.store.flush()
         del self.store

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import tarfile
 from pathlib import Path
 
 import pytest
 
+from pfocr_rdf import taxonomy as taxonomy_module
 from pfocr_rdf.api import read_record
 from pfocr_rdf.errors import UsageError
-from pfocr_rdf.organisms import bundled_table
+from pfocr_rdf.organisms import bundled_table, name_key
 from pfocr_rdf.taxonomy import cached_index, open_taxonomy
 
 from conftest import SAMPLE, SAMPLE_FILES, SEED_FILES, run_cli
@@ -144,6 +146,76 @@ def test_crlf_lines_and_a_unicode_line_break_inside_a_name(tmp_path: Path) -> No
     taxonomy = open_taxonomy(str(path), str(tmp_path / "cache"))
     assert taxonomy.match("virus odd").taxid == "11"  # U+2028 is white space inside a name, not a line end
     assert taxonomy.match("Crlf name").taxid == "12"
+
+
+def test_ascii_white_space_inside_a_name_of_an_ascii_file_is_a_space(tmp_path: Path) -> None:
+    """A lone vertical tab, form feed or CR in a name matches the name typed with a space (as in a table)."""
+    path = tmp_path / "names.dmp"
+    path.write_text(
+        dmp_line(13, "Vertical\vtab", "synonym") + dmp_line(14, "Form\ffeed", "synonym") + dmp_line(15, "lone\rcr", "synonym"),
+        encoding="ascii",
+    )
+    taxonomy = open_taxonomy(str(path), str(tmp_path / "cache"))
+    assert [taxonomy.match(name).taxid for name in ("vertical tab", "form feed", "lone cr")] == ["13", "14", "15"]
+
+
+def plain_reading(lines: list[tuple[int, str, str]]) -> dict[str, tuple[tuple[str, ...], bool]]:
+    """What each name means, worked out directly from (taxid, name, class) triples: the reference."""
+    taxa: dict[str, dict[bool, set[int]]] = {}
+    for taxid, name, name_class in lines:
+        taxa.setdefault(name_key(name), {True: set(), False: set()})[name_class == "scientific name"].add(taxid)
+    meaning = {}
+    for key, by_class in taxa.items():
+        scientific = bool(by_class[True])
+        meaning[key] = (tuple(str(taxid) for taxid in sorted(by_class[scientific])), scientific)
+    return meaning
+
+
+def test_lookups_agree_with_a_plain_reading_across_blocks_and_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tiny chunks, blocks and runs, so that names that are prefixes of others, names of many taxa,
+    # duplicate lines and a name's classes spread over several runs all cross block and run boundaries.
+    monkeypatch.setattr(taxonomy_module, "_CHUNK", 64)
+    monkeypatch.setattr(taxonomy_module, "_BLOCK_LINES", 3)
+    monkeypatch.setattr(taxonomy_module, "_RUN_LINES", 17)
+    rng = random.Random(17)
+    classes = ["scientific name", "synonym", "common name", "genbank common name", "equivalent name", "authority"]
+    names = ["".join(rng.choice(["a", "b", "B", " ", "\u00e9"]) for _ in range(rng.randint(1, 4))) for _ in range(300)]
+    lines = [(rng.randint(1, 40), name, rng.choice(classes)) for name in names]
+    lines += [(taxid, "vole", "common name") for taxid in range(100, 130)]  # one name of 30 taxa
+    lines += lines[:20]  # duplicate lines
+    rng.shuffle(lines)
+    path = tmp_path / "names.dmp"
+    path.write_text("".join(dmp_line(*line) for line in lines), encoding="utf-8", newline="\n")
+    taxonomy = open_taxonomy(str(path), str(tmp_path / "cache"))
+    expected = plain_reading(lines)
+    expected.pop("", None)  # a blank name is no name
+    assert len(expected) > 50 and sum(len(taxids) > 1 for taxids, _ in expected.values()) > 10
+    found = {key: taxonomy.match(key) for key in expected}
+    assert {key: (match.taxids, match.scientific) for key, match in found.items() if match} == expected
+    assert found["vole"].taxids == tuple(map(str, range(100, 130)))  # spans 10 blocks' worth, kept whole
+    for absent in ["", "c", "abbba", "a b b b", "\u00e9\u00e9\u00e9\u00e9\u00e9"]:
+        assert taxonomy.match(absent) is None, absent
+
+
+def test_a_file_refused_half_way_leaves_nothing_in_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(taxonomy_module, "_CHUNK", 64)  # several runs are written before the bad line
+    monkeypatch.setattr(taxonomy_module, "_RUN_LINES", 2)
+    bad = tmp_path / "names.dmp"
+    bad.write_text(REAL + "9606\t|\tHomo sapiens\t|\tscientific name\t|\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    with pytest.raises(UsageError, match=r"names\.dmp:17: not an NCBI names\.dmp line"):
+        open_taxonomy(str(bad), str(cache))
+    assert os.listdir(cache) == []  # neither an index nor its partial file
+
+
+def test_lines_without_a_name_are_not_names(tmp_path: Path) -> None:
+    path = tmp_path / "names.dmp"
+    path.write_text(dmp_line(5, "", "synonym") + dmp_line(6, " ", "scientific name"), encoding="utf-8")
+    with pytest.raises(UsageError, match="no names found"):
+        open_taxonomy(str(path), str(tmp_path / "cache"))
+    path.write_text(dmp_line(5, "", "synonym") + dmp_line(6, "Sextus", "scientific name"), encoding="utf-8")
+    taxonomy = open_taxonomy(str(path), str(tmp_path / "cache"))
+    assert taxonomy.match("sextus").taxid == "6" and taxonomy.match("") is None and taxonomy.match("  ") is None
 
 
 # ---- through the command line --------------------------------------------------------------------

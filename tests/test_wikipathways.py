@@ -4,12 +4,16 @@ pfocr: term it uses, and joins with WikiPathways RDF on gene IRIs (embedded stor
 from __future__ import annotations
 
 import csv
-import json
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
+from pfocr_rdf.endpoint import Endpoint
+from pfocr_rdf.queries import resolve_query
+from pfocr_rdf.results import Results, to_csv
+from pfocr_rdf.store import EmbeddedStore
 
 from conftest import SAMPLE, SAMPLE_FILES, SEED_FILES, run_cli
 from sample_oracle import expected_ids
@@ -244,15 +248,35 @@ def oracle(pathway: str, with_hostile: bool = False) -> dict[str, tuple[int, int
     return {figid: (len(ids & genes), len(ids), len(genes)) for figid, ids in figure_genes(with_hostile).items() if ids & genes}
 
 
-def join_rows(name: str, param: str, *where: str) -> list[dict[str, str]]:
-    result = run_cli("query", name, "-p", param, *where, "-f", "csv")
-    assert result.returncode == 0, result.stderr
-    return list(csv.DictReader(result.stdout.splitlines()))
+def answer(query: str, where: tuple[str, ...]) -> Results:
+    """A query answered in this process by the library the command line uses (`where`: --store DIR or
+    --endpoint URL), for the many questions of one check; `join_rows` puts the first through the command."""
+    option, target = where
+    if option == "--store":
+        source: EmbeddedStore | Endpoint = EmbeddedStore(target, read_only=True)
+    else:
+        source = Endpoint(target)
+    try:
+        found = source.answer(query)
+    finally:
+        source.close()
+    assert isinstance(found, Results)
+    return found
+
+
+def join_rows(name: str, param: str, *where: str, through_the_command: bool = False) -> list[dict[str, str]]:
+    key, _, value = param.partition("=")
+    text = to_csv(answer(resolve_query(name, {key: value})[0], where))
+    if through_the_command:
+        result = run_cli("query", name, "-p", param, *where, "-f", "csv")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines() == text.splitlines()
+    return list(csv.DictReader(text.splitlines()))
 
 
 def check_figures_sharing_genes(*where: str, with_hostile: bool = False) -> None:
-    for pathway in PATHWAY_GENES:
-        rows = join_rows("figures-sharing-genes", f"pathway={pathway}", *where)
+    for number, pathway in enumerate(PATHWAY_GENES):
+        rows = join_rows("figures-sharing-genes", f"pathway={pathway}", *where, through_the_command=number == 0)
         expected = oracle(pathway, with_hostile)
         found = {row["figid"]: (int(row["shared"]), int(row["figureGenes"]), int(row["pathwayGenes"])) for row in rows}
         assert found == expected, pathway
@@ -264,8 +288,8 @@ def check_figures_sharing_genes(*where: str, with_hostile: bool = False) -> None
 
 
 def check_pathways_sharing_genes(*where: str, with_hostile: bool = False) -> None:
-    for figid, genes_of_figure in figure_genes(with_hostile).items():
-        rows = join_rows("pathways-sharing-genes", f"figure={figid}", *where)
+    for number, (figid, genes_of_figure) in enumerate(figure_genes(with_hostile).items()):
+        rows = join_rows("pathways-sharing-genes", f"figure={figid}", *where, through_the_command=number == 0)
         found = {row["wpid"]: (int(row["shared"]), int(row["pathwayGenes"]), int(row["figureGenes"])) for row in rows}
         expected = {
             wpid: (len(genes & genes_of_figure), len(genes), len(genes_of_figure))
@@ -299,13 +323,19 @@ def test_pathways_sharing_genes(joined_store: str) -> None:
 # ---- a real Virtuoso, WikiPathways' own engine
 
 
-def wikipathways_answers(base: str) -> dict[str, list[dict]]:
-    found = {}
-    for name, query in WIKIPATHWAYS_QUERIES.items():
-        result = run_cli("query", PREFIXES + query, "--endpoint", f"{base}/sparql", "-f", "json")
-        assert result.returncode == 0, f"{name}: {result.stderr}"
-        found[name] = json.loads(result.stdout)["results"]["bindings"]
-    return found
+def wikipathways_answers(base: str) -> dict[str, list[dict[str, str]]]:
+    """Each WikiPathways question's answer, asked over the SPARQL protocol (what it asks is the point here,
+    not our command line, which the joins below go through)."""
+    endpoint = Endpoint(f"{base}/sparql")
+    try:
+        found = {}
+        for name, query in WIKIPATHWAYS_QUERIES.items():
+            result = endpoint.answer(PREFIXES + query)
+            assert isinstance(result, Results), name
+            found[name] = result.rows
+        return found
+    finally:
+        endpoint.close()
 
 
 @pytest.mark.server

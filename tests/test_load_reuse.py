@@ -1,0 +1,181 @@
+"""Loading again: a record whose inputs did not change is not converted; a changed record, table, tool
+version or option is. Every load's store is compared with a fresh load of the same inputs."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from pfocr_rdf import reuse, run
+from pfocr_rdf.formats import NQUADS
+from pfocr_rdf.load import LoadOutcome, StoreTarget, load
+from pfocr_rdf.loadstate import LoadState
+from pfocr_rdf.organisms import OrganismTable
+from pfocr_rdf.pipeline import ConvertOptions, convert_source, options_for
+from pfocr_rdf.run import RunOptions
+from pfocr_rdf.sources import RecordSource, find_sources
+from pfocr_rdf.store import EmbeddedStore
+
+from conftest import SAMPLE
+
+# three figures: one with a genes table, one with genes and chemicals tables, one with all three kinds
+FIGIDS = ("PMC100003__mb2410470011", "PMC100008__mb2411709009", "PMC10003241__ijms-24-04893-g003")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    (root / "_figures").mkdir(parents=True)
+    (root / "_data").mkdir()
+    for figid in FIGIDS:
+        shutil.copy(SAMPLE / "_figures" / f"{figid}.md", root / "_figures")
+        for table in (SAMPLE / "_data").glob(f"{figid}-*.tsv"):
+            shutil.copy(table, root / "_data")
+    return root
+
+
+class Loader:
+    """Loads in this process (one worker), noting which records were really converted."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.converted: list[str] = []
+
+        def converting(source: RecordSource, options: ConvertOptions | None = None):  # type: ignore[no-untyped-def]
+            self.converted.append(Path(source.path).stem)
+            return convert_source(source, options)
+
+        monkeypatch.setattr(run, "convert_source", converting)
+
+    def __call__(self, site: Path, store_dir: Path, **changes: object) -> LoadOutcome:
+        self.converted = []
+        found = find_sources([str(site)])
+        options, _ = options_for(found)
+        options = replace(options, **changes) if changes else options
+        store = EmbeddedStore(str(store_dir))
+        target = StoreTarget(store, None)
+        try:
+            outcome = load([], found.records, target, options, RunOptions("-", NQUADS, workers=1))
+        finally:
+            target.release()
+            store.close()
+        assert not outcome.summary.failures, outcome.summary.failures
+        return outcome
+
+
+def quads(store_dir: Path) -> list[str]:
+    store = ox.Store.read_only(str(store_dir))
+    try:
+        return sorted(str(quad) for quad in store)
+    finally:
+        del store
+
+
+def same_as_fresh(loader: Loader, site: Path, store_dir: Path, tmp_path: Path, **changes: object) -> None:
+    fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+    converted = loader.converted
+    loader(site, fresh, **changes)
+    loader.converted = converted
+    assert quads(store_dir) == quads(fresh)
+
+
+@pytest.fixture
+def loader(monkeypatch: pytest.MonkeyPatch) -> Loader:
+    return Loader(monkeypatch)
+
+
+def test_unchanged_records_are_not_converted_again(site: Path, tmp_path: Path, loader: Loader) -> None:
+    store = tmp_path / "store"
+    first = loader(site, store)
+    assert sorted(loader.converted) == sorted(FIGIDS) and first.report.bulk
+    before = quads(store)
+    again = loader(site, store)
+    assert loader.converted == []
+    assert again.report.reused == 3 and again.summary.records == 3
+    assert again.summary.triples == first.summary.triples  # the dataset description counts every record
+    assert again.summary.warnings.counts == first.summary.warnings.counts  # the summary says the same
+    assert quads(store) == before
+
+
+def test_the_same_release_in_another_folder_is_not_converted_again(site: Path, tmp_path: Path, loader: Loader) -> None:
+    store = tmp_path / "store"
+    loader(site, store)
+    moved = tmp_path / "elsewhere" / "site"
+    shutil.copytree(site, moved)
+    again = loader(moved, store)
+    assert loader.converted == [] and again.report.reused == 3
+
+
+def test_a_changed_record_is_converted_and_replaced(site: Path, tmp_path: Path, loader: Loader) -> None:
+    store = tmp_path / "store"
+    loader(site, store)
+    record = site / "_figures" / f"{FIGIDS[1]}.md"
+    text = record.read_text(encoding="utf-8")
+    head, found, rest = text.partition("\nfigtitle: ")
+    assert found
+    record.write_text(head + found + "Revised " + rest, encoding="utf-8")
+    again = loader(site, store)
+    assert loader.converted == [FIGIDS[1]] and again.report.reused == 2
+    assert any("Revised" in quad for quad in quads(store))
+    same_as_fresh(loader, site, store, tmp_path)
+
+
+def test_a_changed_added_or_removed_table_is_converted(site: Path, tmp_path: Path, loader: Loader) -> None:
+    store = tmp_path / "store"
+    loader(site, store)
+    table = site / "_data" / f"{FIGIDS[0]}-genes.tsv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    table.write_text("".join(lines[:-1]), encoding="utf-8")  # one gene fewer
+    loader(site, store)
+    assert loader.converted == [FIGIDS[0]]
+    same_as_fresh(loader, site, store, tmp_path)
+    (site / "_data" / f"{FIGIDS[1]}-chemicals.tsv").unlink()
+    loader(site, store)
+    assert loader.converted == [FIGIDS[1]]
+    same_as_fresh(loader, site, store, tmp_path)
+    shutil.copy(SAMPLE / "_data" / f"{FIGIDS[1]}-chemicals.tsv", site / "_data")
+    loader(site, store)
+    assert loader.converted == [FIGIDS[1]]
+    same_as_fresh(loader, site, store, tmp_path)
+
+
+def test_another_tool_version_converts_everything(
+    site: Path, tmp_path: Path, loader: Loader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "store"
+    loader(site, store)
+    monkeypatch.setattr(reuse, "__version__", "999.0")
+    again = loader(site, store)
+    assert sorted(loader.converted) == sorted(FIGIDS) and again.report.reused == 0
+    assert again.report.unchanged == 4  # the same output: nothing written, the new inputs recorded
+    loader(site, store)
+    assert loader.converted == []
+
+
+def test_an_option_that_changes_output_converts_everything(site: Path, tmp_path: Path, loader: Loader) -> None:
+    store = tmp_path / "store"
+    loader(site, store)
+    no_organisms = OrganismTable({}, "none")  # no organism name resolves to a taxon any more
+    changed = loader(site, store, organisms=no_organisms)
+    assert sorted(loader.converted) == sorted(FIGIDS) and changed.report.graphs > 1  # a figure and the description
+    same_as_fresh(loader, site, store, tmp_path, organisms=no_organisms)
+    loader(site, store, organisms=no_organisms)
+    assert loader.converted == []
+    loader(site, store, validation=None)
+    assert sorted(loader.converted) == sorted(FIGIDS)
+
+
+def test_a_graph_left_in_flight_is_converted_again(site: Path, tmp_path: Path, loader: Loader) -> None:
+    store = tmp_path / "store"
+    loader(site, store)
+    state = LoadState(str(store))
+    figure = state._db.execute("SELECT graph FROM input ORDER BY graph LIMIT 1").fetchone()[0]
+    state.begin([figure])  # as a killed load leaves it
+    state.close()
+    again = loader(site, store)
+    assert again.report.repaired == [figure]
+    assert len(loader.converted) == 1 and again.report.reused == 2
+    same_as_fresh(loader, site, store, tmp_path)
