@@ -319,7 +319,12 @@ def _pooled(
             if start is None:
                 return
             worker = min(free, key=lambda w: len(w.in_flight))
-            pool.send(worker, start, min(start + size, len(items)))
+            stop = min(start + size, len(items))
+            # Each item is also taken here, in the main process, as a pool that pickles its items would: a
+            # sequence that computes an item when it is taken (reuse.py's input keys) keeps what it records.
+            for index in range(start, stop):
+                items[index]
+            pool.send(worker, start, stop)
             order.append(worker)
 
     try:
