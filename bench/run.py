@@ -1,11 +1,17 @@
-"""The benchmark harness: the YAML floor, the naive baseline and pfocr-rdf, side by side in one run.
+"""The benchmark harness: this checkout against a given git revision of pfocr-rdf, side by side in one run.
 
-Each contender runs in a fresh process on a generated corpus (bench/generate.py); wall time, output
-triples and the peak resident memory of its whole process tree (workers included) are measured, and
-bench/RESULTS.md is written with the machine it ran on.
+The revision (`--baseline`, by default a6c1629, the project before issue 19) is exported with `git archive`
+into a temporary folder and run from there with the same Python and libraries. Each contender runs in a
+fresh process on a generated corpus (bench/generate.py): convert + validate + N-Triples, all cores.
+Wall time, output triples and the peak memory of the whole process tree (workers included) are measured;
+rounds alternate between the two, and the median round of each is kept. On a shared machine only the
+ratios of one run mean anything. The YAML floor (read + libyaml) runs once on the smallest corpus, and
+with --naive the naive baseline (pyld + rdflib + pySHACL) on --naive-records. bench/RESULTS.md is
+written with the machine it ran on.
 
-    python bench/run.py                       # 100,000 records (baseline on 2,000), as the README says
-    python bench/run.py --records 10000 --baseline-records 500
+    python bench/run.py                                  # 4,000 records (3 rounds) and 100,000 (once)
+    python bench/run.py --sizes 4000,10000               # what fits in a quarter of an hour on 2 shared cores
+    python bench/run.py --sizes 4000 --rounds 5 --baseline main
 """
 
 from __future__ import annotations
@@ -14,15 +20,20 @@ import argparse
 import datetime
 import os
 import platform
+import resource
 import subprocess
 import sys
+import tarfile
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from importlib import metadata
+from io import BytesIO
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 CORPORA = HERE / "corpora"
 WORK = HERE / "work"
 
@@ -37,6 +48,7 @@ class Measure:
     peak_mb: float  # proportional set size of the whole process tree
     peak_rss_mb: float  # resident set size, summed over the tree (shared pages counted in each process)
     note: str = ""
+    cpu_seconds: float = 0.0  # user + system time of the whole tree (workers are waited for, so counted)
 
     @property
     def rate(self) -> float:
@@ -83,12 +95,22 @@ def _tree_memory(root: int) -> tuple[int, int]:
     return pss, rss
 
 
-def measure(name: str, command: list[str], corpus: Path, records: int, output: Path | None, note: str = "") -> Measure:
+def measure(
+    name: str,
+    command: list[str],
+    corpus: Path,
+    records: int,
+    output: Path | None,
+    note: str = "",
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Measure:
     """Run `command`, polling the memory of its process tree; count the triples it wrote."""
     print(f"[bench] {name}: {' '.join(command)}", file=sys.stderr, flush=True)
     peak = peak_rss = 0
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd, env=env)
     stop = threading.Event()
 
     def poll() -> None:
@@ -102,6 +124,8 @@ def measure(name: str, command: list[str], corpus: Path, records: int, output: P
     poller.start()
     _, stderr = process.communicate()
     seconds = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     stop.set()
     poller.join()
     if process.returncode not in (0,):
@@ -112,7 +136,7 @@ def measure(name: str, command: list[str], corpus: Path, records: int, output: P
             for block in iter(lambda: handle.read(1 << 24), b""):
                 triples += block.count(b"\n")
         output.unlink()
-    return Measure(name, corpus.name, records, seconds, triples, peak / 1e6, peak_rss / 1e6, note)
+    return Measure(name, corpus.name, records, seconds, triples, peak / 1e6, peak_rss / 1e6, note, cpu)
 
 
 def corpus(records: int, seed: int) -> Path:
@@ -141,67 +165,120 @@ def machine() -> list[str]:
     ]
 
 
+def export(revision: str, folder: Path) -> Path:
+    """The revision's package (and shapes), as files; the working tree is left alone."""
+    names = subprocess.run(["git", "ls-tree", "--name-only", revision], cwd=ROOT, check=True, capture_output=True, text=True)
+    paths = [name for name in ("pfocr_rdf", "shapes") if name in names.stdout.split()]
+    archive = subprocess.run(["git", "archive", revision, *paths], cwd=ROOT, check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
+
+
+def described(revision: str) -> str:
+    done = subprocess.run(["git", "log", "-1", "--format=%h %s", revision], cwd=ROOT, capture_output=True, text=True)
+    return done.stdout.strip()[:90] or revision
+
+
+@dataclass
+class Pair:
+    """The rounds of the baseline and of this checkout on one corpus."""
+
+    records: int
+    baseline: list[Measure]
+    current: list[Measure]
+
+    @staticmethod
+    def median(runs: list[Measure]) -> Measure:
+        return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
+
+    @property
+    def ratio(self) -> float:
+        return self.median(self.current).rate / self.median(self.baseline).rate
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--small", type=int, default=10_000, help="second pfocr-rdf run, for memory growth")
-    parser.add_argument("--baseline-records", type=int, default=2_000)
+    parser.add_argument("--baseline", default="a6c1629", help="git revision to time against (default: a6c1629)")
+    parser.add_argument("--sizes", default="4000,100000", help="corpus sizes, comma-separated")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds on the smallest corpus (the others: one)")
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--naive", action="store_true", help="also time the naive pyld + rdflib + pySHACL baseline")
+    parser.add_argument("--naive-records", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
-    big, small, base = corpus(args.records, args.seed), corpus(args.small, args.seed), corpus(args.baseline_records, args.seed)
-    python, tool = sys.executable, [sys.executable, "-m", "pfocr_rdf"]
-    env_out = WORK / "out.nt"
-    runs = [
-        measure("YAML floor (read + libyaml CSafeLoader), 1 process", [python, str(HERE / "floor.py"), str(big)], big,
-                args.records, None),
-        measure("naive baseline (pyld + rdflib per record, pySHACL on the merged graph), 1 process",
-                [python, str(HERE / "naive.py"), str(base), "-o", str(env_out)], base, args.baseline_records, env_out,
-                f"run on {args.baseline_records:,} records: it would take hours on {args.records:,}"),
-        measure(f"pfocr-rdf convert + validate + N-Triples, {args.workers} workers",
-                [*tool, "convert", str(big), "-o", str(env_out), "-j", str(args.workers), "-q"], big, args.records, env_out),
-        measure(f"pfocr-rdf convert + validate + N-Triples, {args.workers} workers",
-                [*tool, "convert", str(small), "-o", str(env_out), "-j", str(args.workers), "-q"], small, args.small, env_out),
-        measure("pfocr-rdf convert + validate + N-Triples, 1 worker",
-                [*tool, "convert", str(base), "-o", str(env_out), "-j", "1", "-q"], base, args.baseline_records, env_out),
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    corpora = {size: corpus(size, args.seed) for size in sizes}
+    python, out = sys.executable, WORK / "out.nt"
+    others = [
+        measure("YAML floor (read + libyaml CSafeLoader), 1 process", [python, str(HERE / "floor.py"), str(corpora[sizes[0]])],
+                corpora[sizes[0]], sizes[0], None)
     ]  # fmt: skip
-    write_results(args, runs)
+    if args.naive:
+        naive = corpus(args.naive_records, args.seed)
+        command = [python, str(HERE / "naive.py"), str(naive), "-o", str(out)]
+        label = "naive baseline (pyld + rdflib per record, pySHACL), 1 process"
+        others.append(measure(label, command, naive, args.naive_records, out))
+    pairs = []
+    with tempfile.TemporaryDirectory(prefix="pfocr-bench-") as tmp:
+        baseline = export(args.baseline, Path(tmp))
+        contenders = {"baseline": (baseline, {**os.environ, "PYTHONPATH": str(baseline)}), "current": (ROOT, None)}
+        for size in sizes:
+            pair = Pair(size, [], [])
+            for _ in range(args.rounds if size == sizes[0] else 1):
+                for name, (cwd, env) in contenders.items():
+                    command = [python, "-m", "pfocr_rdf", "convert", str(corpora[size]), "-o", str(out)]
+                    command += ["-j", str(args.workers), "-q"]
+                    run = measure(name, command, corpora[size], size, out, cwd=cwd, env=env)
+                    (pair.baseline if name == "baseline" else pair.current).append(run)
+            pairs.append(pair)
+    write_results(args, pairs, others)
 
 
-def write_results(args: argparse.Namespace, runs: list[Measure]) -> None:
-    floor, naive, full, small, single = runs
+def write_results(args: argparse.Namespace, pairs: list[Pair], others: list[Measure]) -> None:
     lines = ["# Benchmark results", "", "Written by `python bench/run.py` (see the README). Machine:", "", *machine(), ""]
+    first = Pair.median(pairs[0].current)
     lines += [
         f"Corpora generated by `bench/generate.py` (seed {args.seed}) from the 45-record sample: "
-        f"{full.triples / full.records:,.0f} triples per record on average.",
+        f"{first.triples / first.records:,.0f} triples per record on average. Each run: `pfocr-rdf convert CORPUS -o out.nt "
+        f"-j {args.workers} -q` (convert + SHACL validation + N-Triples + VoID), a fresh process; baseline: "
+        f"`{described(args.baseline)}`, exported with `git archive` and run with the same Python and libraries. "
+        "Rounds alternate between the two; the median round of each is shown.",
         "",
-        "| run | corpus | records | seconds | records/s | triples/s | peak memory, MB (PSS) | peak RSS summed, MB |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| version | records | rounds | seconds | records/s | triples/s | CPU ms per record | peak memory, MB (PSS) "
+        "| peak RSS summed, MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for run in runs:
-        triples = f"{run.triple_rate:,.0f}" if run.triples else "-"
-        cells = [run.name, run.corpus, f"{run.records:,}", f"{run.seconds:,.1f}", f"{run.rate:,.0f}", triples]
-        cells += [f"{run.peak_mb:,.0f}", f"{run.peak_rss_mb:,.0f}"]
-        lines.append("| " + " | ".join(cells) + " |")
+    for pair in pairs:
+        for label, runs in ((f"baseline {args.baseline}", pair.baseline), ("this checkout", pair.current)):
+            run = Pair.median(runs)
+            cells = [label, f"{run.records:,}", str(len(runs)), f"{run.seconds:,.1f}", f"{run.rate:,.0f}"]
+            cells += [f"{run.triple_rate:,.0f}", f"{1000 * run.cpu_seconds / run.records:.2f}"]
+            cells += [f"{max(r.peak_mb for r in runs):,.0f}", f"{max(r.peak_rss_mb for r in runs):,.0f}"]
+            lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "| other | corpus | records | seconds | records/s |", "|---|---|---:|---:|---:|"]
+    for run in others:
+        lines.append(f"| {run.name} | {run.corpus} | {run.records:,} | {run.seconds:,.1f} | {run.rate:,.0f} |")
+    lines += ["", "## Ratios", ""]
+    for pair in pairs:
+        rates = ", ".join(f"{r.rate:,.0f}" for r in pair.current)
+        base_rates = ", ".join(f"{r.rate:,.0f}" for r in pair.baseline)
+        lines.append(
+            f"- {pair.records:,} records: this checkout runs at **{pair.ratio:.2f} times** the records/s of {args.baseline} "
+            f"(rounds: {rates} against {base_rates} records/s)."
+        )
+    for pair in pairs:
+        base_cpu, cpu = Pair.median(pair.baseline).cpu_seconds, Pair.median(pair.current).cpu_seconds
+        share = cpu / base_cpu
+        lines.append(f"- {pair.records:,} records: CPU time of the whole process tree, {share:.2f} of {args.baseline}'s.")
+    peaks = ", ".join(f"{max(r.peak_mb for r in pair.current):,.0f} MB at {pair.records:,}" for pair in pairs)
     lines += [
+        f"- peak memory of this checkout's process tree: {peaks}.",
         "",
-        "Notes:",
-        f"- The naive baseline was {naive.note}.",
-        "- Memory is the peak proportional set size (PSS) of the whole process tree, sampled every 50 ms: the",
-        "  workers are forked from the main process and share its pages, which PSS counts once. RSS summed over",
-        "  the processes counts those shared pages once per process and overstates the total.",
-        "",
-        "## Ratios and targets",
-        "",
-        f"- pfocr-rdf end to end, {args.workers} workers: **{full.rate:,.0f} records/s** (target: 3,000).",
-        f"- against the naive baseline: **{full.rate / naive.rate:,.1f} times** its records/s (target: at least 30).",
-        f"- against the YAML floor: {full.rate / floor.rate:,.2f} times one process's floor "
-        f"({floor.rate:,.0f} records/s per core, so {floor.rate * args.workers:,.0f} on {args.workers} cores at best).",
-        f"- one worker: {single.rate:,.0f} records/s ({single.rate / naive.rate:,.1f} times the baseline on the same corpus).",
-        f"- peak memory: **{full.peak_mb:,.0f} MB** at {full.records:,} records, {small.peak_mb:,.0f} MB at {small.records:,} "
-        f"(target: at most 250 MB, and no more at {full.records:,} than at {small.records:,}).",
+        "Memory is the peak proportional set size (PSS) of the whole process tree, sampled every 50 ms: forked",
+        "workers share the main process's pages, which PSS counts once and summed RSS once per process.",
         "",
     ]
     args.results.write_text("\n".join(lines), encoding="utf-8")

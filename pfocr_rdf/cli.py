@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__, interrupts
-from .errors import Finding, UsageError
+from .errors import Finding, UsageError, WorkerLost
 from .formats import FORMATS, RdfFormat, format_for_path, format_named, split_gzip
 from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits
 from .gmt import SET_KINDS, GmtSink
@@ -50,6 +50,9 @@ def _handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except UsageError as exc:
             click.echo(f"pfocr-rdf: error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
+        except WorkerLost as exc:
+            click.echo(f"pfocr-rdf: error: {exc}; earlier output files are unchanged", err=True)
+            sys.exit(1)
         except KeyboardInterrupt as exc:
             click.echo("\npfocr-rdf: interrupted; earlier output files are unchanged", err=True)
             _exit_at_once(EXIT_TERMINATED if isinstance(exc, interrupts.Terminated) else EXIT_INTERRUPTED)

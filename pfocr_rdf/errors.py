@@ -63,3 +63,8 @@ class RecordError(Exception):
 
 class UsageError(Exception):
     """The command itself cannot run (bad option, unreadable output path, ...): exit status 2."""
+
+
+class WorkerLost(Exception):
+    """A worker process ended before sending all its results (killed from outside, or crashed): the run
+    stops with this message and exit status 1, its outputs discarded."""

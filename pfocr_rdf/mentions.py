@@ -268,16 +268,21 @@ def _gene_rows(table: _Table, collector: _Collector, found: MentionSet) -> None:
     i_id, i_tax, i_org = index["ncbigene_id"], index["organism_id"], index["organism_name"]
     i_word, i_match, i_source, i_symbol = index["word"], index["match"], index["source"], index["ncbigene_symbol"]
     count_columns = [(column, index[column]) for column in COUNT_COLUMNS if index[column] is not None]
-    for line, row in table.rows:
+    organisms, all_counts, by_key = found.organisms, found.counts, collector.by_key
+    for line, row in table.rows:  # the hot loop of table reading: helpers inlined
         gene_id = row[i_id] if i_id is not None else None
         taxid = row[i_tax] if i_tax is not None else None
         organism = row[i_org] if i_org is not None else None
-        _check_digits(gene_id, path, line, "ncbigene_id", warnings)
-        _check_digits(taxid, path, line, "organism_id", warnings)
-        if organism and taxid:
-            found.organisms.setdefault(organism, taxid)
+        if gene_id is not None and not (gene_id.isascii() and gene_id.isdigit()):
+            _check_digits(gene_id, path, line, "ncbigene_id", warnings)
+        if taxid is not None and not (taxid.isascii() and taxid.isdigit()):
+            _check_digits(taxid, path, line, "organism_id", warnings)
+        if organism and taxid and organism not in organisms:
+            organisms[organism] = taxid
         if count_columns:
-            counts = found.counts.setdefault(taxid or "", {})
+            counts = all_counts.get(taxid or "")
+            if counts is None:
+                counts = all_counts[taxid or ""] = {}
             for column, position in count_columns:
                 value = row[position]
                 if value is None:
@@ -293,16 +298,23 @@ def _gene_rows(table: _Table, collector: _Collector, found: MentionSet) -> None:
         key = "id:" + gene_id if gene_id else ("word:" + word if word else None)
         if key is None:
             continue
-        mention = collector.mention(key)
+        mention = by_key.get(key)
+        if mention is None:
+            mention = by_key[key] = Mention(collector.kind)
         mention.gene_id = mention.gene_id or gene_id
         if taxid and not mention.taxid:
             mention.taxid, mention.organism_name = taxid, organism
-        mention.evidence(
-            word,
-            row[i_match] if i_match is not None else None,
-            row[i_source] if i_source is not None else None,
-            row[i_symbol] if i_symbol is not None else None,
-        )
+        if word:  # Mention.evidence, inlined
+            mention.words[word] = None
+        matched = row[i_match] if i_match is not None else None
+        if matched:
+            mention.matched[matched] = None
+        source = row[i_source] if i_source is not None else None
+        if source:
+            mention.sources[source] = None
+        label = row[i_symbol] if i_symbol is not None else None
+        if label:
+            mention.labels[label] = None
 
 
 def _identifier(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import io
 import os
 import stat
 import sys
@@ -33,7 +32,7 @@ class AtomicOutput:
         self._temp: str | None = None
         self._raw: BinaryIO | None = None
         self._gzip: gzip.GzipFile | None = None
-        self.text: io.TextIOWrapper | None = None
+        self._sink: BinaryIO | None = None
 
     def __enter__(self) -> AtomicOutput:
         if self.path == STDOUT:
@@ -57,23 +56,26 @@ class AtomicOutput:
         if self.compress:
             self._gzip = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
             sink = self._gzip  # type: ignore[assignment]
-        self.text = io.TextIOWrapper(sink, encoding="utf-8", newline="\n", write_through=False)
+        self._sink = sink
         return self
 
     def write(self, text: str) -> None:
-        assert self.text is not None
-        self.text.write(text)
+        assert self._sink is not None
+        self._sink.write(text.encode("utf-8"))
+
+    def write_bytes(self, data: bytes | memoryview) -> None:
+        """Text already encoded as UTF-8 (a worker's output segment), written as it is."""
+        assert self._sink is not None
+        self._sink.write(data)
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         ok = kind is None
         try:
             if ok:
                 raise_if_requested()  # an interrupt that was swallowed on its way up still discards the output
-            if self.text is not None:
-                if ok:
-                    self.text.flush()
-                self.text.detach()
+            self._sink = None
             if self._gzip is not None and ok:
+                self._gzip.flush()  # a sync flush before the end, as earlier releases did: the same bytes
                 self._gzip.close()
             if self._raw is not None and self._temp is not None:
                 if ok:

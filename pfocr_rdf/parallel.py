@@ -1,40 +1,54 @@
-"""An ordered, bounded parallel map over worker processes.
+"""An ordered, bounded parallel map over worker processes, each with pipes of its own.
 
 Results come back in input order (so output is byte-identical whatever the number of workers), and
-only a few batches are in flight at a time, so memory does not grow when workers outpace the writer.
-An interrupted or failing run stops its workers at once; a worker killed from outside (SIGTERM to the
-process group) makes the run fail instead of hang, as multiprocessing.Pool can. A parent that dies
-without stopping them (kill -9) takes its workers along: on Linux the kernel sends them SIGKILL
-(PR_SET_PDEATHSIG), elsewhere a watchdog thread in each worker notices the parent is gone.
+only a few batches are in flight per worker, so memory does not grow when workers outpace the writer.
+
+Each worker has a task pipe and a result pipe of its own. The parent holds only the write end of the
+one and the read end of the other, and each worker closes every pipe end it inherited that is not its
+own: when a worker dies, however it dies (even half-way through sending a result), its result pipe
+reads as end-of-file and the run fails with a message naming the worker, instead of hanging. There
+are no threads in the parent. Bulk output (a record's text) does not travel through the pipes: each
+worker writes it into a segment file of its own (anonymous, one per in-flight slot, reused) and sends
+only its length; the parent reads the segment back as bytes and copies it to the output, in order.
+
+An interrupted or failing run stops its workers at once. A parent that dies without stopping them
+(kill -9) takes its workers along: on Linux the kernel sends them SIGKILL (PR_SET_PDEATHSIG),
+elsewhere a watchdog thread in each worker notices the parent is gone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
+import struct
 import sys
+import tempfile
 import threading
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from .errors import WorkerLost
 from .heap import HeapTrimmer
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-_FUNCTION: Callable[[Any], Any] | None = None
-_TRIMMER = HeapTrimmer()
-
-
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 WATCHDOG_SECONDS = 1.0
+_HEADER = struct.Struct("<Q")  # length of the message that follows
+_TASK = struct.Struct("<qqq")  # first item, end of the batch, segment slot
+_STOP_WAIT = 5.0
+YOUNG_GENERATION = 20_000
 
 
 def _die_with(parent: int) -> None:
@@ -54,22 +68,23 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _init(function: Callable[[Any], Any], parent: int) -> None:
-    # Ctrl-C reaches the whole process group; the main process alone decides what happens (it stops the
-    # workers and discards unfinished output), so workers ignore it rather than print tracebacks. SIGTERM
-    # keeps its default: stopping a worker with it must stop the worker.
-    _die_with(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    global _FUNCTION
-    _FUNCTION = function
+@contextlib.contextmanager
+def quiet_collector(young: int = YOUNG_GENERATION) -> Generator[None, None, None]:
+    """Keep the cycle collector out of the way while records are converted.
 
-
-def _run_batch(batch: Sequence[Any]) -> list[Any]:
-    assert _FUNCTION is not None
-    results = [_FUNCTION(item) for item in batch]
-    _TRIMMER.tick(len(batch))
-    return results
+    Everything that exists after start-up (modules, shapes, tables) is frozen: never scanned again, and
+    never written to by the collector, so forked workers keep sharing those pages instead of copying them.
+    The youngest generation is collected after `young` allocations instead of 700: a record allocates
+    tens of thousands of short-lived objects that reference counting frees, almost never a cycle.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(young, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def default_workers() -> int:
@@ -81,60 +96,244 @@ def batch_size(items: int, workers: int) -> int:
     return max(1, min(32, items // (workers * 8)))
 
 
+# -- the worker's side
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    """`size` bytes from a pipe, or None at end-of-file (the writer has gone)."""
+    buffer = bytearray(size)
+    view, got = memoryview(buffer), 0
+    while got < size:
+        chunk = os.readv(fd, [view[got:]])
+        if chunk == 0:
+            return None
+        got += chunk
+    return bytes(buffer)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _worker_main(
+    function: Callable[[Any], tuple[Any, bytes]],
+    items: Sequence[Any],
+    parent: int,
+    tasks: int,
+    results: int,
+    slots: list[int],
+    foreign: list[int],
+) -> None:
+    """Run batches until the task pipe closes: results through the result pipe, payloads into segments."""
+    # Ctrl-C reaches the whole process group; the main process alone decides what happens (it stops the
+    # workers and discards unfinished output), so workers ignore it rather than print tracebacks. SIGTERM
+    # keeps its default: stopping a worker with it must stop the worker.
+    _die_with(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for fd in foreign:  # the other workers' pipes and segments, and the parent's ends of ours
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    trimmer = HeapTrimmer()
+    while (task := _read_exactly(tasks, _TASK.size)) is not None:
+        start, stop, slot = _TASK.unpack(task)
+        try:
+            outcomes, lengths, payloads = [], [], []
+            for index in range(start, stop):
+                outcome, payload = function(items[index])
+                outcomes.append(outcome)
+                lengths.append(len(payload))
+                payloads.append(payload)
+            os.pwrite(slots[slot], b"".join(payloads), 0)
+            message = pickle.dumps((True, outcomes, lengths), pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # a bug, not bad input: the parent re-raises it
+            message = pickle.dumps((False, _picklable(exc), []), pickle.HIGHEST_PROTOCOL)
+        _write_all(results, _HEADER.pack(len(message)) + message)
+        trimmer.tick(stop - start)
+
+
+def _picklable(exc: Exception) -> Exception:
+    try:
+        pickle.dumps(exc)
+        return exc
+    except Exception:
+        return RuntimeError("".join(traceback.format_exception(exc)))
+
+
+# -- the parent's side
+
+
+@dataclass
+class _Worker:
+    process: Any  # multiprocessing's Process
+    tasks: int  # write end of its task pipe
+    results: int  # read end of its result pipe
+    slots: list[int]  # its segment files
+    in_flight: deque[tuple[int, int]] = field(default_factory=deque)  # (batch's first item, slot), oldest first
+    sent: int = 0
+
+    def describe_end(self) -> str:
+        self.process.join(1)
+        code = self.process.exitcode
+        if code is None:
+            return "stopped answering"
+        if code < 0:
+            with contextlib.suppress(ValueError):
+                return f"was killed by {signal.Signals(-code).name}"
+        return f"ended with status {code}"
+
+
+class _Pool:
+    """`workers` forked processes, each fed batches of item indexes through its own task pipe."""
+
+    def __init__(self, function: Callable[[T], tuple[R, bytes]], items: Sequence[T], workers: int, slots: int) -> None:
+        self.workers: list[_Worker] = []
+        context = multiprocessing.get_context("fork")
+        parent = os.getpid()
+        try:
+            for _ in range(workers):
+                task_read, task_write = os.pipe()
+                result_read, result_write = os.pipe()
+                segments = [_anonymous_file() for _ in range(slots)]
+                foreign = [fd for w in self.workers for fd in (w.tasks, w.results, *w.slots)]
+                foreign += [task_write, result_read]
+                process = context.Process(
+                    target=_worker_main,
+                    args=(function, items, parent, task_read, result_write, segments, foreign),
+                    name="pfocr-rdf worker",
+                    daemon=True,
+                )
+                try:
+                    process.start()
+                finally:
+                    os.close(task_read)
+                    os.close(result_write)
+                self.workers.append(_Worker(process, task_write, result_read, segments))
+        except BaseException:
+            self.stop()
+            raise
+
+    def send(self, worker: _Worker, start: int, stop: int) -> None:
+        slot = worker.sent % len(worker.slots)
+        try:
+            _write_all(worker.tasks, _TASK.pack(start, stop, slot))
+        except BrokenPipeError:
+            raise self._lost(worker) from None
+        worker.in_flight.append((start, slot))
+        worker.sent += 1
+
+    def receive(self, worker: _Worker) -> tuple[list[Any], list[memoryview]]:
+        """The oldest batch in flight on `worker`: its results and each one's payload."""
+        _, slot = worker.in_flight.popleft()
+        header = _read_exactly(worker.results, _HEADER.size)
+        body = None if header is None else _read_exactly(worker.results, _HEADER.unpack(header)[0])
+        if body is None:
+            raise self._lost(worker)
+        ok, outcomes, lengths = pickle.loads(body)
+        if not ok:
+            raise outcomes
+        data = memoryview(os.pread(worker.slots[slot], sum(lengths), 0)) if lengths else memoryview(b"")
+        payloads, offset = [], 0
+        for length in lengths:
+            payloads.append(data[offset : offset + length])
+            offset += length
+        return outcomes, payloads
+
+    def _lost(self, worker: _Worker) -> WorkerLost:
+        how = worker.describe_end()
+        return WorkerLost(f"worker process {worker.process.pid} {how} before sending its results; the run is stopped")
+
+    def close(self) -> None:
+        """Normal end: closed task pipes tell the workers to finish."""
+        for worker in self.workers:
+            os.close(worker.tasks)
+        for worker in self.workers:
+            worker.process.join(_STOP_WAIT)
+        self._release()
+
+    def stop(self) -> None:
+        """Stop the workers now (interrupt, failure, a lost worker)."""
+        for worker in self.workers:
+            if worker.process.is_alive():
+                worker.process.terminate()
+        for worker in self.workers:
+            with contextlib.suppress(OSError):
+                os.close(worker.tasks)
+            worker.process.join(_STOP_WAIT)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(_STOP_WAIT)
+        self._release()
+
+    def _release(self) -> None:
+        for worker in self.workers:
+            for fd in (worker.results, *worker.slots):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.workers = []
+
+
+def _anonymous_file() -> int:
+    """A file with no name (nothing to clean up, whatever ends the run), for one worker's segment."""
+    with tempfile.TemporaryFile(prefix="pfocr-rdf-segment-") as handle:
+        return os.dup(handle.fileno())
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def ordered_map(
-    function: Callable[[T], R], items: Sequence[T], workers: int, window_per_worker: int = 3
-) -> Generator[R, None, None]:
+    function: Callable[[T], tuple[R, bytes]], items: Sequence[T], workers: int, window_per_worker: int = 3
+) -> Generator[tuple[R, bytes | memoryview], None, None]:
     """`map(function, items)` on `workers` processes, in order; runs in this process when workers <= 1.
 
-    `function` must be picklable (a module-level function or a functools.partial of one).
+    `function` returns (result, payload): the result is pickled back, the payload (bytes, the bulk) is
+    passed through a segment file. The payloads yielded stay valid until the generator moves on.
     """
-    if workers <= 1 or len(items) < 2:
-        for item in items:
-            yield function(item)
+    if workers <= 1 or len(items) < 2 or not can_fork():
+        with quiet_collector():
+            for item in items:
+                yield function(item)
         return
+    with quiet_collector():
+        yield from _pooled(function, items, workers, window_per_worker)
+
+
+def _pooled(
+    function: Callable[[T], tuple[R, bytes]], items: Sequence[T], workers: int, window_per_worker: int
+) -> Generator[tuple[R, memoryview], None, None]:
     size = batch_size(len(items), workers)
-    batches = (items[start : start + size] for start in range(0, len(items), size))
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    # Forked workers share the parent's pages until written to; the cycle collector would write to every
-    # object it inherited (and so copy it), unless those objects are frozen out of its reach first.
-    gc.freeze()
-    executor = ProcessPoolExecutor(
-        workers, multiprocessing.get_context(method), initializer=_init, initargs=(function, os.getpid())
-    )
-    pending: deque[Future[list[R]]] = deque()
+    starts = iter(range(0, len(items), size))
+    pool = _Pool(function, items, workers, window_per_worker)
+    order: deque[_Worker] = deque()  # the worker of each batch in flight, oldest first
+
+    def fill() -> None:
+        while True:
+            free = [w for w in pool.workers if len(w.in_flight) < window_per_worker]
+            if not free:
+                return
+            start = next(starts, None)
+            if start is None:
+                return
+            worker = min(free, key=lambda w: len(w.in_flight))
+            stop = min(start + size, len(items))
+            # Each item is also taken here, in the main process, as a pool that pickles its items would: a
+            # sequence that computes an item when it is taken (reuse.py's input keys) keeps what it records.
+            for index in range(start, stop):
+                items[index]
+            pool.send(worker, start, stop)
+            order.append(worker)
+
     try:
-        for batch in batches:
-            pending.append(executor.submit(_run_batch, batch))
-            if len(pending) >= workers * window_per_worker:
-                break
-        while pending:
-            results = pending.popleft().result()
-            following = next(batches, None)
-            if following is not None:
-                pending.append(executor.submit(_run_batch, following))
-            yield from results
+        fill()
+        while order:
+            outcomes, payloads = pool.receive(order.popleft())
+            fill()
+            yield from zip(outcomes, payloads, strict=True)
     except BaseException:
-        _stop(executor)
+        pool.stop()
         raise
-    finally:
-        gc.unfreeze()
-    executor.shutdown(wait=True)
-
-
-def _stop(executor: ProcessPoolExecutor) -> None:
-    """Stop the workers now: cancel what is queued, terminate what runs."""
-    processes = list(getattr(executor, "_processes", {}).values())  # no public API before Python 3.14
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(timeout=5)
-    # The pool's manager thread closes its wake-up pipe as it ends; if it were still ending when the
-    # interpreter exits, the exit hook of concurrent.futures could write into that pipe as it closes
-    # ("Bad file descriptor" traceback after Ctrl-C or SIGTERM). Give it a moment to finish first. (A
-    # worker stopped half-way through sending a result leaves the thread waiting for the rest for ever:
-    # the command line therefore leaves through os._exit after an interrupt, see cli.py.)
-    manager = getattr(executor, "_executor_manager_thread", None)
-    if manager is not None and manager.is_alive():
-        manager.join(timeout=1)
+    pool.close()

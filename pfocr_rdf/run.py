@@ -31,6 +31,7 @@ from .validate import as_finding, validator_for
 from .void import DatasetStats, describe_dataset, own_nodes, set_statement_count, stats_of
 
 GMT_KINDS = tuple(SET_KINDS.values())
+Payload = bytes | memoryview  # a record's text as UTF-8, as a worker wrote it
 
 
 @dataclass
@@ -39,7 +40,7 @@ class RecordPacket:
 
     outcome: RecordOutcome
     figure: str = ""  # the record's graph name (IRI term)
-    text: str = ""
+    text: str = ""  # the record's text, when the packet carries it (`packets`; workers send it apart, as bytes)
     shared: list[Node] = field(default_factory=list)
     stats: DatasetStats | None = None
     rejected_text: str = ""  # the whole record, for the rejects file
@@ -63,25 +64,36 @@ def serialise_record(graph: RecordGraph, rdf_format: RdfFormat) -> tuple[str, li
     return chunk(rdf_format, own, None), shared
 
 
-def process_source(source: RecordSource, settings: WorkerSettings) -> RecordPacket:
+def process_source(source: RecordSource, settings: WorkerSettings) -> tuple[RecordPacket, bytes]:
+    """A record's packet and its text (UTF-8): a worker writes the text into its output segment."""
     outcome = convert_source(source, settings.convert)
     graph = outcome.graph
     outcome.graph = None  # the graph travels as text; keep the packet small
     outcome.results = []  # already turned into findings
     outcome.unresolved = set()
     if graph is None:
-        return RecordPacket(outcome)
+        return RecordPacket(outcome), b""
     if outcome.rejected:
         rejects = settings.rejects_format
         text = chunk(rejects, graph.nodes.items(), graph.figure) if rejects else ""
-        return RecordPacket(outcome, rejected_text=text)
+        return RecordPacket(outcome, rejected_text=text), b""
     text, shared = serialise_record(graph, settings.rdf_format)
-    return RecordPacket(outcome, graph.figure, text, shared, stats_of(own_nodes(graph), example=graph.figure))
+    packet = RecordPacket(outcome, graph.figure, "", shared, stats_of(own_nodes(graph), example=graph.figure))
+    return packet, text.encode("utf-8")
+
+
+def packet_payloads(
+    sources: Sequence[RecordSource], settings: WorkerSettings, workers: int
+) -> Generator[tuple[RecordPacket, Payload], None, None]:
+    """(packet, text as UTF-8) in source order, from `workers` processes (in this process when 1)."""
+    return ordered_map(partial(process_source, settings=settings), sources, workers)
 
 
 def packets(sources: Sequence[RecordSource], settings: WorkerSettings, workers: int) -> Generator[RecordPacket, None, None]:
-    """Packets in source order, from `workers` processes (in this process when 1)."""
-    return ordered_map(partial(process_source, settings=settings), sources, workers)
+    """Packets in source order with their text inside, for streams that keep packets (reuse.py)."""
+    for packet, payload in packet_payloads(sources, settings, workers):
+        packet.text = str(payload, "utf-8")
+        yield packet
 
 
 class SharedNodes:
@@ -89,12 +101,20 @@ class SharedNodes:
     A digest collision among one subject's own dozen triples, the only kind that matters, is about one
     in 10^8."""
 
+    RECENT = 4096  # subjects whose digests stay in memory too: taxa recur in almost every record
+
     def __init__(self, seen: SeenStore) -> None:
         self.seen = seen
+        self.recent: dict[str, set[int]] = {}
+
+    def known(self, subject: str) -> set[int] | None:
+        """The digests of the triples written for `subject`, or None when it was never written."""
+        found = self.recent.get(subject)
+        return found if found is not None else self.seen.triples_of(subject)
 
     def new_part(self, subject: str, properties: dict[str, list[str]]) -> tuple[dict[str, list[str]], bool]:
         """The triples not yet written for `subject`, and whether the subject was seen before."""
-        known = self.seen.triples_of(subject)
+        known = self.known(subject)
         seen_before = known is not None
         hashes = known if known is not None else set()
         fresh: dict[str, list[str]] = {}
@@ -106,6 +126,9 @@ class SharedNodes:
                     fresh.setdefault(predicate, []).append(obj)
         if fresh or not seen_before:
             self.seen.set_triples_of(subject, hashes)
+        if subject not in self.recent and len(self.recent) >= self.RECENT:
+            del self.recent[next(iter(self.recent))]  # the oldest
+        self.recent[subject] = hashes
         return fresh, seen_before
 
 
@@ -146,7 +169,11 @@ class RunSummary:
 
 
 class Sink(Protocol):
-    """Where a run's RDF goes, in the run's format: a file, the embedded store, a remote store."""
+    """Where a run's RDF goes, in the run's format: a file, the embedded store, a remote store.
+
+    A sink whose `takes_bytes` is true is given each record's text as the UTF-8 bytes a worker wrote
+    (copied to a file as they are); any other gets it decoded.
+    """
 
     def graph(self, name: str, text: str) -> None:
         """One record's text (its graph `name` in quad formats), or the dataset description's."""
@@ -161,19 +188,24 @@ class Sink(Protocol):
 class FileSink:
     """Writes chunks in order to an output file, with the separators JSON-LD needs."""
 
+    takes_bytes = True
+
     def __init__(self, output: AtomicOutput, rdf_format: RdfFormat) -> None:
         self.output, self.rdf_format, self.empty = output, rdf_format, True
         output.write(document_start(rdf_format))
 
-    def graph(self, name: str, text: str) -> None:
+    def graph(self, name: str, text: str | Payload) -> None:
         self.extra(text)
 
-    def extra(self, text: str) -> None:
-        if not text:
+    def extra(self, text: str | Payload) -> None:
+        if not len(text):
             return
         if self.rdf_format is JSONLD and not self.empty:
             self.output.write(",\n")
-        self.output.write(text)
+        if isinstance(text, str):
+            self.output.write(text)
+        else:
+            self.output.write_bytes(text)
         self.empty = False
 
     def close(self) -> None:
@@ -223,8 +255,11 @@ def run_conversion(
             output = stack.enter_context(AtomicOutput(options.rejects, options.rejects_compress))
             rejects = FileSink(output, options.rejects_format)
         # Closed on the way out, so an interrupted or failed run stops its workers now, not at exit.
-        stream = stack.enter_context(contextlib.closing((packet_stream or packets)(sources, settings, options.workers)))
-        for done, packet in enumerate(stream, 1):
+        stream = stack.enter_context(contextlib.closing((packet_stream or packet_payloads)(sources, settings, options.workers)))
+        as_text = not getattr(document, "takes_bytes", False)
+        for done, item in enumerate(stream, 1):
+            # (packet, UTF-8 bytes) from the workers; a whole packet (text inside) from another stream (reuse)
+            packet, payload = item if isinstance(item, tuple) else (item, item.text)
             outcome = packet.outcome
             if outcome.skipped:
                 summary.skipped.append((outcome.source, outcome.skipped))
@@ -250,7 +285,8 @@ def run_conversion(
             else:
                 if outcome.figid is not None:
                     seen.add_figid(outcome.figid, done - 1)
-                _write_record(packet, document, shared, stats, summary, options.rdf_format, note)
+                text = str(payload, "utf-8") if as_text and not isinstance(payload, str) else payload
+                _write_record(packet, text, document, shared, stats, summary, options.rdf_format, note)
             for warning in outcome.warnings:
                 note(warning)
             summary.repairs.update(outcome.repairs)
@@ -287,7 +323,7 @@ def _unwritten(description: dict[str, dict[str, list[str]]], shared: SharedNodes
     file then holds each statement once, and its count equals void:triples)."""
     kept = {}
     for subject, properties in description.items():
-        if shared.seen.triples_of(subject) is None:
+        if shared.known(subject) is None:
             kept[subject] = properties
             continue
         fresh, _ = shared.new_part(subject, properties)
@@ -298,6 +334,7 @@ def _unwritten(description: dict[str, dict[str, list[str]]], shared: SharedNodes
 
 def _write_record(
     packet: RecordPacket,
+    text: str | Payload,
     document: Sink,
     shared: SharedNodes,
     stats: DatasetStats,
@@ -306,7 +343,7 @@ def _write_record(
     note: Callable[[Finding], None],
 ) -> None:
     assert packet.stats is not None
-    document.graph(packet.figure, packet.text)
+    document.graph(packet.figure, text)  # type: ignore[arg-type]  # bytes only to a sink that takes them
     stats.add(packet.stats)
     for subject, properties in packet.shared:
         fresh, seen_before = shared.new_part(subject, properties)

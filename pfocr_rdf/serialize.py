@@ -74,13 +74,17 @@ def _turtle_node(subject: str, properties: dict[str, list[str]], indent: str) ->
 
 
 def _ntriples(nodes: Iterable[Node], graph: str | None) -> str:
+    """One line per statement; each (subject, predicate) start is built once for all its objects."""
     tail = " " + graph + " .\n" if graph else " .\n"
-    return "".join(
-        subject + " " + predicate + " " + obj + tail
-        for subject, properties in nodes
-        for predicate, objects in properties.items()
-        for obj in objects
-    )
+    lines: list[str] = []
+    add = lines.append
+    for subject, properties in nodes:
+        start = subject + " "
+        for predicate, objects in properties.items():
+            head = start + predicate + " "
+            for obj in objects:
+                add(head + obj + tail)
+    return "".join(lines)
 
 
 def _jsonld_value(term: str) -> object:

@@ -35,6 +35,8 @@ class _Shard:
 class ShardSink:
     """A run's Sink that starts a new gzip file every `size` records."""
 
+    takes_bytes = True  # records' text goes to FileSink as the workers wrote it
+
     folder: str
     rdf_format: RdfFormat
     size: int
@@ -68,7 +70,7 @@ class ShardSink:
 
     # -- the Sink protocol
 
-    def graph(self, name: str, text: str) -> None:
+    def graph(self, name: str, text: str | bytes | memoryview) -> None:
         if name == self.dataset:
             self._open(self._name("void"))
             assert self._file is not None

@@ -13,7 +13,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import overload
+from typing import BinaryIO, overload
 
 from .errors import RecordError, UsageError
 
@@ -270,12 +270,23 @@ def read_text(path: str, display: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) 
     """A file's text, refused with a clear reason when it is too big, binary or not UTF-8."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+            data = _read_at_most(handle, max_bytes + 1)
     except IsADirectoryError:
         raise RecordError(display, "unreadable", "is a folder, not a file") from None
     except OSError as exc:
         raise RecordError(display, "unreadable", f"cannot read the file: {exc.strerror}") from None
     return decode_text(data, display, max_bytes)
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to `limit` bytes. Asked for `limit` at once, Python allocates (and the C library maps) that
+    much for every file, megabytes for a few kilobytes; the file's size is asked for first instead, and
+    whatever is past it (a file that grew, a pipe) is read after."""
+    size = os.fstat(handle.fileno()).st_size
+    data = handle.read(min(size + 1, limit))
+    if len(data) > size and len(data) < limit:
+        data += handle.read(limit - len(data))
+    return data
 
 
 def decode_text(data: bytes, display: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:

@@ -1,0 +1,148 @@
+"""The process pool: ordered results, payloads through segments, and a dead worker that fails the run
+instead of hanging it (even one killed half-way through sending a result)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pfocr_rdf.parallel import WorkerLost, ordered_map
+
+from conftest import ROOT, SAMPLE_FILES
+
+BIG = 2_000_000  # a result far bigger than a pipe's buffer: its sender blocks until the parent reads
+
+
+def square_with_text(n: int) -> tuple[int, bytes]:
+    return n * n, f"item {n}\n".encode() * (n % 7)
+
+
+def die_at_five(n: int) -> tuple[int, bytes]:
+    if n == 5:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return n, b""
+
+
+def big_result(n: int) -> tuple[str, bytes]:
+    return "y" * BIG, b"payload"
+
+
+def fail_at_three(n: int) -> tuple[int, bytes]:
+    if n == 3:
+        raise ValueError("a bug in the function")
+    return n, b""
+
+
+@pytest.fixture
+def alarm() -> Iterator[None]:
+    """A pool that hangs fails the test after a minute instead of hanging it."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError("the pool hung")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+@pytest.mark.parametrize("count", [0, 1, 5, 200])
+def test_results_and_payloads_come_back_in_order(workers: int, count: int, alarm: None) -> None:
+    got = [(result, bytes(payload)) for result, payload in ordered_map(square_with_text, range(count), workers)]
+    assert got == [square_with_text(n) for n in range(count)]
+    assert not multiprocessing.active_children()
+
+
+def test_a_worker_that_dies_fails_the_run_and_names_the_signal(alarm: None) -> None:
+    with pytest.raises(WorkerLost, match="killed by SIGKILL"):
+        list(ordered_map(die_at_five, range(100), 2))
+    assert not multiprocessing.active_children()
+
+
+def test_a_worker_killed_while_sending_a_result_fails_the_run_instead_of_hanging(alarm: None) -> None:
+    results = ordered_map(big_result, range(8), 2)
+    first, _ = next(results)
+    assert len(first) == BIG
+    workers = multiprocessing.active_children()
+    assert len(workers) == 2
+    for worker in workers:  # each has a big result half in its pipe, the rest waiting to be read
+        wait_until_writing_to_a_pipe(worker.pid)
+    for worker in workers:
+        os.kill(worker.pid, signal.SIGTERM)
+    with pytest.raises(WorkerLost, match="killed by SIGTERM"):
+        next(results)
+    assert not multiprocessing.active_children()
+
+
+def wait_until_writing_to_a_pipe(pid: int) -> None:
+    deadline = time.monotonic() + 30
+    while "pipe_write" not in Path(f"/proc/{pid}/wchan").read_text():
+        assert time.monotonic() < deadline, "the worker never blocked writing its result"
+        time.sleep(0.01)
+
+
+def test_an_exception_in_a_worker_is_raised_in_the_parent(alarm: None) -> None:
+    with pytest.raises(ValueError, match="a bug in the function"):
+        list(ordered_map(fail_at_three, range(50), 2))
+    assert not multiprocessing.active_children()
+
+
+def test_closing_the_results_early_stops_the_workers(alarm: None) -> None:
+    results = ordered_map(square_with_text, range(1000), 2)
+    assert next(results)[0] == 0
+    results.close()
+    assert not multiprocessing.active_children()
+
+
+def worker_pids(parent: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry))
+    return found
+
+
+def test_a_worker_killed_from_outside_fails_the_conversion_and_leaves_no_output(tmp_path: Path) -> None:
+    figures = tmp_path / "corpus" / "_figures"
+    figures.mkdir(parents=True)
+    for copy in range(40):  # 1,800 records: seconds of work with --reference
+        for path in SAMPLE_FILES:
+            text = path.read_text(encoding="utf-8").replace(path.stem, f"{path.stem}-c{copy}")
+            (figures / f"{path.stem}-c{copy}.md").write_text(text, encoding="utf-8")
+    out = tmp_path / "out.nt"
+    out.write_text("previous output\n")
+    command = [sys.executable, "-m", "pfocr_rdf", "convert", str(figures.parent), "-o", str(out), "-j", "2", "--reference"]
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob(".out.nt.*.part")) or len(worker_pids(process.pid)) < 2:
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(0.3)
+        os.kill(worker_pids(process.pid)[0], signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:  # a run that hangs fails the test, and must not outlive it
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    assert process.returncode == 1
+    assert "worker process" in stderr and "was killed by SIGTERM" in stderr, stderr
+    assert "Traceback" not in stderr
+    assert out.read_text() == "previous output\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out.nt"]
