@@ -59,6 +59,10 @@ def _handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except BrokenPipeError:
             _silence_stdout()
             _exit_at_once(EXIT_CLOSED_PIPE)
+        except OSError as exc:  # a full disk, a file-size limit: the outputs are discarded by now
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(f"pfocr-rdf: error: {exc.strerror or exc}{where}; earlier output files are unchanged", err=True)
+            sys.exit(EXIT_USAGE)
 
     return wrapper
 

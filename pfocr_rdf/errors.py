@@ -60,6 +60,15 @@ class RecordError(Exception):
     def __str__(self) -> str:
         return str(self.finding)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Rebuilt whole from a worker process (the default would call __init__ with the message alone)."""
+        finding = self.finding
+        return _record_error, (finding.source, finding.kind, finding.message, finding.field, finding.line)
+
+
+def _record_error(source: str, kind: str, message: str, field: str | None, line: int | None) -> RecordError:
+    return RecordError(source, kind, message, field=field, line=line)
+
 
 class UsageError(Exception):
     """The command itself cannot run (bad option, unreadable output path, ...): exit status 2."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import errno
 import gc
 import multiprocessing
 import os
@@ -37,7 +38,7 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .errors import WorkerLost
+from .errors import UsageError, WorkerLost
 from .heap import HeapTrimmer
 
 T = TypeVar("T")
@@ -146,7 +147,7 @@ def _worker_main(
                 outcomes.append(outcome)
                 lengths.append(len(payload))
                 payloads.append(payload)
-            os.pwrite(slots[slot], b"".join(payloads), 0)
+            _pwrite_all(slots[slot], b"".join(payloads))
             message = pickle.dumps((True, outcomes, lengths), pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # a bug, not bad input: the parent re-raises it
             message = pickle.dumps((False, _picklable(exc), []), pickle.HIGHEST_PROTOCOL)
@@ -154,9 +155,22 @@ def _worker_main(
         trimmer.tick(stop - start)
 
 
+def _pwrite_all(fd: int, data: bytes) -> None:
+    """All of `data` at the start of the segment: a full disk or a file-size limit makes a write short, and
+    the next one raise, which fails the run instead of dropping the rest of a batch."""
+    view, offset = memoryview(data), 0
+    while offset < len(view):
+        written = os.pwrite(fd, view[offset:], offset)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, "no room for a worker's output segment in the temporary folder")
+        offset += written
+
+
 def _picklable(exc: Exception) -> Exception:
+    """The exception itself if the parent can rebuild it (some constructors cannot be called again from
+    their pickled arguments), else its traceback as text."""
     try:
-        pickle.dumps(exc)
+        pickle.loads(pickle.dumps(exc))
         return exc
     except Exception:
         return RuntimeError("".join(traceback.format_exception(exc)))
@@ -235,6 +249,8 @@ class _Pool:
         if not ok:
             raise outcomes
         data = memoryview(os.pread(worker.slots[slot], sum(lengths), 0)) if lengths else memoryview(b"")
+        if len(data) != sum(lengths):
+            raise OSError(errno.EIO, f"a worker's output segment holds {len(data):,} of {sum(lengths):,} bytes")
         payloads, offset = [], 0
         for length in lengths:
             payloads.append(data[offset : offset + length])
@@ -307,7 +323,11 @@ def _pooled(
 ) -> Generator[tuple[R, memoryview], None, None]:
     size = batch_size(len(items), workers)
     starts = iter(range(0, len(items), size))
-    pool = _Pool(function, items, workers, window_per_worker)
+    workers = min(workers, -(-len(items) // size))  # no idle workers: one batch each at least
+    try:
+        pool = _Pool(function, items, workers, window_per_worker)
+    except OSError as exc:
+        raise UsageError(f"cannot start {workers} worker processes: {exc.strerror}; give a smaller -j") from None
     order: deque[_Worker] = deque()  # the worker of each batch in flight, oldest first
 
     def fill() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from pfocr_rdf.errors import RecordError
 from pfocr_rdf.parallel import WorkerLost, ordered_map
 
 from conftest import ROOT, SAMPLE_FILES
@@ -146,3 +147,64 @@ def test_a_worker_killed_from_outside_fails_the_conversion_and_leaves_no_output(
     assert "Traceback" not in stderr
     assert out.read_text() == "previous output\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out.nt"]
+
+
+class TwoArgumentError(Exception):
+    """An exception whose constructor cannot be called again from its pickled arguments."""
+
+    def __init__(self, where: str, why: str) -> None:
+        super().__init__(f"{where}: {why}")
+
+
+def _fail_with_two_arguments(n: int) -> tuple[int, bytes]:
+    if n == 5:
+        raise TwoArgumentError("item 5", "broken")
+    return n, b"x"
+
+
+def _fail_with_a_record_error(n: int) -> tuple[int, bytes]:
+    if n == 5:
+        raise RecordError("figure.md", "invalid-yaml", "broken", field="title", line=3)
+    return n, b"x"
+
+
+def test_a_workers_exception_that_cannot_be_rebuilt_arrives_as_its_traceback(alarm: None) -> None:
+    with pytest.raises(RuntimeError, match=r"TwoArgumentError: item 5: broken"):
+        list(ordered_map(_fail_with_two_arguments, list(range(20)), 2))
+
+
+def test_a_record_error_from_a_worker_arrives_whole(alarm: None) -> None:
+    with pytest.raises(RecordError) as raised:
+        list(ordered_map(_fail_with_a_record_error, list(range(20)), 2))
+    assert raised.value.finding == RecordError("figure.md", "invalid-yaml", "broken", field="title", line=3).finding
+
+
+def test_no_more_workers_than_batches(alarm: None) -> None:
+    before = set(multiprocessing.active_children())
+    results = ordered_map(_fail_with_two_arguments, [1, 2], 64)
+    assert next(results)[0] == 1
+    started = set(multiprocessing.active_children()) - before
+    assert 1 <= len(started) <= 2
+    assert [n for n, _ in results] == [2]
+
+
+def _limit_file_size() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))  # segment files get short writes; a pipe does not
+
+
+def _convert_to_stdout(workers: int, limit: bool) -> subprocess.CompletedProcess[bytes]:
+    sample = ROOT / "tests" / "data" / "sample"
+    command = [sys.executable, "-m", "pfocr_rdf", "convert", str(sample), "-f", "nt", "-o", "-", "--no-void", "-j", str(workers)]
+    return subprocess.run(command, capture_output=True, preexec_fn=_limit_file_size if limit else None, check=False)
+
+
+def test_a_short_segment_write_fails_the_run_instead_of_truncating_the_output() -> None:
+    whole = _convert_to_stdout(1, limit=False)
+    assert whole.returncode == 0
+    limited = _convert_to_stdout(2, limit=True)
+    assert limited.returncode == 2, limited.stderr
+    stderr = limited.stderr.decode()
+    assert stderr.count("\n") <= 2 and "Traceback" not in stderr
+    assert "pfocr-rdf: error: File too large" in stderr
