@@ -39,6 +39,20 @@ def run_cli(
     )
 
 
+def child_pids(parent: int) -> list[int]:
+    """The processes whose parent is `parent` (Linux /proc), whoever started them."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry))
+    return found
+
+
 @pytest.fixture(autouse=True)
 def reproducible_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Conversions in tests describe themselves with a fixed creation time."""

@@ -20,7 +20,7 @@ import pytest
 
 from pfocr_rdf.loadstate import STATE_FILE
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, child_pids, run_cli
 
 RECORDS = 240
 
@@ -70,19 +70,6 @@ def start(*args: str) -> subprocess.Popen[str]:
     )
 
 
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry))
-    return found
-
-
 def alive(pid: int) -> bool:
     """Running, not a zombie waiting for someone to reap it."""
     try:
@@ -117,7 +104,7 @@ def processes() -> Iterator[list[subprocess.Popen[str]]]:
     started: list[subprocess.Popen[str]] = []
     yield started
     for process in started:
-        for child in children(process.pid):
+        for child in child_pids(process.pid):
             os.kill(child, signal.SIGKILL)
         if process.poll() is None:
             process.kill()
@@ -129,8 +116,8 @@ def test_workers_end_when_their_parent_is_killed(command: str, corpus: Path, tmp
     target = ["-o", str(tmp_path / "out.nq")] if command == "convert" else ["--store", str(tmp_path / "store")]
     parent = start(command, str(corpus), *target, "-j", "2", "-q")
     processes.append(parent)
-    wait_for(lambda: len(children(parent.pid)) >= 2 or parent.poll() is not None, 120, "two workers")
-    workers = children(parent.pid)
+    wait_for(lambda: len(child_pids(parent.pid)) >= 2 or parent.poll() is not None, 120, "two workers")
+    workers = child_pids(parent.pid)
     assert parent.poll() is None and len(workers) >= 2, "the run ended before its workers could be seen"
     parent.send_signal(signal.SIGKILL)
     parent.wait(timeout=30)

@@ -17,7 +17,7 @@ import pytest
 from pfocr_rdf.errors import RecordError
 from pfocr_rdf.parallel import WorkerLost, ordered_map
 
-from conftest import ROOT, SAMPLE_FILES
+from conftest import ROOT, SAMPLE_FILES, child_pids
 
 BIG = 2_000_000  # a result far bigger than a pipe's buffer: its sender blocks until the parent reads
 
@@ -105,19 +105,6 @@ def test_closing_the_results_early_stops_the_workers(alarm: None) -> None:
     assert not multiprocessing.active_children()
 
 
-def worker_pids(parent: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
-                found.append(int(entry))
-    return found
-
-
 def test_a_worker_killed_from_outside_fails_the_conversion_and_leaves_no_output(tmp_path: Path) -> None:
     figures = tmp_path / "corpus" / "_figures"
     figures.mkdir(parents=True)
@@ -131,12 +118,12 @@ def test_a_worker_killed_from_outside_fails_the_conversion_and_leaves_no_output(
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
-        while not list(tmp_path.glob(".out.nt.*.part")) or len(worker_pids(process.pid)) < 2:
+        while not list(tmp_path.glob(".out.nt.*.part")) or len(child_pids(process.pid)) < 2:
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline
             time.sleep(0.05)
         time.sleep(0.3)
-        os.kill(worker_pids(process.pid)[0], signal.SIGTERM)
+        os.kill(child_pids(process.pid)[0], signal.SIGTERM)
         _, stderr = process.communicate(timeout=60)
     finally:  # a run that hangs fails the test, and must not outlive it
         if process.poll() is None:
