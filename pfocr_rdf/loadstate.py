@@ -17,8 +17,8 @@ import hashlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .reuse import InputEntry
@@ -64,39 +64,28 @@ class LoadState:
                 self._connections.append(connection)
         return connection
 
+    def _rows_with(self, query: str, values: Sequence[object]) -> Iterator[tuple[Any, ...]]:
+        """The rows of `query` whose `IN ({marks})` list takes `values`, asked a batch at a time (SQLite
+        limits the number of parameters of one statement)."""
+        for start in range(0, len(values), _LOOKUP_BATCH):
+            batch = values[start : start + _LOOKUP_BATCH]
+            yield from self._db.execute(query.format(marks=",".join("?" * len(batch))), batch)
+
     def digests(self, names: list[str]) -> dict[str, bytes]:
         """The recorded digest of each of these graphs that has one."""
-        found: dict[str, bytes] = {}
-        for start in range(0, len(names), _LOOKUP_BATCH):
-            batch = names[start : start + _LOOKUP_BATCH]
-            marks = ",".join("?" * len(batch))
-            for name, digest in self._db.execute(f"SELECT name, digest FROM graph WHERE name IN ({marks})", batch):
-                found[name] = digest
-        return found
+        return dict(self._rows_with("SELECT name, digest FROM graph WHERE name IN ({marks})", names))
 
     def inputs(self, keys: list[bytes]) -> dict[bytes, tuple[str, str, bytes]]:
         """(graph, figid, tables digest) of each of these record keys whose graph the store still holds as it was."""
-        found: dict[bytes, tuple[str, str, bytes]] = {}
-        for start in range(0, len(keys), _LOOKUP_BATCH):
-            batch = keys[start : start + _LOOKUP_BATCH]
-            marks = ",".join("?" * len(batch))
-            rows = self._db.execute(
-                "SELECT input.key, input.graph, input.figid, input.tables FROM input JOIN graph "
-                f"ON graph.name = input.graph AND graph.digest = input.digest WHERE input.key IN ({marks})",
-                batch,
-            )
-            for key, graph, figid, tables in rows:
-                found[key] = (graph, figid, tables)
-        return found
+        query = (
+            "SELECT input.key, input.graph, input.figid, input.tables FROM input JOIN graph "
+            "ON graph.name = input.graph AND graph.digest = input.digest WHERE input.key IN ({marks})"
+        )
+        return {key: (graph, figid, tables) for key, graph, figid, tables in self._rows_with(query, keys)}
 
     def replays(self, keys: list[bytes]) -> dict[bytes, bytes]:
         """What the run needs of each of these records (reuse.py), by key."""
-        found: dict[bytes, bytes] = {}
-        for start in range(0, len(keys), _LOOKUP_BATCH):
-            batch = keys[start : start + _LOOKUP_BATCH]
-            marks = ",".join("?" * len(batch))
-            found.update(self._db.execute(f"SELECT key, replay FROM input WHERE key IN ({marks})", batch).fetchall())
-        return found
+        return dict(self._rows_with("SELECT key, replay FROM input WHERE key IN ({marks})", keys))
 
     def begin(self, names: Iterable[str]) -> None:
         """These graphs are about to be written: committed before any of their data is."""
