@@ -193,10 +193,18 @@ def blank_prefix(figure: str) -> str:
     return "r" + hashlib.blake2b(figure.encode("utf-8"), digest_size=8).hexdigest()
 
 
+# A block is embedded in a record, so it has no base IRI: a relative @id means nothing. pyld resolves it against
+# its default base (3.x: http://example.org/base/; 2.x leaves it relative), so it resolves against this
+# reserved, never-real one instead, and the term is dropped with a warning whatever the release.
+_NO_BASE = "http://relative-iri.invalid/"
+
+
 def _term(node: dict[str, str], blank: str) -> tuple[str | None, str | None]:
     """(term, problem): a pyld node as a canonical term; None (with the reason) when it cannot be valid RDF."""
     kind, value = node["type"], node["value"]
     if kind == "IRI":
+        if value.startswith(_NO_BASE):
+            return None, f"relative IRI {value[len(_NO_BASE) :]!r} has no base to resolve it against; dropped"
         checked = checked_iri(value)
         return ("<" + checked + ">", None) if checked else (None, f"{value!r} is not a valid IRI")
     if kind == "blank node":
@@ -219,7 +227,7 @@ def _term(node: dict[str, str], blank: str) -> tuple[str | None, str | None]:
 def _run_pyld(document: dict[str, Any], source: str) -> list[dict[str, Any]]:
     """pyld's triples for a document, all graphs together."""
     try:
-        dataset = pyld.to_rdf(copy.deepcopy(document), {"documentLoader": offline_document_loader})
+        dataset = pyld.to_rdf(copy.deepcopy(document), {"documentLoader": offline_document_loader, "base": _NO_BASE})
     except pyld.JsonLdError as exc:
         cause: BaseException | None = exc
         while cause is not None and not isinstance(cause, ContextRefused):

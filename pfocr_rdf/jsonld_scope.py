@@ -3,7 +3,8 @@
 The block is untrusted input. In an endpoint shared with WikiPathways, a statement about a gene, a
 `wp:Pathway` type or a `wp:` predicate written by a record would pollute data that is not ours. So the
 expanded block keeps only statements whose subject is the figure or a blank node reached from it through
-kept statements, whose predicate is schema.org's (or `rdf:type`), and whose types are schema.org classes.
+kept statements, whose predicate is schema.org's (or `rdf:type`), and whose types are schema.org classes
+(written http or https; kept in the http form schema.org's context gives).
 Each kind of drop is one warning per record, naming what was dropped.
 """
 
@@ -15,6 +16,16 @@ from .vocab import NS_SCHEMA, RDF_TYPE
 
 FIELD = "schema-jsonld"
 _SCHEMA = "<" + NS_SCHEMA
+_SCHEMA_HTTPS = "<https://schema.org/"  # the same terms (schema.org says either scheme names them)
+
+
+def _schema_term(term: str) -> str | None:
+    """A schema.org term in the http form schema.org's context expands to; None for any other term."""
+    if term.startswith(_SCHEMA):
+        return term
+    if term.startswith(_SCHEMA_HTTPS):
+        return _SCHEMA + term[len(_SCHEMA_HTTPS) :]
+    return None
 
 
 def _shown(terms: dict[str, int], limit: int = 3) -> str:
@@ -36,17 +47,22 @@ def figure_statements_only(nodes: NodeMap, figure: str, source: str, warnings: l
         own: dict[str, list[str]] = {}
         for predicate, objects in properties.items():
             if predicate == RDF_TYPE:
-                types = [obj for obj in objects if obj.startswith(_SCHEMA)]
+                types = []
                 for obj in objects:
-                    if not obj.startswith(_SCHEMA):
+                    schema_type = _schema_term(obj)
+                    if schema_type is None:
                         foreign_types[obj] = foreign_types.get(obj, 0) + 1
+                    elif schema_type not in types:
+                        types.append(schema_type)
                 if types:
                     own[predicate] = types
                 continue
-            if not predicate.startswith(_SCHEMA):
+            schema_predicate = _schema_term(predicate)
+            if schema_predicate is None:
                 foreign_predicates[predicate] = foreign_predicates.get(predicate, 0) + len(objects)
                 continue
-            own[predicate] = list(objects)
+            values = own.setdefault(schema_predicate, [])
+            values.extend(obj for obj in objects if obj not in values)
             for obj in objects:
                 if obj.startswith("_:") and obj not in reached:
                     reached.add(obj)

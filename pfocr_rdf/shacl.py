@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from .graph import NodeMap
 from .terms import XSD_STRING, split_literal
-from .xsd import checks_datatype, comparable_value, compare, well_typed
+from .xsd import BOOLEAN, checks_datatype, comparable_value, compare, value_of, well_typed
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -407,7 +407,8 @@ def _disjoint(component: str, predicate: str) -> FocusTest:
 
 
 def _ordered(left: str, right: str) -> int | None:
-    """SPARQL's order of two terms: numbers and date-times as XSD orders them, plain strings by code point."""
+    """SPARQL's order of two terms (its `<` operator): numbers and date-times as XSD orders them, plain strings
+    by code point, false before true; None for anything else (IRIs, language strings, mixed kinds)."""
     left_value, right_value = comparable_value(left), comparable_value(right)
     if left_value is not None and right_value is not None:
         return compare(left_value, right_value)
@@ -415,6 +416,10 @@ def _ordered(left: str, right: str) -> int | None:
         (a, a_type, a_lang), (b, b_type, b_lang) = split_literal(left), split_literal(right)
         if a_type == b_type == XSD_STRING and a_lang is None and b_lang is None:
             return (a > b) - (a < b)
+        if a_type == b_type == BOOLEAN:
+            a_truth, b_truth = value_of(a, BOOLEAN), value_of(b, BOOLEAN)
+            if a_truth is not None and b_truth is not None:
+                return int(a_truth) - int(b_truth)
     return None
 
 

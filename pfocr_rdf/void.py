@@ -107,7 +107,7 @@ def describe_dataset(stats: DatasetStats, dataset: str = v.DATASET) -> NodeMap:
             f"<{v.NS_VOID}triples>": [],  # filled in below, once the description's own size is known
             f"<{v.NS_VOID}entities>": [typed(str(stats.entities), integer)],
             f"<{v.NS_VOID}uriSpace>": [plain(v.FIGURE_BASE)],
-            f"<{v.NS_VOID}vocabulary>": [f"<{ns}>" for ns in sorted({_namespace(t[1:-1]) for t in stats.terms})],
+            f"<{v.NS_VOID}vocabulary>": [],  # filled in below: the data's terms and the description's own
         }
     }
     if stats.example:
@@ -140,6 +140,8 @@ def describe_dataset(stats: DatasetStats, dataset: str = v.DATASET) -> NodeMap:
     }
     # The terms the data uses, defined where the data is: the endpoint can explain every pfocr: term.
     nodes = merge_nodes(nodes, vocabulary_nodes())
+    used = stats.terms | stats_of(nodes.items()).terms
+    nodes[d][f"<{v.NS_VOID}vocabulary>"] = [f"<{ns}>" for ns in sorted({_namespace(t[1:-1]) for t in used})]
     set_statement_count(nodes, dataset, stats.triples)
     return nodes
 

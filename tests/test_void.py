@@ -111,6 +111,18 @@ def test_the_description_lives_in_its_own_graph_and_says_what_the_spec_asks(quad
     assert licence.object == ox.NamedNode("http://creativecommons.org/publicdomain/zero/1.0/")
 
 
+def test_void_vocabulary_names_every_namespace_of_a_predicate_or_class_in_the_file(quads: ox.Store) -> None:
+    def namespace(iri: str) -> str:
+        return iri[: max(iri.rfind("#"), iri.rfind("/")) + 1]
+
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    used = {namespace(q.predicate.value) for q in quads}
+    used |= {namespace(q.object.value) for q in quads if q.predicate.value == rdf_type}
+    named = {q.object.value for q in quads.quads_for_pattern(ox.NamedNode(DATASET), ox.NamedNode(VOID + "vocabulary"), None)}
+    assert named == used
+    assert "http://www.w3.org/2002/07/owl#" in named  # the vocabulary's own axioms, in the description graph
+
+
 def test_triple_formats_write_each_paper_once_and_count_it_once(tmp_path: Path) -> None:
     out = convert(tmp_path, "out.nt")
     lines = out.read_text(encoding="utf-8").splitlines()

@@ -23,6 +23,8 @@ WP = "http://vocabularies.wikipathways.org/wp#"
 PFOCR = "https://pfocr.wikipathways.org/vocab#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+OWL = "http://www.w3.org/2002/07/owl#"
 FIXTURE = Path(__file__).parent / "data" / "wikipathways" / "wikipathways.ttl"
 WP_GRAPH = "http://rdf.wikipathways.org/"
 VOCABULARY = Path(__file__).parent.parent / "pfocr_rdf" / "data" / "pfocr-vocab.ttl"
@@ -48,9 +50,11 @@ organisms: Homo sapiens
 schema-jsonld:
   '@context': https://schema.org/
   '@id': https://pfocr.wikipathways.org/figures/PMC6459341__hostile.html
-  '@type': [Dataset, 'http://vocabularies.wikipathways.org/wp#Pathway']
+  '@type': [Dataset, 'https://schema.org/ImageObject', 'http://vocabularies.wikipathways.org/wp#Pathway']
   name: CreativeWork
   license: CC0
+  'https://schema.org/keywords': IL6
+  isBasedOn: {'@id': relative-thing}
   'http://vocabularies.wikipathways.org/wp#organismName': Homo sapiens
   about:
     '@id': https://identifiers.org/ncbigene/3569
@@ -141,7 +145,11 @@ def test_every_pfocr_term_used_is_defined_in_the_vocabulary(outputs: dict[str, P
     used = {term for term in used if term.startswith(PFOCR)}
     assert {PFOCR + "ncbiGene", PFOCR + "organism", PFOCR + "GeneMention", PFOCR + "disease", PFOCR + "chebi"} <= used
     store = vocabulary()
-    for term in sorted(used):
+    kinds = {RDF + "Property", OWL + "Class", RDFS + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty"}
+    kinds.add(OWL + "AnnotationProperty")
+    defined = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None) if q.object.value in kinds}
+    assert PFOCR + "sourceField" in defined  # a term of the shapes, never in the data: checked all the same
+    for term in sorted(used | {term for term in defined if term.startswith(PFOCR)}):
         node = ox.NamedNode(term)
         for predicate in ("label", "comment"):
             assert list(store.quads_for_pattern(node, ox.NamedNode(RDFS + predicate), None)), f"{term} has no rdfs:{predicate}"
@@ -223,7 +231,13 @@ def test_a_hostile_json_ld_block_cannot_write_outside_its_figure(records: Path, 
     assert not [t for t in triples if WP in str(t)]
     assert not [t for t in triples if isinstance(t.object, ox.Literal) and t.object.value == "hijacked"]
     types = {t.object.value for t in triples if t.subject == figure and t.predicate.value == RDF_TYPE}
-    assert types == {PFOCR + "PathwayFigure", "http://schema.org/Dataset"}
+    assert types == {PFOCR + "PathwayFigure", "http://schema.org/Dataset", "http://schema.org/ImageObject"}  # https: the same
+    assert (figure, ox.NamedNode("http://schema.org/keywords"), ox.Literal("IL6")) in {
+        (t.subject, t.predicate, t.object) for t in triples
+    }
+    # a relative @id has no base in a record: dropped and said, never resolved against a made-up one
+    assert "relative IRI 'relative-thing' has no base" in result.stderr
+    assert not [t for t in triples if "relative-thing" in str(t) or "example.org" in str(t)]
     # the rest of the record is kept: its title, organism, licence and its gene
     kept = {t.predicate.value for t in triples if t.subject == figure}
     assert {"http://purl.org/dc/elements/1.1/title", PFOCR + "organism", "http://schema.org/license"} <= kept
