@@ -684,7 +684,7 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
             finally:
                 remote.close()
         else:
-            store = EmbeddedStore(store_dir, read_only=True) if store_dir else _memory_store(files, input_format)
+            store = EmbeddedStore(store_dir, read_only=True) if store_dir else memory_store(files, input_format)
             answer = run_stoppable(lambda: store.answer(text), time_limit)
     except EndpointError as exc:
         raise UsageError(str(exc)) from None
@@ -743,7 +743,7 @@ def vocabulary(output: str, format_name: str | None, force_gzip: bool) -> None:
     write_vocabulary(output, rdf_format, compress or force_gzip)
 
 
-def _memory_store(files: tuple[str, ...], input_format: str | None) -> Any:
+def memory_store(files: tuple[str, ...], input_format: str | None = None) -> Any:
     """RDF files and records, read into an in-memory store (records converted without validation); a
     file that cannot be read or converted is an error, not a silently smaller answer."""
     from .load import StoreTarget, load

@@ -9,7 +9,6 @@ import threading
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 
 from conftest import DATA, FIGURES, SAMPLE, SAMPLE_FILES, SEED_FILES, SEEDS, TABLES, run_cli
 
@@ -140,17 +139,6 @@ def test_warnings_are_summarised_by_kind_and_listed_with_verbose(tmp_path: Path)
     assert "warning: unknown-organism: " in quiet.stderr and "more; --verbose lists them all" in quiet.stderr
     loud = run_cli("convert", str(SAMPLE), "-o", str(tmp_path / "b.nt"), "-v")
     assert loud.stderr.count("[unknown-organism]") > quiet.stderr.count("[unknown-organism]")
-
-
-@pytest.mark.parametrize("fmt", ["nt", "nq", "ttl", "trig", "jsonld"])
-def test_output_is_byte_identical_whatever_the_hash_seed(tmp_path: Path, fmt: str) -> None:
-    outputs = []
-    for seed in ("0", "12345"):
-        out = tmp_path / f"{seed}.{fmt}"
-        result = run_cli("convert", str(SAMPLE), str(SEEDS), "-o", str(out), "-j", "1", env={"PYTHONHASHSEED": seed})
-        assert result.returncode == 0
-        outputs.append(out.read_bytes())
-    assert outputs[0] == outputs[1]
 
 
 def test_output_is_byte_identical_whatever_the_number_of_workers(tmp_path: Path) -> None:

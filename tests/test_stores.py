@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pfocr_rdf.cli import memory_store
 from pfocr_rdf.endpoint import Endpoint
 from pfocr_rdf.queries import named_queries, resolve_query
 from pfocr_rdf.results import Results, sort_lists, to_json
@@ -27,13 +28,16 @@ def example_params(name: str) -> list[str]:
 
 
 def answers(*where: str) -> dict[str, dict]:
-    """Every named query's answer (SPARQL JSON) from one place: files through the command line; a store or an
-    endpoint through the library the command uses, in this process, with the first query through the command
-    too (it must answer the same), so a dozen questions cost one process start, not twelve."""
-    if where[0] not in ("--store", "--endpoint"):
-        return {name: cli_answer(name, where) for name in named_queries()}
-    option, target = where
-    source: EmbeddedStore | Endpoint = EmbeddedStore(target, read_only=True) if option == "--store" else Endpoint(target)
+    """Every named query's answer (SPARQL JSON) from one place (files and records, a store or an endpoint),
+    through the library the command uses, in this process, with the first query through the command too (it
+    must answer the same), so a dozen questions cost one process start and one conversion, not twelve."""
+    source: EmbeddedStore | Endpoint
+    if where[0] == "--store":
+        source = EmbeddedStore(where[1], read_only=True)
+    elif where[0] == "--endpoint":
+        source = Endpoint(where[1])
+    else:
+        source = memory_store(where)
     try:
         found = {}
         for name, query in named_queries().items():
