@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,7 +17,7 @@ from pfocr_rdf.queries import resolve_query
 from pfocr_rdf.results import Results, to_csv
 from pfocr_rdf.store import EmbeddedStore
 
-from conftest import SAMPLE, SAMPLE_FILES, SEED_FILES, run_cli
+from conftest import ROOT, SAMPLE, SAMPLE_FILES, SEED_FILES, run_cli
 from sample_oracle import expected_ids
 from servers import Virtuoso
 
@@ -137,6 +139,18 @@ def test_no_wp_term_is_a_predicate_or_a_type_in_any_format(outputs: dict[str, Pa
     assert {q.predicate.value for q in quads if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(WP)} == {
         RDFS + "seeAlso"
     }
+
+
+def test_records_no_test_has_seen_use_no_wp_term_either(tmp_path: Path) -> None:
+    """Beyond the sample: a generated corpus (new figids and papers, tables drawn across the sample's rows)."""
+    corpus, out = tmp_path / "generated", tmp_path / "generated.nq"
+    command = [sys.executable, str(ROOT / "bench" / "generate.py"), "--records", "60", "--out", str(corpus), "--seed", "7"]
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+    assert run_cli("convert", str(corpus), "-o", str(out), "-q").returncode in (0, 1)
+    quads = list(ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS))
+    assert len({q.graph_name for q in quads}) == 61  # every record, and the description
+    assert not [q for q in quads if q.predicate.value.startswith(WP)]
+    assert not [q for q in quads if q.predicate.value == RDF_TYPE and q.object.value.startswith(WP)]
 
 
 def test_every_pfocr_term_used_is_defined_in_the_vocabulary(outputs: dict[str, Path]) -> None:
