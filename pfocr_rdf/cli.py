@@ -18,7 +18,7 @@ from .formats import FORMATS, RdfFormat, format_for_path, format_named, split_gz
 from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits
 from .gmt import SET_KINDS, GmtSink
 from .mentions import DEFAULT_MAX_TABLE_ROWS
-from .outputs import STDOUT
+from .outputs import STDOUT, write_stdout
 from .report import plural
 from .results import FORMATS as RESULT_FORMATS
 from .sources import DEFAULT_MAX_FILE_BYTES, SourceSet, find_sources
@@ -454,9 +454,9 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
         if progress is not None:
             progress.close()
     if report_format == "json":
-        click.echo(json_report(reports), nl=False)
+        write_stdout(json_report(reports))
     else:
-        click.echo(text_report(reports, verbose=not quiet), nl=False)
+        write_stdout(text_report(reports, verbose=not quiet))
     if report_path:
         with AtomicOutput(report_path) as out:
             out.write(report_turtle([result for report in reports for result in report.results]))
@@ -661,7 +661,7 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
     from .store import EmbeddedStore
 
     if list_queries:
-        click.echo(_list_queries(named_queries()), nl=False)
+        write_stdout(_list_queries(named_queries()))
         return
     if not query:
         raise UsageError("give a QUERY (a named query, a .rq file or SPARQL text), or --list")
@@ -692,14 +692,14 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
         click.echo(f"pfocr-rdf: error: the query {exc} (--timeout) and was stopped; no answer printed", err=True)
         _exit_at_once(EXIT_TIMEOUT)
     if isinstance(answer, bool):
-        click.echo(boolean_text(answer, fmt), nl=False)
+        write_stdout(boolean_text(answer, fmt))
         sys.exit(0 if answer else 1)
     if isinstance(answer, Triples):
-        click.echo(_rdf_text(answer, format_named(fmt or "ttl")), nl=False)
+        write_stdout(_rdf_text(answer, format_named(fmt or "ttl")))
         return
     assert isinstance(answer, Results)
     sort_lists(answer, lists)
-    click.echo(render(answer, fmt or ("table" if sys.stdout.isatty() else "tsv")), nl=False)
+    write_stdout(render(answer, fmt or ("table" if sys.stdout.isatty() else "tsv")))
 
 
 def _check_answer_format(form: str, fmt: str | None) -> None:
