@@ -29,8 +29,8 @@ EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 128 + signal.SIGINT, 128 + si
 EXIT_CLOSED_PIPE = 128 + signal.SIGPIPE  # what a shell reports for `cat` when its reader goes away
 EXIT_TIMEOUT = 124  # a query stopped by --timeout, as timeout(1) reports it
 FORMAT_HELP = (
-    "Output format; by default taken from the -o extension (.ttl .nt .nq .trig .jsonld, each optionally .gz; "
-    ".gmt), N-Triples on stdout. gmt writes gene sets, one line per figure. Every format is written record by "
+    "Output format; by default taken from the -o extension (.ttl .nt .nq .trig .jsonld .gmt, each optionally "
+    ".gz), N-Triples on stdout. gmt writes gene sets, one line per figure. Every format is written record by "
     "record, so memory stays flat for all of them."
 )
 
@@ -104,6 +104,13 @@ def _refuse_gzip_under_a_plain_name(output: str, compress: bool, force_gzip: boo
     """--gzip with `-o y.nt` would hide gzip behind a plain name, which readers then misread."""
     if force_gzip and not compress and output != STDOUT:
         raise UsageError(f"--gzip compresses, so the file must say so: name it {output}.gz (a .gz name alone is enough)")
+
+
+def _refuse_a_gz_folder(output: str, what: str, instead: str) -> None:
+    """A .gz name says one gzip file to every tool (ours read such a name as a file): never a folder's name."""
+    base, compress = split_gzip(output)
+    if compress:
+        raise UsageError(f"{what}, and a .gz name is for one compressed file: name the folder {base}; {instead}")
 
 
 def _refuse_overwriting_inputs(outputs: Iterable[str | None], found: SourceSet) -> None:
@@ -231,7 +238,12 @@ def main() -> None:
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", default=STDOUT, show_default=True, help="Output file ('-' for stdout); '.gz' compresses.")
 @click.option("-f", "--format", "format_name", type=click.Choice([*sorted(FORMATS), "gmt"]), help=FORMAT_HELP)
-@click.option("--gzip", "force_gzip", is_flag=True, help="Compress standard output; with -o FILE the name must end in .gz.")
+@click.option(
+    "--gzip",
+    "force_gzip",
+    is_flag=True,
+    help="Compress standard output; with -o FILE the name must end in .gz; with --split-by, each file (.gmt.gz).",
+)
 @click.option(
     "--shard-size",
     type=POSITIVE,
@@ -287,16 +299,24 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     from .pipeline import options_for
     from .run import RunOptions, run_conversion
 
-    gmt = format_name == "gmt" or (format_name is None and output.lower().endswith(".gmt"))
+    gmt = format_name == "gmt" or (format_name is None and split_gzip(output)[0].lower().endswith(".gmt"))
     if (split_by or set_kind != "genes") and not gmt:
         raise UsageError("--split-by and --sets shape GMT gene sets: give -f gmt (or an -o name ending in .gmt)")
     if gmt:
-        if shard_size is not None or force_gzip:
-            raise UsageError("GMT files are written whole and plain: leave out --shard-size and --gzip")
-        rdf_format, compress, no_void = SET_KINDS[set_kind], False, True
+        if shard_size is not None:
+            raise UsageError("GMT files are written whole: leave out --shard-size")
+        if split_by:  # a folder: --gzip compresses each file in it
+            _refuse_a_gz_folder(output, "--split-by organism writes a folder of GMT files",
+                                "--gzip compresses each file in it (pfocr-Homo_sapiens.gmt.gz, ...)")  # fmt: skip
+            compress = force_gzip
+        else:
+            compress = output != STDOUT and split_gzip(output)[1]
+            _refuse_gzip_under_a_plain_name(output, compress, force_gzip)
+        rdf_format, no_void = SET_KINDS[set_kind], True
     elif shard_size is not None:
         if output == STDOUT:
             raise UsageError("--shard-size writes a folder: give it with -o DIR")
+        _refuse_a_gz_folder(output, "--shard-size writes a folder of shards", "its shards are .gz files already")
         rdf_format, compress = format_named(format_name or "nq"), True
     else:
         rdf_format, compress = output_format(output, format_name)
@@ -314,7 +334,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     )  # fmt: skip
     sink: Any = None
     if gmt:
-        sink = GmtSink(output, rdf_format, split_by == "organism")
+        sink = GmtSink(output, rdf_format, split_by == "organism", compress or force_gzip)
     elif shard_size is not None:
         from .shards import ShardSink
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import array
 import fcntl
 import gzip
+import json
 import os
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE, SEEDS, run_cli
+from conftest import DATA, ROOT, SAMPLE, SEEDS, TABLES, run_cli
 
 F_GETPIPE_SZ = getattr(fcntl, "F_GETPIPE_SZ", 1032)  # Linux; in fcntl from Python 3.10
 EVERY_LABEL_SHAPE = """\
@@ -199,3 +200,16 @@ def test_a_wrong_guess_says_how_the_format_was_chosen(sample_rdf: dict[str, Path
     assert wrong.returncode == 2 and "<stdin>: could not be read: not valid N-Triples" in wrong.stdout
     guessed = run_cli("validate", "-", input="<urn:x:a> <urn:x:b> <urn:x:c> .\n<urn:x:a> <urn:x:b> [ ] .\n")
     assert guessed.returncode == 2 and "read as N-Quads by its content; give --input-format" in guessed.stdout
+
+
+def test_a_gz_name_compresses_the_report_and_the_errors(tmp_path: Path) -> None:
+    broken = DATA / "readme" / "broken.md"
+    report = tmp_path / "report.ttl.gz"
+    validated = run_cli("validate", str(broken), "--tables", str(TABLES), "--report", str(report))
+    assert validated.returncode == 1
+    assert "sh:ValidationReport" in gzip.decompress(report.read_bytes()).decode("utf-8")
+    errors = tmp_path / "errors.jsonl.gz"
+    converted = run_cli("convert", str(broken), "--tables", str(TABLES), "-o", str(tmp_path / "out.nt"), "--errors", str(errors))
+    assert converted.returncode == 1
+    lines = gzip.decompress(errors.read_bytes()).decode("utf-8").splitlines()
+    assert lines and all(json.loads(line)["source"] == str(broken) for line in lines)
