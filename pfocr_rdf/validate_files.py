@@ -8,12 +8,13 @@ figure), streamed, as pySHACL does with a dataset.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import Finding, RecordError
 from .pipeline import ConvertOptions, convert_source
-from .rdfio import RdfInput, read_graphs
+from .rdfio import RdfInput, ReadMeter, read_graphs
 from .report import plural
 from .shacl import ValidationResult
 from .sources import RecordSource
@@ -41,16 +42,20 @@ def validate_paths(
     rdf_files: Sequence[str | RdfInput],
     records: Sequence[RecordSource],
     options: ConvertOptions,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Any = None,
 ) -> list[FileReport]:
-    """Validate RDF files, and records (converted first: their conversion errors are reported)."""
+    """Validate RDF files, and records (converted first: their conversion errors are reported).
+
+    `progress` is called with (records done, records in all); when it has a `reading` method (see
+    rdfio.ReadProgress), it is told the bytes and statements read of the RDF files too."""
     assert options.validation is not None
     validate = validator_for(options.validation)
     reports: list[FileReport] = []
+    meter = ReadMeter(rdf_files, progress if hasattr(progress, "reading") else None, "RDF files")
     for path in rdf_files:
         report = FileReport(path.display if isinstance(path, RdfInput) else path)
         try:
-            for _, nodes in read_graphs(path):
+            for _, nodes in read_graphs(path, meter):
                 report.results.extend(validate(nodes))
         except RecordError as exc:
             report.error = exc.finding
