@@ -268,7 +268,7 @@ def main() -> None:
 @click.option("--no-validate", is_flag=True, help="Do not validate against the SHACL shapes.")
 @click.option("--rejects", "rejects_path", help="Write the records that violate a shape, whole, to this RDF file.")
 @validation_options
-@click.option("--errors", "errors_path", help="Write every failure and warning as JSON lines to this file.")
+@click.option("--errors", "errors_path", help="Write every failure and warning as JSON lines to this file ('.gz' compresses).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
 @click.option("--no-void", is_flag=True, help="Do not append the VoID dataset description.")
 @click.option("--reference", is_flag=True, help="Run pyld on every record (slow; the reference the fast path is tested against).")
@@ -436,7 +436,11 @@ def _summary_line(summary: Any, where: str, written: str | None = None) -> str:
     show_default=True,
     help="How results are printed on stdout.",
 )
-@click.option("--report", "report_path", help="Write the standard SHACL validation report (sh:ValidationReport) as Turtle.")
+@click.option(
+    "--report",
+    "report_path",
+    help="Write the standard SHACL validation report (sh:ValidationReport) as Turtle ('.gz' compresses).",
+)
 @click.option("--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable).")
 @validation_options
 @taxonomy_option
@@ -526,7 +530,7 @@ def _open_endpoint(url: str, user: str | None, password_env: str, query_url: str
 @click.option("-j", "--workers", type=POSITIVE, help="Worker processes [default: all cores].")
 @click.option("--no-validate", is_flag=True, help="Do not validate records against the SHACL shapes.")
 @validation_options
-@click.option("--errors", "errors_path", help="Write every failure and warning as JSON lines to this file.")
+@click.option("--errors", "errors_path", help="Write every failure and warning as JSON lines to this file ('.gz' compresses).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
 @click.option("--no-void", is_flag=True, help="Do not load the VoID dataset description.")
 @taxonomy_option
