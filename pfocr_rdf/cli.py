@@ -18,7 +18,7 @@ from .formats import FORMATS, RdfFormat, format_for_path, format_named, split_gz
 from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits
 from .gmt import SET_KINDS, GmtSink
 from .mentions import DEFAULT_MAX_TABLE_ROWS
-from .outputs import STDOUT
+from .outputs import STDOUT, write_stdout
 from .report import plural
 from .results import FORMATS as RESULT_FORMATS
 from .sources import DEFAULT_MAX_FILE_BYTES, SourceSet, find_sources
@@ -29,8 +29,8 @@ EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 128 + signal.SIGINT, 128 + si
 EXIT_CLOSED_PIPE = 128 + signal.SIGPIPE  # what a shell reports for `cat` when its reader goes away
 EXIT_TIMEOUT = 124  # a query stopped by --timeout, as timeout(1) reports it
 FORMAT_HELP = (
-    "Output format; by default taken from the -o extension (.ttl .nt .nq .trig .jsonld, each optionally .gz; "
-    ".gmt), N-Triples on stdout. gmt writes gene sets, one line per figure. Every format is written record by "
+    "Output format; by default taken from the -o extension (.ttl .nt .nq .trig .jsonld .gmt, each optionally "
+    ".gz), N-Triples on stdout. gmt writes gene sets, one line per figure. Every format is written record by "
     "record, so memory stays flat for all of them."
 )
 
@@ -104,6 +104,13 @@ def _refuse_gzip_under_a_plain_name(output: str, compress: bool, force_gzip: boo
     """--gzip with `-o y.nt` would hide gzip behind a plain name, which readers then misread."""
     if force_gzip and not compress and output != STDOUT:
         raise UsageError(f"--gzip compresses, so the file must say so: name it {output}.gz (a .gz name alone is enough)")
+
+
+def _refuse_a_gz_folder(output: str, what: str, instead: str) -> None:
+    """A .gz name says one gzip file to every tool (ours read such a name as a file): never a folder's name."""
+    base, compress = split_gzip(output)
+    if compress:
+        raise UsageError(f"{what}, and a .gz name is for one compressed file: name the folder {base}; {instead}")
 
 
 def _refuse_overwriting_inputs(outputs: Iterable[str | None], found: SourceSet) -> None:
@@ -231,7 +238,12 @@ def main() -> None:
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", default=STDOUT, show_default=True, help="Output file ('-' for stdout); '.gz' compresses.")
 @click.option("-f", "--format", "format_name", type=click.Choice([*sorted(FORMATS), "gmt"]), help=FORMAT_HELP)
-@click.option("--gzip", "force_gzip", is_flag=True, help="Compress standard output; with -o FILE the name must end in .gz.")
+@click.option(
+    "--gzip",
+    "force_gzip",
+    is_flag=True,
+    help="Compress standard output; with -o FILE the name must end in .gz; with --split-by, each file (.gmt.gz).",
+)
 @click.option(
     "--shard-size",
     type=POSITIVE,
@@ -256,7 +268,7 @@ def main() -> None:
 @click.option("--no-validate", is_flag=True, help="Do not validate against the SHACL shapes.")
 @click.option("--rejects", "rejects_path", help="Write the records that violate a shape, whole, to this RDF file.")
 @validation_options
-@click.option("--errors", "errors_path", help="Write every failure and warning as JSON lines to this file.")
+@click.option("--errors", "errors_path", help="Write every failure and warning as JSON lines to this file ('.gz' compresses).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
 @click.option("--no-void", is_flag=True, help="Do not append the VoID dataset description.")
 @click.option("--reference", is_flag=True, help="Run pyld on every record (slow; the reference the fast path is tested against).")
@@ -287,16 +299,24 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     from .pipeline import options_for
     from .run import RunOptions, run_conversion
 
-    gmt = format_name == "gmt" or (format_name is None and output.lower().endswith(".gmt"))
+    gmt = format_name == "gmt" or (format_name is None and split_gzip(output)[0].lower().endswith(".gmt"))
     if (split_by or set_kind != "genes") and not gmt:
         raise UsageError("--split-by and --sets shape GMT gene sets: give -f gmt (or an -o name ending in .gmt)")
     if gmt:
-        if shard_size is not None or force_gzip:
-            raise UsageError("GMT files are written whole and plain: leave out --shard-size and --gzip")
-        rdf_format, compress, no_void = SET_KINDS[set_kind], False, True
+        if shard_size is not None:
+            raise UsageError("GMT files are written whole: leave out --shard-size")
+        if split_by:  # a folder: --gzip compresses each file in it
+            _refuse_a_gz_folder(output, "--split-by organism writes a folder of GMT files",
+                                "--gzip compresses each file in it (pfocr-Homo_sapiens.gmt.gz, ...)")  # fmt: skip
+            compress = force_gzip
+        else:
+            compress = output != STDOUT and split_gzip(output)[1]
+            _refuse_gzip_under_a_plain_name(output, compress, force_gzip)
+        rdf_format, no_void = SET_KINDS[set_kind], True
     elif shard_size is not None:
         if output == STDOUT:
             raise UsageError("--shard-size writes a folder: give it with -o DIR")
+        _refuse_a_gz_folder(output, "--shard-size writes a folder of shards", "its shards are .gz files already")
         rdf_format, compress = format_named(format_name or "nq"), True
     else:
         rdf_format, compress = output_format(output, format_name)
@@ -314,7 +334,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     )  # fmt: skip
     sink: Any = None
     if gmt:
-        sink = GmtSink(output, rdf_format, split_by == "organism")
+        sink = GmtSink(output, rdf_format, split_by == "organism", compress or force_gzip)
     elif shard_size is not None:
         from .shards import ShardSink
 
@@ -416,7 +436,11 @@ def _summary_line(summary: Any, where: str, written: str | None = None) -> str:
     show_default=True,
     help="How results are printed on stdout.",
 )
-@click.option("--report", "report_path", help="Write the standard SHACL validation report (sh:ValidationReport) as Turtle.")
+@click.option(
+    "--report",
+    "report_path",
+    help="Write the standard SHACL validation report (sh:ValidationReport) as Turtle ('.gz' compresses).",
+)
 @click.option("--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable).")
 @validation_options
 @taxonomy_option
@@ -454,9 +478,9 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
         if progress is not None:
             progress.close()
     if report_format == "json":
-        click.echo(json_report(reports), nl=False)
+        write_stdout(json_report(reports))
     else:
-        click.echo(text_report(reports, verbose=not quiet), nl=False)
+        write_stdout(text_report(reports, verbose=not quiet))
     if report_path:
         with AtomicOutput(report_path) as out:
             out.write(report_turtle([result for report in reports for result in report.results]))
@@ -506,7 +530,7 @@ def _open_endpoint(url: str, user: str | None, password_env: str, query_url: str
 @click.option("-j", "--workers", type=POSITIVE, help="Worker processes [default: all cores].")
 @click.option("--no-validate", is_flag=True, help="Do not validate records against the SHACL shapes.")
 @validation_options
-@click.option("--errors", "errors_path", help="Write every failure and warning as JSON lines to this file.")
+@click.option("--errors", "errors_path", help="Write every failure and warning as JSON lines to this file ('.gz' compresses).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
 @click.option("--no-void", is_flag=True, help="Do not load the VoID dataset description.")
 @taxonomy_option
@@ -661,7 +685,7 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
     from .store import EmbeddedStore
 
     if list_queries:
-        click.echo(_list_queries(named_queries()), nl=False)
+        write_stdout(_list_queries(named_queries()))
         return
     if not query:
         raise UsageError("give a QUERY (a named query, a .rq file or SPARQL text), or --list")
@@ -692,14 +716,14 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
         click.echo(f"pfocr-rdf: error: the query {exc} (--timeout) and was stopped; no answer printed", err=True)
         _exit_at_once(EXIT_TIMEOUT)
     if isinstance(answer, bool):
-        click.echo(boolean_text(answer, fmt), nl=False)
+        write_stdout(boolean_text(answer, fmt))
         sys.exit(0 if answer else 1)
     if isinstance(answer, Triples):
-        click.echo(_rdf_text(answer, format_named(fmt or "ttl")), nl=False)
+        write_stdout(_rdf_text(answer, format_named(fmt or "ttl")))
         return
     assert isinstance(answer, Results)
     sort_lists(answer, lists)
-    click.echo(render(answer, fmt or ("table" if sys.stdout.isatty() else "tsv")), nl=False)
+    write_stdout(render(answer, fmt or ("table" if sys.stdout.isatty() else "tsv")))
 
 
 def _check_answer_format(form: str, fmt: str | None) -> None:

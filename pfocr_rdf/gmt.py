@@ -86,10 +86,11 @@ def file_name(organism: str, kind: RdfFormat) -> str:
 
 class GmtSink:
     """A run's Sink for GMT: one file (or stdout) with a line per figure, or a folder with a file per
-    organism. Files are written beside their place and moved in when the run completes."""
+    organism. Files are written beside their place and moved in when the run completes; `compress`
+    gzips them (each file of a folder is then named `.gmt.gz`)."""
 
-    def __init__(self, output: str, kind: RdfFormat, split: bool) -> None:
-        self.output, self.kind, self.split = output, kind, split
+    def __init__(self, output: str, kind: RdfFormat, split: bool, compress: bool = False) -> None:
+        self.output, self.kind, self.split, self.compress = output, kind, split, compress
         self.sets = 0
         self.files: dict[str, AtomicOutput] = {}
         self.paths: list[str] = []  # the files written, once closed
@@ -102,7 +103,7 @@ class GmtSink:
             if not os.path.isdir(parent):
                 raise UsageError(f"cannot write {output}: folder {parent} does not exist")
         else:
-            self.files[""] = AtomicOutput(output).__enter__()
+            self.files[""] = AtomicOutput(output, compress).__enter__()  # a .gz name compresses too
 
     def _file(self, organism: str) -> AtomicOutput:
         if not self.split:
@@ -110,7 +111,8 @@ class GmtSink:
         found = self.files.get(organism)
         if found is None:
             os.makedirs(self.output, exist_ok=True)
-            found = self.files[organism] = AtomicOutput(os.path.join(self.output, file_name(organism, self.kind))).__enter__()
+            name = file_name(organism, self.kind) + (".gz" if self.compress else "")
+            found = self.files[organism] = AtomicOutput(os.path.join(self.output, name), self.compress).__enter__()
         return found
 
     # -- the Sink protocol (see run.py)

@@ -17,9 +17,11 @@ file refused half way has written nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -30,7 +32,7 @@ from .errors import Finding, RecordError, UsageError
 from .formats import NQUADS, NTRIPLES
 from .loadstate import LoadState, content_digest
 from .pipeline import ConvertOptions
-from .rdfio import RdfInput, as_input, open_rdf, ox_format, read_graphs
+from .rdfio import RdfInput, ReadMeter, ReadProgress, as_input, parse_quads, read_graphs
 from .reuse import InputEntry, Pending, Reuse, packets_reusing
 from .run import PacketStream, RunOptions, RunSummary, run_conversion
 from .serialize import chunk
@@ -377,7 +379,7 @@ class LoadOutcome:
     report: LoadReport
 
 
-def check_rdf_file(source: str | RdfInput, target: _Target) -> dict[str, int]:
+def check_rdf_file(source: str | RdfInput, target: _Target, meter: ReadMeter | None = None) -> dict[str, int]:
     """Read a file whole, writing nothing: its graph names and how many runs of quads each has.
     Raises RecordError for what the load would refuse half way (bad syntax, a blank-node graph name)."""
     rdf_input = as_input(source)
@@ -385,22 +387,21 @@ def check_rdf_file(source: str | RdfInput, target: _Target) -> dict[str, int]:
     runs: dict[str, int] = {}
     current: object = None
     try:
-        with open_rdf(rdf_input.path) as handle:
-            for quad in ox.parse(handle, format=ox_format(rdf_format)):
-                graph = quad.graph_name
-                if graph == current:
-                    continue
-                current = graph
-                if isinstance(graph, ox.DefaultGraph):
-                    if target.single is None and not target.takes_default_graph:
-                        message = "holds triples outside named graphs: give --graph IRI to load it into a store"
-                        raise UsageError(f"{path} {message}")
-                    continue
-                name = str(graph)
-                if isinstance(graph, ox.BlankNode) and target.single is None:
-                    message = f"graph {name} is named by a blank node; give --graph IRI to load its triples"
-                    raise RecordError(path, "blank-graph-name", message)
-                runs[name] = runs.get(name, 0) + 1
+        for quad in parse_quads(rdf_input, meter):
+            graph = quad.graph_name
+            if graph == current:
+                continue
+            current = graph
+            if isinstance(graph, ox.DefaultGraph):
+                if target.single is None and not target.takes_default_graph:
+                    message = "holds triples outside named graphs: give --graph IRI to load it into a store"
+                    raise UsageError(f"{path} {message}")
+                continue
+            name = str(graph)
+            if isinstance(graph, ox.BlankNode) and target.single is None:
+                message = f"graph {name} is named by a blank node; give --graph IRI to load its triples"
+                raise RecordError(path, "blank-graph-name", message)
+            runs[name] = runs.get(name, 0) + 1
     except SyntaxError as exc:
         message = f"not valid {rdf_format.label}: {getattr(exc, 'msg', None) or exc}{rdf_input.note}"
         raise RecordError(path, "invalid-rdf", message, line=getattr(exc, "lineno", None)) from None
@@ -409,13 +410,16 @@ def check_rdf_file(source: str | RdfInput, target: _Target) -> dict[str, int]:
     return runs
 
 
-def check_rdf_files(paths: Sequence[str | RdfInput], target: _Target, findings: list[Finding]) -> list[str | RdfInput]:
+def check_rdf_files(
+    paths: Sequence[str | RdfInput], target: _Target, findings: list[Finding], progress: ReadProgress | None = None
+) -> list[str | RdfInput]:
     """The files that can be loaded whole; the others become findings. Tells the target which graphs repeat."""
     good: list[str | RdfInput] = []
     runs: dict[str, int] = {}
+    meter = ReadMeter(paths, progress, "checking RDF files")
     for path in paths:
         try:
-            found = check_rdf_file(path, target)
+            found = check_rdf_file(path, target, meter)
         except RecordError as exc:
             findings.append(exc.finding)
             continue
@@ -426,13 +430,14 @@ def check_rdf_files(paths: Sequence[str | RdfInput], target: _Target, findings: 
     return good
 
 
-def load_rdf_files(paths: Sequence[str | RdfInput], target: _Target) -> None:
+def load_rdf_files(paths: Sequence[str | RdfInput], target: _Target, progress: ReadProgress | None = None) -> None:
     """RDF files (already checked whole): each named graph replaces the store's graph of that name; triples go to --graph."""
     target.reading_files = True
+    meter = ReadMeter(paths, progress, "RDF files")
     for path in paths:
         try:
             source = as_input(path)
-            for graph, nodes in read_graphs(source):
+            for graph, nodes in read_graphs(source, meter):
                 if target.single is not None:
                     target.extra(chunk(NTRIPLES, nodes.items(), None))
                 elif graph is None:
@@ -449,20 +454,25 @@ def load(
     target: _Target,
     convert_options: ConvertOptions,
     run_options: RunOptions,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Any = None,
     on_finding: Callable[[Finding], None] | None = None,
 ) -> LoadOutcome:
     """Load records (converted and validated as `convert` does) and RDF files into a target; the RDF
-    files that cannot be read are failures of the run, as records are, and none of them is written."""
+    files that cannot be read are failures of the run, as records are, and none of them is written.
+
+    `progress` is called with (records done, records in all); when it has a `reading` method (see
+    rdfio.ReadProgress), it is told the bytes and statements read of the RDF files too."""
+    started = time.monotonic()
+    reading = progress if hasattr(progress, "reading") else None
     summary = RunSummary()
     findings: list[Finding] = []
     try:
-        loadable = check_rdf_files(rdf_files, target, findings)
+        loadable = check_rdf_files(rdf_files, target, findings, reading)
         if records:
             run_options.rdf_format = NTRIPLES if target.single else NQUADS
             stream = target.packet_stream()
             summary = run_conversion(records, convert_options, run_options, progress, target, on_finding, stream)
-        load_rdf_files(loadable, target)
+        load_rdf_files(loadable, target, reading)
         target.finish()
     except BaseException:
         target.abort()
@@ -471,4 +481,5 @@ def load(
         summary.failures.append(finding)
         if on_finding is not None:
             on_finding(finding)
+    summary.seconds = time.monotonic() - started  # the whole load: RDF files, records and the count check
     return LoadOutcome(summary, target.report)

@@ -1,14 +1,16 @@
 """Output files that are never half-written: temporary file in the same folder, renamed on success.
 
 An exception or Ctrl-C leaves the previous file in place and no temporary file behind. A `.gz`
-suffix compresses, with a fixed header (no time stamp, no name), so output stays byte-identical.
-`-` writes to standard output.
+name (or `compress=True`, --gzip on standard output) compresses, with a fixed header (no time stamp, no
+name), so output stays byte-identical. `-` writes to standard output, every byte or a BrokenPipeError
+(which the command line turns into a quiet exit 141, as `cat` ends).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import os
 import stat
 import sys
@@ -17,6 +19,7 @@ from types import TracebackType
 from typing import BinaryIO
 
 from .errors import UsageError
+from .formats import split_gzip
 from .interrupts import raise_if_requested
 
 STDOUT = "-"
@@ -28,7 +31,7 @@ class AtomicOutput:
 
     def __init__(self, path: str, compress: bool = False) -> None:
         self.path = path
-        self.compress = compress
+        self.compress = compress or (path != STDOUT and split_gzip(path)[1])  # a .gz name always compresses
         self._temp: str | None = None
         self._raw: BinaryIO | None = None
         self._gzip: gzip.GzipFile | None = None
@@ -36,7 +39,7 @@ class AtomicOutput:
 
     def __enter__(self) -> AtomicOutput:
         if self.path == STDOUT:
-            raw: BinaryIO = sys.stdout.buffer
+            raw: BinaryIO = stdout_bytes()
         elif is_stream_target(self.path):  # /dev/null, /dev/stdout, a named pipe: written in place, never replaced
             try:
                 raw = open(self.path, "wb", buffering=_BUFFER)
@@ -107,6 +110,44 @@ class AtomicOutput:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._temp)
             self._temp = None
+
+
+class _WholeWrites(io.RawIOBase):
+    """A file descriptor written whole: every write loops until all of it is written, or raises.
+
+    Python's own stdout loses the rest of a big write when the reader of a pipe goes away during it: the
+    kernel reports the part written, the buffered writer returns as if all of it was, and the program ends
+    with status 0 and a truncated output. Here the next write reports the closed pipe (EPIPE:
+    BrokenPipeError)."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self.fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        view = memoryview(data).cast("B")
+        size = len(view)
+        while view:
+            view = view[os.write(self.fd, view) :]
+        return size
+
+
+def stdout_bytes() -> BinaryIO:
+    """Standard output for bytes, written whole (see _WholeWrites); what sys.stdout holds is flushed first."""
+    sys.stdout.flush()
+    return io.BufferedWriter(_WholeWrites(sys.stdout.fileno()), _BUFFER)  # type: ignore[return-value]
+
+
+def write_stdout(text: str) -> None:
+    """Text on standard output, through the same writer as every output (a closed pipe: BrokenPipeError)."""
+    with AtomicOutput(STDOUT) as out:
+        out.write(text)
 
 
 def is_stream_target(path: str) -> bool:

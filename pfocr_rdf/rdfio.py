@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 import pyoxigraph as ox
 
@@ -59,27 +60,82 @@ def as_input(source: str | RdfInput) -> RdfInput:
     return RdfInput(source, source, rdf_format)
 
 
-def read_graphs(source: str | RdfInput) -> Iterator[tuple[str | None, NodeMap]]:
+class ReadProgress(Protocol):
+    """Where a pass over RDF files reports how far it is (report.py's progress): `step` names the pass."""
+
+    def reading(self, step: str, done: int, total: int, statements: int) -> None: ...
+
+
+class ReadMeter:
+    """How far a pass over RDF files has gone: bytes read of the files' size on disk (for a gzip file its
+    compressed bytes, so the share and the time left hold for it too) and statements parsed, reported
+    every few thousand statements and at the end of each file."""
+
+    EVERY = 4096  # statements between reports (the progress itself decides how often it prints)
+
+    def __init__(self, inputs: Sequence[str | RdfInput], progress: ReadProgress | None, step: str) -> None:
+        self.progress, self.step = progress, step
+        self.total = sum(_size(source.path if isinstance(source, RdfInput) else source) for source in inputs)
+        self.finished = 0  # bytes of the files read to their end
+        self.statements = 0
+
+    def count(self, quads: Iterable[Any], raw: BinaryIO, size: int) -> Iterator[Any]:
+        """The quads of one file (`raw` its bytes on disk, `size` their number), counted on the way."""
+        progress = self.progress
+        if progress is None:
+            yield from quads
+            return
+        statements = self.statements
+        try:
+            for statements, quad in enumerate(quads, self.statements + 1):
+                yield quad
+                if not statements % self.EVERY:
+                    progress.reading(self.step, self.finished + min(raw.tell(), size), self.total, statements)
+        finally:  # a file that stops half way (bad syntax) still counts as read
+            self.statements = statements
+            self.finished += size
+        progress.reading(self.step, self.finished, self.total, statements)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # said when it is read
+
+
+def parse_quads(rdf_input: RdfInput, meter: ReadMeter | None = None) -> Iterator[Any]:
+    """The file's quads, by a strict parser (SyntaxError, OSError and EOFError are the caller's to word)."""
+    with open_rdf(rdf_input.path) as handle:
+        quads = ox.parse(handle, format=ox_format(rdf_input.rdf_format))
+        if meter is None:
+            yield from quads
+        else:
+            raw = getattr(handle, "fileobj", handle)  # a gzip file's compressed bytes
+            yield from meter.count(quads, raw, _size(rdf_input.path))
+
+
+def read_graphs(source: str | RdfInput, meter: ReadMeter | None = None) -> Iterator[tuple[str | None, NodeMap]]:
     """(graph name, nodes) for each run of consecutive quads in one graph; triple formats give one graph.
 
-    A strict parser reads the file; a syntax error raises RecordError naming the file and line.
+    A strict parser reads the file; a syntax error raises RecordError naming the file and line. `meter`
+    counts the bytes and statements read, for progress.
     """
     rdf_input = as_input(source)
-    path, rdf_format = rdf_input.path, rdf_input.rdf_format
+    rdf_format = rdf_input.rdf_format
     current: str | None = None
     nodes: NodeMap = {}
     try:
-        with open_rdf(path) as handle:
-            for quad in ox.parse(handle, format=ox_format(rdf_format)):
-                graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
-                if graph != current and nodes:
-                    yield current, nodes
-                    nodes = {}
-                current = graph
-                values = nodes.setdefault(str(quad.subject), {}).setdefault(str(quad.predicate), [])
-                obj = str(quad.object)
-                if obj not in values:
-                    values.append(obj)
+        for quad in parse_quads(rdf_input, meter):
+            graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
+            if graph != current and nodes:
+                yield current, nodes
+                nodes = {}
+            current = graph
+            values = nodes.setdefault(str(quad.subject), {}).setdefault(str(quad.predicate), [])
+            obj = str(quad.object)
+            if obj not in values:
+                values.append(obj)
     except SyntaxError as exc:
         message = getattr(exc, "msg", None) or str(exc)
         line = getattr(exc, "lineno", None)

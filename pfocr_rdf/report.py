@@ -27,24 +27,43 @@ def progress_for(stream: TextIO, label: str, interval: float) -> TerminalProgres
     return TerminalProgress(stream, label) if stream.isatty() else LogProgress(stream, label, interval)
 
 
+RECORDS = ""  # the step of a run over records; a pass over RDF files names its own ("checking RDF files")
+
+
 class TerminalProgress:
-    """click's progress bar (records done / total, percent, ETA), shown once the total is known; at most
-    5 redraws a second, so a fast run spends its time converting, not drawing."""
+    """click's progress bar (records done / total, or bytes of RDF files read with the statements parsed;
+    percent, ETA), shown once the total is known, a new bar for each step; at most 5 redraws a second, so
+    a fast run spends its time converting, not drawing."""
 
     def __init__(self, stream: TextIO, label: str) -> None:
         self.stream, self.label = stream, label
         self.bar: Any = None
+        self.step = RECORDS
         self.last = 0.0
 
     def __call__(self, done: int, total: int) -> None:
+        self._update(RECORDS, done, total, None)
+
+    def reading(self, step: str, done: int, total: int, statements: int) -> None:
+        """A pass over RDF files: `done` of `total` bytes read, `statements` parsed so far."""
+        self._update(step, done, total, statements)
+
+    def _update(self, step: str, done: int, total: int, statements: int | None) -> None:
         now = time.monotonic()
+        if step != self.step:
+            self.close()
+            self.step = step
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=self.stream, show_pos=True, show_eta=True)
+            label = f"{self.label}: {step}" if step else self.label
+            shown = (lambda n: f"{n:,} statements" if n is not None else None) if step else None
+            self.bar = click.progressbar(
+                length=max(total, 1), label=label, file=self.stream, show_pos=not step, show_eta=True, item_show_func=shown
+            )
             self.bar.__enter__()
         elif now - self.last < 0.2 and done < total:
             return
         self.last = now
-        self.bar.update(done - self.bar.pos)
+        self.bar.update(min(done, self.bar.length) - self.bar.pos, statements)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -53,28 +72,57 @@ class TerminalProgress:
 
 
 class LogProgress:
-    """One plain line per `interval` seconds (records done, rate, ETA): readable in a log file, where a
-    self-overwriting bar would be one endless line. The first comes after `interval`, so a short run
-    prints none."""
+    """One plain line per `interval` seconds (records done, or bytes of RDF files read and statements
+    parsed; rate, ETA): readable in a log file, where a self-overwriting bar would be one endless line.
+    The first comes after `interval`, so a short run prints none; each step (a pass over RDF files, the
+    records) measures its rate and time left from its own start."""
 
     def __init__(self, stream: TextIO, label: str, interval: float) -> None:
         self.stream, self.label, self.interval = stream, label, interval
+        self.step = RECORDS
         self.started = self.last = time.monotonic()
 
     def __call__(self, done: int, total: int) -> None:
+        rate = self._rate(RECORDS, done)
+        if rate is not None:
+            share = f" ({100 * done / total:.1f}%)" if total else ""
+            self._line(f"{done:,} of {plural(total, 'record')}{share}, {rate:,.1f} records/s{_left(done, total, rate)}")
+
+    def reading(self, step: str, done: int, total: int, statements: int) -> None:
+        """A pass over RDF files: `done` of `total` bytes read (on disk: compressed for gzip), `statements` parsed."""
+        rate = self._rate(step, done)
+        if rate is not None:
+            share = f" ({100 * done / total:.1f}%)" if total else ""
+            self._line(
+                f"{step}: {_megabytes(done)} of {_megabytes(total)} MB read{share}, {plural(statements, 'statement')}, "
+                f"{rate / 1e6:,.1f} MB/s{_left(done, total, rate)}"
+            )
+
+    def _rate(self, step: str, done: int) -> float | None:
+        """Items per second since the step began, when a line is due; None when not."""
         now = time.monotonic()
+        if step != self.step:
+            self.step = step
+            self.started = self.last = now
         if now - self.last < self.interval:
-            return
+            return None
         self.last = now
-        elapsed = max(now - self.started, 1e-9)
-        rate = done / elapsed
-        left = f", about {_duration((total - done) / rate)} left" if rate > 0 and done < total else ""
-        share = f" ({100 * done / total:.1f}%)" if total else ""
-        self.stream.write(f"pfocr-rdf: {self.label}: {done:,} of {plural(total, 'record')}{share}, {rate:,.1f} records/s{left}\n")
+        return done / max(now - self.started, 1e-9)
+
+    def _line(self, text: str) -> None:
+        self.stream.write(f"pfocr-rdf: {self.label}: {text}\n")
         self.stream.flush()
 
     def close(self) -> None:
         """Nothing to clear: every line is finished."""
+
+
+def _left(done: int, total: int, rate: float) -> str:
+    return f", about {_duration((total - done) / rate)} left" if rate > 0 and done < total else ""
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1e6:,.1f}"
 
 
 def _duration(seconds: float) -> str:

@@ -8,16 +8,17 @@ figure), streamed, as pySHACL does with a dataset.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import Finding, RecordError
 from .pipeline import ConvertOptions, convert_source
-from .rdfio import RdfInput, read_graphs
+from .rdfio import RdfInput, ReadMeter, read_graphs
 from .report import plural
 from .shacl import ValidationResult
 from .sources import RecordSource
-from .terms import XSD_STRING, split_literal, term_value
+from .terms import split_literal, term_value
 from .validate import as_finding, local_name, validator_for
 
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
@@ -41,16 +42,20 @@ def validate_paths(
     rdf_files: Sequence[str | RdfInput],
     records: Sequence[RecordSource],
     options: ConvertOptions,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Any = None,
 ) -> list[FileReport]:
-    """Validate RDF files, and records (converted first: their conversion errors are reported)."""
+    """Validate RDF files, and records (converted first: their conversion errors are reported).
+
+    `progress` is called with (records done, records in all); when it has a `reading` method (see
+    rdfio.ReadProgress), it is told the bytes and statements read of the RDF files too."""
     assert options.validation is not None
     validate = validator_for(options.validation)
     reports: list[FileReport] = []
+    meter = ReadMeter(rdf_files, progress if hasattr(progress, "reading") else None, "RDF files")
     for path in rdf_files:
         report = FileReport(path.display if isinstance(path, RdfInput) else path)
         try:
-            for _, nodes in read_graphs(path):
+            for _, nodes in read_graphs(path, meter):
                 report.results.extend(validate(nodes))
         except RecordError as exc:
             report.error = exc.finding
@@ -114,28 +119,39 @@ def json_report(reports: list[FileReport]) -> str:
 
 
 def _json_result(result: ValidationResult, path: str) -> dict[str, object]:
-    """One result with plain IRIs (README, "JSON report"): a literal value as its lexical form, with its
-    datatype or language beside it; an inverse path as {"inversePath": IRI}."""
+    """One result with plain IRIs (README, "JSON report"): a literal (value or focus node) as its lexical
+    form with its datatype (a plain string's too: xsd:string) or language beside it; a blank node as its
+    `_:` label; an inverse path as {"inversePath": IRI}."""
     entry: dict[str, object] = {
         "severity": local_name(result.severity),
         "field": as_finding(result, path).field,
         "message": result.message,
-        "focusNode": term_value(result.focus),
-        "resultPath": None,
-        "value": None,
-        "sourceShape": term_value(result.shape),
-        "sourceConstraintComponent": term_value(result.component),
     }
+    _put_term(entry, "focusNode", result.focus)
+    entry["resultPath"] = None
     if result.path is not None:
         inverse = result.path.startswith("^")
         iri = term_value(result.path[1:] if inverse else result.path)
         entry["resultPath"] = {"inversePath": iri} if inverse else iri
-    if result.value is not None:
-        entry["value"] = term_value(result.value)
-        if result.value[:1] == '"':
-            _, datatype, language = split_literal(result.value)
-            if language:
-                entry["valueLanguage"] = language
-            elif datatype != XSD_STRING:
-                entry["valueDatatype"] = datatype
+    _put_term(entry, "value", result.value)
+    entry["sourceShape"] = term_value(result.shape)
+    entry["sourceConstraintComponent"] = term_value(result.component)
     return entry
+
+
+def _put_term(entry: dict[str, object], key: str, term: str | None) -> None:
+    """`key`: an IRI as a plain string, a blank node as its `_:` label, None as null; a literal as its
+    lexical form, with `keyLanguage` (a language-tagged string) or else `keyDatatype` beside it."""
+    if term is None:
+        entry[key] = None
+    elif term[:1] == '"':
+        lexical, datatype, language = split_literal(term)
+        entry[key] = lexical
+        if language:
+            entry[key + "Language"] = language
+        else:
+            entry[key + "Datatype"] = datatype
+    elif term[:2] == "_:":
+        entry[key] = term
+    else:
+        entry[key] = term_value(term)

@@ -2,27 +2,68 @@
 
 from __future__ import annotations
 
+import array
+import fcntl
 import gzip
+import json
 import os
 import subprocess
 import sys
+import termios
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE, SEEDS, run_cli
+from conftest import DATA, ROOT, SAMPLE, SEEDS, TABLES, run_cli
+
+F_GETPIPE_SZ = getattr(fcntl, "F_GETPIPE_SZ", 1032)  # Linux; in fcntl from Python 3.10
+EVERY_LABEL_SHAPE = """\
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<http://example.org/EveryLabel> a sh:NodeShape ;
+  sh:targetObjectsOf rdfs:label ;
+  sh:datatype <http://example.org/no-such-datatype> ;
+  sh:severity sh:Warning ;
+  sh:message "a label" .
+"""
 
 
 def _first_line_then_close(*args: str) -> tuple[bytes, bytes, int]:
-    """Run the CLI with stdout into a pipe whose reader takes one line and goes away, as `| head -1` does."""
+    """Run the CLI with stdout into a pipe whose reader takes one line and goes away, as `| head -1` does.
+
+    The reader waits until the pipe is full before it reads, so the writer is blocked in a write when the
+    reader goes away (as with `| (sleep 2; head -1)`): the case where a write ends half done."""
     process = subprocess.Popen(
         [sys.executable, "-m", "pfocr_rdf", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
     )
     assert process.stdout is not None and process.stderr is not None
+    _wait_until_full(process)
     line = process.stdout.readline()
     process.stdout.close()
     error = process.stderr.read()
     return line, error, process.wait(timeout=300)
+
+
+def _wait_until_full(process: subprocess.Popen[bytes]) -> None:
+    """Until the writer is blocked in a write on the full pipe (the outputs here are far bigger than a pipe
+    holds): the kernel says so in /proc; where it does not, the pipe holding its capacity shows it."""
+    assert process.stdout is not None
+    fd = process.stdout.fileno()
+    capacity = fcntl.fcntl(fd, F_GETPIPE_SZ)
+    waiting = array.array("i", [0])
+    deadline = time.monotonic() + 300
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            blocked = Path(f"/proc/{process.pid}/wchan").read_text().endswith("pipe_write")
+        except OSError:
+            blocked = False
+        fcntl.ioctl(fd, termios.FIONREAD, waiting)
+        if blocked or waiting[0] >= capacity:
+            return
+        time.sleep(0.01)
+    process.kill()
+    raise AssertionError(f"the writer ended ({process.wait()}) before it filled the pipe: give it more to write")
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
@@ -33,13 +74,33 @@ def test_a_closed_output_pipe_ends_quietly_as_cat_does(workers: str) -> None:
     assert status == 141  # 128 + SIGPIPE, what a shell reports for `cat` in the same place
 
 
-def test_a_closed_pipe_after_a_query_ends_quietly(tmp_path: Path) -> None:
-    out = tmp_path / "sample.nt"
+@pytest.fixture(scope="module")
+def sample_nt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample as N-Triples: 3.8 MB, far more than a pipe holds, in every answer below."""
+    out = tmp_path_factory.mktemp("pipes") / "sample.nt"
     assert run_cli("convert", str(SAMPLE), "-o", str(out), "-q").returncode == 0
-    line, error, status = _first_line_then_close("query", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", str(out), "-f", "tsv")
-    assert line == b"?s\t?p\t?o\n" and error == b""
-    # 141 where the closed pipe is reported; Linux reports none when the one big write had already begun
-    assert status in (0, 141)
+    return out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["query", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "{file}", "-f", "tsv"],
+        ["query", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "{file}"],  # the default table format, in one write
+        ["query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "{file}", "-f", "nt"],
+        ["query", "DESCRIBE ?f WHERE { ?f a <https://pfocr.wikipathways.org/vocab#PathwayFigure> }", "{file}"],
+        ["validate", "{file}", "--format", "json", "--shapes", "{shapes}"],
+    ],
+    ids=["select-tsv", "select-default", "construct-nt", "describe-ttl", "validate-json"],
+)
+def test_every_command_ends_with_141_when_its_reader_goes_away(sample_nt: Path, tmp_path: Path, command: list[str]) -> None:
+    """The writer is blocked in one big write when the reader goes away: the write ends half done, and
+    that must be reported as a closed pipe, not as a success with a truncated output."""
+    (tmp_path / "every-label.ttl").write_text(EVERY_LABEL_SHAPE, encoding="utf-8")
+    args = [part.replace("{shapes}", str(tmp_path)).replace("{file}", str(sample_nt)) for part in command]
+    line, error, status = _first_line_then_close(*args)
+    assert line and error == b""
+    assert status == 141  # 128 + SIGPIPE, what a shell reports for `cat` in the same place
 
 
 def test_gzip_flag_with_a_plain_name_is_refused_and_writes_nothing(tmp_path: Path) -> None:
@@ -139,3 +200,16 @@ def test_a_wrong_guess_says_how_the_format_was_chosen(sample_rdf: dict[str, Path
     assert wrong.returncode == 2 and "<stdin>: could not be read: not valid N-Triples" in wrong.stdout
     guessed = run_cli("validate", "-", input="<urn:x:a> <urn:x:b> <urn:x:c> .\n<urn:x:a> <urn:x:b> [ ] .\n")
     assert guessed.returncode == 2 and "read as N-Quads by its content; give --input-format" in guessed.stdout
+
+
+def test_a_gz_name_compresses_the_report_and_the_errors(tmp_path: Path) -> None:
+    broken = DATA / "readme" / "broken.md"
+    report = tmp_path / "report.ttl.gz"
+    validated = run_cli("validate", str(broken), "--tables", str(TABLES), "--report", str(report))
+    assert validated.returncode == 1
+    assert "sh:ValidationReport" in gzip.decompress(report.read_bytes()).decode("utf-8")
+    errors = tmp_path / "errors.jsonl.gz"
+    converted = run_cli("convert", str(broken), "--tables", str(TABLES), "-o", str(tmp_path / "out.nt"), "--errors", str(errors))
+    assert converted.returncode == 1
+    lines = gzip.decompress(errors.read_bytes()).decode("utf-8").splitlines()
+    assert lines and all(json.loads(line)["source"] == str(broken) for line in lines)

@@ -4,7 +4,9 @@ by gseapy, a GMT reader of the enrichment ecosystem (its parser and its offline 
 from __future__ import annotations
 
 import csv
+import gzip
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -127,4 +129,40 @@ def test_gmt_options_that_do_not_fit_are_refused(tmp_path: Path) -> None:
     assert chemicals_rdf.returncode == 2 and "give -f gmt" in chemicals_rdf.stderr
     split_stdout = run_cli("convert", str(SEEDS), "-f", "gmt", "--split-by", "organism")
     assert split_stdout.returncode == 2 and "-o DIR" in split_stdout.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_gz_name_compresses_the_sets_with_or_without_f_gmt(one_file: Path, tmp_path: Path) -> None:
+    gseapy = pytest.importorskip("gseapy", reason="gseapy (a test dependency) is not installed")
+    given = tmp_path / "given.gmt.gz"
+    assert run_cli("convert", str(SAMPLE), str(SEEDS), "-f", "gmt", "-o", str(given), "-q").returncode == 0
+    named = tmp_path / "named.gmt.gz"  # no -f: a .gmt.gz name is GMT, compressed
+    assert run_cli("convert", str(SAMPLE), str(SEEDS), "-o", str(named), "-q").returncode == 0
+    for path in (given, named):
+        assert path.read_bytes()[:2] == b"\x1f\x8b"
+        assert subprocess.run(["zcat", str(path)], capture_output=True, check=True).stdout == one_file.read_bytes()
+    subprocess.run(["gunzip", str(named)], check=True)
+    unpacked = tmp_path / "named.gmt"
+    assert gseapy.read_gmt(str(unpacked)) == {name: members for name, (_, members) in read_gmt(one_file).items()}
+
+
+def test_gzip_with_split_by_organism_compresses_each_file(per_organism: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "sets"
+    result = run_cli("convert", str(SAMPLE), "-f", "gmt", "--split-by", "organism", "--gzip", "-o", str(folder), "-q")
+    assert result.returncode == 0, result.stderr
+    plain = {path.name: path.read_bytes() for path in per_organism.iterdir()}
+    packed = {path.name: path.read_bytes() for path in folder.iterdir()}
+    assert set(packed) == {name + ".gz" for name in plain}
+    assert all(gzip.decompress(data) == plain[name.removesuffix(".gz")] for name, data in packed.items())
+
+
+def test_a_folder_is_never_named_gz(tmp_path: Path) -> None:
+    """A .gz name is one gzip file to every reader (ours too): a folder of sets or shards is refused it."""
+    split = run_cli("convert", str(SAMPLE), "-f", "gmt", "--split-by", "organism", "-o", str(tmp_path / "sets.gz"))
+    assert split.returncode == 2
+    assert f"name the folder {tmp_path / 'sets'}; --gzip compresses each file in it" in split.stderr
+    shards = run_cli("convert", str(SEEDS), "--shard-size", "1", "-o", str(tmp_path / "shards.gz"))
+    assert shards.returncode == 2 and f"name the folder {tmp_path / 'shards'}" in shards.stderr
+    plain_name = run_cli("convert", str(SEEDS), "-f", "gmt", "--gzip", "-o", str(tmp_path / "x.gmt"))
+    assert plain_name.returncode == 2 and f"name it {tmp_path / 'x.gmt'}.gz" in plain_name.stderr
     assert list(tmp_path.iterdir()) == []

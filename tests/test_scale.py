@@ -143,6 +143,33 @@ def test_progress_lines_in_a_log_at_the_interval_asked_and_none_with_quiet() -> 
     assert validating.stderr.count("pfocr-rdf: validating: ") == 45
 
 
+def test_progress_lines_over_rdf_files_for_load_and_validate_and_the_real_time(tmp_path: Path) -> None:
+    """RDF files in a log: bytes read (compressed, for gzip) of their size, statements, rate, time left, per
+    pass (load checks the files whole, then loads them); the summary's time is the load's, not 0.0 s."""
+    data = tmp_path / "sample.nq.gz"
+    assert run_cli("convert", str(SAMPLE), "-o", str(data), "-q").returncode == 0
+    statements = sum(1 for _ in ox.parse(gzip.decompress(data.read_bytes()), format=ox.RdfFormat.N_QUADS))
+    megabytes = f"{data.stat().st_size / 1e6:,.1f}"
+    last = f"{megabytes} of {megabytes} MB read (100.0%), {statements:,} statements, "
+    loaded = run_cli("load", str(data), "--store", str(tmp_path / "store"), "--progress-interval", "0")
+    assert loaded.returncode == 0, loaded.stderr
+    lines = loaded.stderr.splitlines()
+    checking = [line for line in lines if line.startswith("pfocr-rdf: loading: checking RDF files: ")]
+    loading = [line for line in lines if line.startswith("pfocr-rdf: loading: RDF files: ")]
+    assert len(checking) > 1 and len(loading) > 1 and lines.index(checking[-1]) < lines.index(loading[0])
+    assert all(" MB read (" in line and " MB/s" in line for line in checking + loading)
+    assert "left" in checking[0] and "left" in loading[0]
+    assert checking[-1].startswith(f"pfocr-rdf: loading: checking RDF files: {last}")
+    assert loading[-1].startswith(f"pfocr-rdf: loading: RDF files: {last}")
+    seconds = lines[-1].rsplit("(", 1)[1]
+    assert lines[-1].startswith("pfocr-rdf: loaded ") and float(seconds.removesuffix(" s)")) > 0
+    validated = run_cli("validate", str(data), "--progress-interval", "0")
+    lines = [line for line in validated.stderr.splitlines() if line.startswith("pfocr-rdf: validating: RDF files: ")]
+    assert len(lines) > 1 and lines[-1].startswith(f"pfocr-rdf: validating: RDF files: {last}")
+    quiet = run_cli("validate", str(data), "--progress-interval", "0", "-q")
+    assert quiet.stderr == ""
+
+
 def test_progress_bar_on_a_terminal_and_not_with_quiet(tmp_path: Path) -> None:
     script = ("import pty, sys, os; pid, fd = pty.fork()\n"
               "if pid == 0: os.execv(sys.executable, [sys.executable, '-m', 'pfocr_rdf', 'convert', sys.argv[1], '-o', sys.argv[2]] + sys.argv[3:])\n"

@@ -361,7 +361,11 @@ def _check_json_report_shape(data: object) -> None:
         for result in entry["results"]:
             required = {"severity", "field", "message", "focusNode", "resultPath", "value", "sourceShape",
                         "sourceConstraintComponent"}  # fmt: skip
-            assert required <= set(result) <= required | {"valueDatatype", "valueLanguage"}
+            extra = {"valueDatatype", "valueLanguage", "focusNodeDatatype", "focusNodeLanguage"}
+            assert required <= set(result) <= required | extra
+            for key in ("focusNode", "value"):  # a literal: its datatype or its language, never both
+                assert not {key + "Datatype", key + "Language"} <= set(result)
+                assert result[key] is not None or not {key + "Datatype", key + "Language"} & set(result)
             assert result["severity"] in {"Violation", "Warning", "Info"}
             for key in ("focusNode", "sourceShape", "sourceConstraintComponent"):
                 assert isinstance(result[key], str) and not result[key].startswith("<")
@@ -382,6 +386,47 @@ def test_json_report_shape_holds_for_every_kind_of_result(tmp_path: Path) -> Non
     assert any(r["resultPath"] is None for r in everything) or any(r["value"] is None for r in everything)
     assert any(r["severity"] == "Warning" for r in everything) and any(r["severity"] == "Violation" for r in everything)
     assert any("error" in entry for entry in data["files"])
+
+
+def test_json_report_literals_carry_their_datatype_or_language_focus_nodes_too(tmp_path: Path) -> None:
+    """README, "JSON report": a literal, as a value or as a focus node, is its lexical form with its datatype
+    (a plain string's: xsd:string) or its language beside it; an IRI is plain, a blank node its _: label."""
+    shapes = tmp_path / "shapes"
+    shapes.mkdir()
+    (shapes / "labels.ttl").write_text(
+        """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<urn:x:LabelValue> a sh:NodeShape ; sh:targetObjectsOf rdfs:label ; sh:datatype <urn:x:no-such-type> .
+<urn:x:Labelled> a sh:NodeShape ; sh:targetSubjectsOf rdfs:label ;
+  sh:property [ sh:path rdfs:label ; sh:datatype <urn:x:no-such-type> ] .
+""",
+        encoding="utf-8",
+    )
+    data = tmp_path / "labels.ttl"
+    data.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<urn:x:a> rdfs:label "plain" .\n[] rdfs:label "tagged"@en, "7"^^<urn:x:seven> .\n',
+        encoding="utf-8",
+    )
+    result = run_cli("validate", str(data), "--shapes", str(shapes), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    _check_json_report_shape(report)
+    found = report["files"][0]["results"]
+    xsd_string = "http://www.w3.org/2001/XMLSchema#string"
+    literals = {r["focusNode"]: r for r in found if r["sourceShape"] == "urn:x:LabelValue"}
+    assert {k: v for k, v in literals["plain"].items() if k.startswith(("focusNode", "value"))} == {
+        "focusNode": "plain", "focusNodeDatatype": xsd_string, "value": "plain", "valueDatatype": xsd_string,
+    }  # fmt: skip
+    assert {k: v for k, v in literals["tagged"].items() if k.startswith(("focusNode", "value"))} == {
+        "focusNode": "tagged", "focusNodeLanguage": "en", "value": "tagged", "valueLanguage": "en",
+    }  # fmt: skip
+    assert literals["7"]["focusNodeDatatype"] == literals["7"]["valueDatatype"] == "urn:x:seven"
+    subjects = [r for r in found if r["sourceShape"] != "urn:x:LabelValue"]
+    assert [(r["value"], r["valueDatatype"]) for r in subjects if r["focusNode"] == "urn:x:a"] == [("plain", xsd_string)]
+    blank = [r for r in subjects if r["focusNode"] != "urn:x:a"]
+    assert len(blank) == 2 and all(r["focusNode"].startswith("_:") and "focusNodeDatatype" not in r for r in blank)
+    assert all("valueDatatype" in r or "valueLanguage" in r for r in subjects)
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "nq", "trig", "jsonld", "nt.gz"])
