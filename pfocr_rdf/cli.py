@@ -440,7 +440,7 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
     from .outputs import AtomicOutput
     from .pipeline import options_for
     from .validate import report_turtle
-    from .validate_files import exit_status, json_report, text_report, validate_paths
+    from .validate_files import EXIT_UNREADABLE, exit_status, json_report, text_report, validate_paths
 
     rdf_files, found = _inputs(paths, table_dirs, input_format)
     _refuse_overwriting_inputs([report_path], found)
@@ -457,10 +457,16 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
         click.echo(json_report(reports), nl=False)
     else:
         click.echo(text_report(reports, verbose=not quiet), nl=False)
-    if report_path:
+    status = exit_status(reports)
+    if report_path and status == EXIT_UNREADABLE:
+        # an input could not be read: there is no validation report of it, and none may say "conforms"
+        if os.path.lexists(report_path):
+            os.remove(report_path)
+            click.echo(f"pfocr-rdf: {report_path} removed: an input could not be read, so there is no report", err=True)
+    elif report_path:
         with AtomicOutput(report_path) as out:
             out.write(report_turtle([result for report in reports for result in report.results]))
-    sys.exit(exit_status(reports))
+    sys.exit(status)
 
 
 def _password(user: str | None, variable: str) -> str | None:

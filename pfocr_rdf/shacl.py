@@ -17,11 +17,13 @@ that shapes graph with pySHACL instead: never a shape skipped, never a silent "c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import UsageError
 from .graph import NodeMap
 from .terms import XSD_STRING, split_literal
 from .xsd import BOOLEAN, checks_datatype, comparable_value, compare, value_of, well_typed
@@ -95,6 +97,16 @@ class ShapesError(Exception):
     """The shapes graph uses something this engine cannot evaluate."""
 
 
+def parse_shapes_file(path: Path) -> list[ox.Triple]:
+    """The triples of a Turtle shapes file, its file: IRI the base; a syntax error is a one-line UsageError."""
+    try:
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+    except SyntaxError as exc:
+        raise UsageError(f"{path}: the SHACL shapes are not valid Turtle: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: the SHACL shapes cannot be read: {exc}") from exc
+
+
 def _c(name: str) -> str:
     return f"<{SH}{name}ConstraintComponent>"
 
@@ -111,6 +123,7 @@ class ValidationResult:
     component: str
     message: str
     field: str | None = None
+    message_language: str | None = None  # the language tag of sh:message, kept in the standard report
 
     @property
     def is_violation(self) -> bool:
@@ -225,6 +238,43 @@ def _string_of(term: str) -> str | None:
     return None
 
 
+def xpath_regex(pattern: str, flags: str = "") -> re.Pattern[str]:
+    """An XPath regular expression (SHACL 4.4.3: fn:matches) as a Python one. Where the two read the same
+    text differently it is translated: `$` ends the string only (Python's also matches before a final
+    newline), and the `x` flag removes whitespace outside character classes (Python's also starts comments
+    at `#`). XPath syntax Python lacks (`\\p{L}`, `\\i`, class subtraction `[a-z-[aeiou]]`) raises re.error."""
+    out: list[str] = []
+    depth = 0  # inside a character class
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if depth:
+            if char == "[" and pattern[i - 1] == "-":
+                raise re.error("character class subtraction is not supported", pattern, i)
+            if char == "]":
+                depth -= 1
+        elif char == "[":
+            depth = 1
+            if pattern[i + 1 : i + 2] == "^":  # a negated class
+                out.append("[^")
+                i += 2
+                continue
+        elif char == "$" and "m" not in flags:
+            char = r"\Z"
+        elif char in " \t\n\r" and "x" in flags:
+            char = ""
+        out.append(char)
+        i += 1
+    re_flags = 0
+    for letter in flags:
+        re_flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL}.get(letter, 0)
+    return re.compile("".join(out), re_flags)
+
+
 def _compare_test(bound: str, accept: Callable[[int], bool]) -> Callable[[str], bool]:
     """A range constraint: the value compares with the bound as XSD orders values, incomparable fails."""
     bound_value = comparable_value(bound)
@@ -261,6 +311,7 @@ class Shape:
     iri: str
     severity: str = VIOLATION
     message: str = ""
+    message_language: str | None = None
     source_field: str | None = None
     path: str | None = None  # predicate term; "^" prefix for inverse; a complex path's Turtle text
     path_values: PathValues | None = None  # a complex path (sequence, alternative, repetition)
@@ -311,8 +362,8 @@ class Shape:
         if self.max_count is not None and count > self.max_count:
             out.append(self._result(focus, None, _MAX_COUNT))
         for required in self.has_values:
-            if not _has(values, required):
-                out.append(self._result(focus, None, _HAS_VALUE))
+            if not _has(values, required):  # a node shape's result names its focus node as the value
+                out.append(self._result(focus, None if self.path is not None else focus, _HAS_VALUE))
         if self.qualified is not None:
             inner, low, high = self.qualified
             siblings = self.qualified_siblings
@@ -339,7 +390,9 @@ class Shape:
                 out.append(result if path is None else replace(result, path=path))
 
     def _result(self, focus: str, value: str | None, component: str) -> ValidationResult:
-        return ValidationResult(focus, self.path, value, self.severity, self.iri, component, self.message, self.source_field)
+        return ValidationResult(
+            focus, self.path, value, self.severity, self.iri, component, self.message, self.source_field, self.message_language
+        )
 
     def conforms(self, graph: DataGraph, focus: str) -> bool:
         if self.path is None and not (self.properties or self.has_values or self.qualified or self.focus_tests):
@@ -484,10 +537,20 @@ def _generate_checker(shape: Shape) -> Callable[[str, DataGraph, list[Validation
     It gives exactly the results of `shape.validate` (the generic evaluator, used as is for anything
     unusual: inverse paths, qualified value shapes, nested shapes); a test holds the two equal.
     """
+    if shape.path is not None:  # a property shape with a target: its sh:property shapes apply to its values
+        return lambda focus, graph, out: shape.validate(graph, focus, out)
     env: dict[str, object] = {"NONE": _NONE, "MINC": _MIN_COUNT, "MAXC": _MAX_COUNT, "HASV": _HAS_VALUE}
     env.update(CLS=_CLASS, SHAPE=shape)
     lines = ["def check(focus, graph, out):"]
-    if shape.has_values or shape.qualified is not None or shape.value_tests or shape.graph_tests or shape.focus_tests:
+    if (
+        shape.min_count is not None
+        or shape.max_count is not None
+        or shape.has_values
+        or shape.qualified is not None
+        or shape.value_tests
+        or shape.graph_tests
+        or shape.focus_tests
+    ):
         lines.append("    SHAPE.validate_own(graph, focus, out)")
     lines.append("    props = graph.nodes.get(focus) or {}")
     for i, prop in enumerate(shape.properties):
@@ -525,14 +588,16 @@ def _generate_checker(shape: Shape) -> Callable[[str, DataGraph, list[Validation
 class ShapesGraph:
     """Shapes compiled from a shapes graph; `validate(nodes)` gives the results for a data graph."""
 
-    def __init__(self, shapes: NodeMap) -> None:
+    def __init__(self, shapes: NodeMap, origins: dict[str, str] | None = None) -> None:
         self._graph = shapes
+        self._origins = origins or {}  # subject -> the shapes file that says it (for error messages)
         self._compiled: dict[str, Shape] = {}
         self._parents: dict[str, list[str]] = {}
         for subject, props in shapes.items():
             for prop in props.get(f"<{SH}property>", ()):
                 self._parents.setdefault(prop, []).append(subject)
         self.top: list[Shape] = []
+        self._refuse_own_components()
         try:
             for subject, props in shapes.items():
                 if (self._has_target(props) or self._is_class_shape(props)) and not self._deactivated(props):
@@ -552,12 +617,44 @@ class ShapesGraph:
         is_class = RDFS_CLASS in types or OWL_CLASS in types
         return is_class and (any(t in SHAPE_TYPES for t in types) or any(key[1:-1].startswith(SH) for key in props))
 
+    def _refuse_own_components(self) -> None:
+        """Constraint components declared in the shapes graph (SHACL-SPARQL, 6.1): their parameters, on any
+        shape, are constraints this engine does not know; pySHACL evaluates them."""
+        component, parameter = f"<{SH}ConstraintComponent>", f"<{SH}parameter>"
+        for subject, props in self._graph.items():
+            if subject.startswith(f"<{SH}"):
+                continue  # the SHACL vocabulary itself (shacl.ttl) declares the Core components
+            if component in props.get(RDF_TYPE, ()) or parameter in props:
+                raise ShapesError(f"a constraint component of its own ({subject})")
+
     @classmethod
     def from_turtle(cls, text: str) -> ShapesGraph:
         nodes: NodeMap = {}
         for triple in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE):
             nodes.setdefault(str(triple.subject), {}).setdefault(str(triple.predicate), []).append(str(triple.object))
         return cls(nodes)
+
+    @classmethod
+    def from_files(cls, paths: Sequence[Path]) -> ShapesGraph:
+        """The shapes graph of Turtle files, each parsed on its own with its file: IRI as base (as rapper and
+        rdflib do), so relative IRIs resolve and a blank node label in two files names two nodes."""
+        nodes: NodeMap = {}
+        origins: dict[str, str] = {}
+        for number, path in enumerate(paths):
+            prefix = f"_:f{number}_" if len(paths) > 1 else "_:"
+
+            def term(node: object, prefix: str = prefix) -> str:
+                text = str(node)
+                return prefix + text[2:] if isinstance(node, ox.BlankNode) else text
+
+            for triple in parse_shapes_file(path):
+                subject = term(triple.subject)
+                values = nodes.setdefault(subject, {}).setdefault(str(triple.predicate), [])
+                obj = term(triple.object)
+                if obj not in values:
+                    values.append(obj)
+                origins.setdefault(subject, str(path))
+        return cls(nodes, origins)
 
     def validate(self, nodes: NodeMap | DataGraph) -> list[ValidationResult]:
         graph = nodes if isinstance(nodes, DataGraph) else DataGraph(nodes)
@@ -603,7 +700,8 @@ class ShapesGraph:
             return shape  # a deactivated shape has no constraints: every node conforms to it
         shape.severity = self._one(props, "severity") or VIOLATION
         message = self._one(props, "message")
-        shape.message = split_literal(message)[0] if message else ""
+        if message:
+            shape.message, _, shape.message_language = split_literal(message)
         field_value = props.get(SOURCE_FIELD)
         shape.source_field = split_literal(field_value[0])[0] if field_value else None
         path = self._one(props, "path")
@@ -615,6 +713,8 @@ class ShapesGraph:
             shape.targets.extend((kind, value) for value in props.get(f"<{SH}{kind}>", []))
         if self._is_class_shape(props):
             shape.targets.append(("targetClass", iri))
+        if path is None and (f"<{SH}minCount>" in props or f"<{SH}maxCount>" in props):
+            raise ShapesError(f"sh:minCount or sh:maxCount on a node shape ({iri})")
         shape.min_count = self._integer(self._one(props, "minCount"))
         shape.max_count = self._integer(self._one(props, "maxCount"))
         shape.has_values = [canonical(value) for value in props.get(f"<{SH}hasValue>", [])]
@@ -627,7 +727,7 @@ class ShapesGraph:
             )
             if self._one(props, "qualifiedValueShapesDisjoint") == '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>':
                 shape.qualified_siblings = self._qualified_siblings(iri, qualified)
-        shape.value_tests, shape.graph_tests = self._tests(props)
+        shape.value_tests, shape.graph_tests = self._tests(props, iri)
         shape.focus_tests = self._focus_tests(props)
         shape.properties = [
             self._shape(p) for p in props.get(f"<{SH}property>", []) if not self._deactivated(self._graph.get(p, {}))
@@ -707,7 +807,18 @@ class ShapesGraph:
 
         return repeated
 
-    def _tests(self, props: dict[str, list[str]]) -> tuple[list[ValueTest], list[GraphTest]]:
+    def _origin(self, shape: str) -> str:
+        """The shapes file that says `shape` (or the shape that holds it), for an error message."""
+        todo, seen = [shape], set()
+        while todo:
+            node = todo.pop()
+            if node in self._origins:
+                return self._origins[node]
+            seen.add(node)
+            todo += [s for s, props in self._graph.items() if node in (v for vs in props.values() for v in vs) and s not in seen]
+        return "the SHACL shapes"
+
+    def _tests(self, props: dict[str, list[str]], shape: str) -> tuple[list[ValueTest], list[GraphTest]]:
         tests: list[ValueTest] = []
         graph_tests: list[GraphTest] = []
         for cls in props.get(f"<{SH}class>", []):
@@ -719,13 +830,17 @@ class ShapesGraph:
         for kind in props.get(f"<{SH}nodeKind>", []):
             tests.append((_c("NodeKind"), _node_kind_test(kind[1:-1].removeprefix(SH))))
         flags = self._one(props, "flags")
-        re_flags = 0
-        for letter in split_literal(flags)[0] if flags else "":
+        flag_letters = split_literal(flags)[0] if flags else ""
+        for letter in flag_letters:
             if letter not in "imsx":
                 raise ShapesError(f"sh:flags {letter!r}")
-            re_flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}[letter]
         for pattern in props.get(f"<{SH}pattern>", []):
-            regex = re.compile(split_literal(pattern)[0], re_flags)
+            try:
+                regex = xpath_regex(split_literal(pattern)[0], flag_letters)
+            except re.error as exc:
+                raise UsageError(
+                    f"{self._origin(shape)}: sh:pattern {pattern} is not a regular expression this validator can evaluate ({exc})"
+                ) from exc
 
             def matches(v: str, regex: re.Pattern[str] = regex) -> bool:
                 text = _string_of(v)
