@@ -50,6 +50,15 @@ _YEAR = r"-?(?:[1-9][0-9]{3,}|0[0-9]{3})"
 _MONTH, _DAY = r"(?:0[1-9]|1[0-2])", r"(?:0[1-9]|[12][0-9]|3[01])"
 _TIME = r"(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?|24:00:00(?:\.0+)?)"
 _TZ = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
+_DURATION_TIME = r"(?:T(?!\Z)(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?"
+# XML 1.0 (fifth edition): Char (without tab, newline, return), NameStartChar, NameChar
+_CHAR = "\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
+_CHAR_NOT_SPACE = "\x21-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
+_NAME_START = (
+    ":A-Z_a-z\xc0-\xd6\xd8-\xf6\xf8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d\u2070-\u218f"
+    "\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_NAME_CHAR = _NAME_START + "\\-.0-9\xb7\u0300-\u036f\u203f\u2040"
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _FLOAT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[Ee][+-]?[0-9]+)?|[+-]?INF|NaN")
@@ -64,7 +73,21 @@ _LEXICAL_ONLY = {
     f"{XSD}gDay": re.compile(f"---{_DAY}{_TZ}?"),
     f"{XSD}gMonthDay": re.compile(f"--({_MONTH})-({_DAY}){_TZ}?"),
     # XSD 1.1 (3.3.17): any sequence of XML characters is a lexical form of xsd:anyURI
-    f"{XSD}anyURI": re.compile("[\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*"),
+    f"{XSD}anyURI": re.compile(f"[\t\n\r{_CHAR}]*"),
+    f"{XSD}normalizedString": re.compile(f"[{_CHAR}]*"),
+    f"{XSD}token": re.compile(f"(?:[{_CHAR_NOT_SPACE}]+(?: [{_CHAR_NOT_SPACE}]+)*)?"),
+    f"{XSD}language": re.compile("[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*"),
+    f"{XSD}NMTOKEN": re.compile(f"[{_NAME_CHAR}]+"),
+    f"{XSD}Name": re.compile(f"[{_NAME_START}][{_NAME_CHAR}]*"),
+    f"{XSD}NCName": re.compile(f"[{_NAME_START.replace(':', '')}][{_NAME_CHAR.replace(':', '')}]*"),
+    f"{XSD}hexBinary": re.compile("(?:[0-9a-fA-F]{2})*"),
+    f"{XSD}base64Binary": re.compile(
+        "(?:(?:(?:[A-Za-z0-9+/] ?){4})*(?:(?:[A-Za-z0-9+/] ?){3}[A-Za-z0-9+/]|(?:[A-Za-z0-9+/] ?){2}[AEIMQUYcgkosw048] ?="
+        "|[A-Za-z0-9+/] ?[AQgw] ?= ?=))?"
+    ),
+    f"{XSD}duration": re.compile(f"-?P(?!\\Z)(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+D)?{_DURATION_TIME}"),
+    f"{XSD}dayTimeDuration": re.compile(f"-?P(?!\\Z)(?:[0-9]+D)?{_DURATION_TIME}"),
+    f"{XSD}yearMonthDuration": re.compile("-?P(?!\\Z)(?:[0-9]+Y)?(?:[0-9]+M)?"),
 }
 
 

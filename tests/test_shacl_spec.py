@@ -389,6 +389,32 @@ LEXICAL_FORMS = [
     ("gMonth", "--12", True),
     ("anyURI", "not a URI at all", True),  # XSD 1.1: any string of XML characters
     ("anyURI", "\\u0001", False),
+    ("normalizedString", "a\\tb", False),
+    ("normalizedString", "  a  b ", True),
+    ("token", "a b", True),
+    ("token", " a", False),
+    ("token", "a  b", False),
+    ("language", "en-GB", True),
+    ("language", "english language", False),
+    ("NMTOKEN", "-1.a", True),
+    ("NMTOKEN", "a b", False),
+    ("Name", "x:y", True),
+    ("Name", "1x", False),
+    ("NCName", "x:y", False),
+    ("NCName", "_x-1", True),
+    ("hexBinary", "0fB7", True),
+    ("hexBinary", "0fB", False),
+    ("base64Binary", "aGVsbG8=", True),
+    ("base64Binary", "aGVsbG8", False),
+    ("duration", "P1Y2M3DT4H5M6.7S", True),
+    ("duration", "-PT1S", True),
+    ("duration", "P", False),
+    ("duration", "P1YT", False),
+    ("duration", "P1.5Y", False),
+    ("dayTimeDuration", "P1Y", False),
+    ("dayTimeDuration", "P1DT2H", True),
+    ("yearMonthDuration", "P1Y2M", True),
+    ("yearMonthDuration", "P1D", False),
 ]
 
 
@@ -476,7 +502,7 @@ UNSUPPORTED = {
     "an inverse of a sequence path": "ex:S sh:targetNode ex:b ; sh:property [ sh:path [ sh:inversePath ( ex:p ex:q ) ] ; sh:minCount 2 ] .",
     "SHACL-SPARQL": 'ex:S sh:targetNode ex:a ; sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o }" ] .',
     "a string range bound": 'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minInclusive "b" ] .',
-    "sh:datatype xsd:duration": "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:datatype xsd:duration ] .",
+    "sh:datatype xsd:dateTimeStamp": "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:datatype xsd:dateTimeStamp ] .",
     "a constraint component of its own (SHACL-SPARQL)": (
         "ex:MaxLength a sh:ConstraintComponent ; sh:parameter [ sh:path ex:maxLen ] ; sh:validator [ a sh:SPARQLAskValidator ; "
         'sh:ask "ASK { FILTER (STRLEN(STR($value)) <= $maxLen) }" ] . '
