@@ -4,14 +4,16 @@ pySHACL is the definition of correct (a differential test holds this engine to i
 milliseconds per record. The shapes are therefore compiled once into small closures that run over
 the `subject -> predicate -> objects` map each record already is, one record at a time.
 
-Supported: targets (class with rdfs:subClassOf in the data, implicit class targets, node,
-subjectsOf, objectsOf); paths that are a predicate or `sh:inversePath` of one; min/max count,
-qualified value shapes (disjoint too), class, datatype, node kind, pattern (+ flags), min/max length,
-min/max inclusive/exclusive (values compared as XSD does, see xsd.py), in, hasValue, not, node,
-and, or, xone, languageIn, uniqueLang, equals, disjoint, lessThan, lessThanOrEquals,
-closed (+ ignoredProperties); severity, message, deactivated. Not (yet): complex paths. Anything else
-reachable from a target raises ShapesError when the shapes are compiled, and the caller validates
-that shapes graph with pySHACL instead: never a shape skipped, never a silent "conforms".
+Supported: targets of node and property shapes (class with rdfs:subClassOf in the data, implicit
+class targets, node, subjectsOf, objectsOf); predicate, inverse, sequence, alternative, zero-or-more,
+one-or-more and zero-or-one paths (not the inverse of a complex path); min/max count, qualified value
+shapes (disjoint too), class, datatype (lexical forms as XSD 1.1 defines them, see xsd.py), node kind,
+pattern (+ flags, read as XPath reads them), min/max length, min/max inclusive/exclusive (values
+compared as XSD does), in, hasValue, not, node, and, or, xone, languageIn, uniqueLang, equals, disjoint,
+lessThan, lessThanOrEquals, closed (+ ignoredProperties); severity, message, deactivated. Anything else
+reachable from a target, and any constraint component declared in the shapes graph, raises ShapesError
+when the shapes are compiled, and the caller validates that shapes graph with pySHACL instead: never a
+shape skipped, never a silent "conforms".
 """
 
 from __future__ import annotations
