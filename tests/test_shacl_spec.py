@@ -777,18 +777,48 @@ def test_the_same_blank_node_label_in_two_shapes_files_is_two_nodes(tmp_path: Pa
         assert brief({key(r) for r in results}) == {("b", "MaxCount", None)}, engine
 
 
-@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
-def test_a_pattern_python_cannot_read_is_a_one_line_error(tmp_path: Path, engine: str) -> None:
-    """`\\p{L}` is a valid XPath regular expression (a Unicode category) that Python's re lacks: the user is told
-    which file and which pattern, no traceback."""
+@pytest.mark.parametrize(
+    ("engine", "pattern", "why"),
+    [
+        ("fast", "^\\\\p{IsGreek}+$", "the class \\p{IsGreek} is not supported at position 1"),
+        ("fast", "^[a-z-[aeiou]]+$", "character class subtraction is not supported at position 6"),
+        ("pyshacl", "^\\\\p{L}+$", "bad escape \\p at position 1"),
+    ],
+)
+def test_a_pattern_that_cannot_be_evaluated_is_a_one_line_error(tmp_path: Path, engine: str, pattern: str, why: str) -> None:
+    """XPath regular expressions that neither engine evaluates (a Unicode block, class subtraction; pySHACL
+    has Python's re, without `\\p{L}`): the user is told which file and which pattern, no traceback."""
     folder = shapes_folder(
-        tmp_path, s=PREFIXES + 'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:pattern "^\\\\p{L}+$" ] .'
+        tmp_path, s=PREFIXES + f'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:pattern "{pattern}" ] .'
     )
     data = tmp_path / "d.nt"
     data.write_text('<http://example.org/a> <http://example.org/p> "abc" .\n')
     result = run_cli("validate", str(data), "--shapes", str(folder), "--engine", engine)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        f'pfocr-rdf: error: {folder / "s.ttl"}: sh:pattern "^\\\\p{{L}}+$" is not a regular expression this validator '
-        "can evaluate (bad escape \\p at position 1)"
+        f'pfocr-rdf: error: {folder / "s.ttl"}: sh:pattern "{pattern}" is not a regular expression this validator '
+        f"can evaluate ({why})"
     ]
+
+
+XSD_CLASS_VALUES = ["abc", "ñé", "123", "AB1", "ab$", "_-", "a\u00a0b"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "matching"),
+    [
+        (r"^\p{L}+$", {"abc", "ñé"}),  # a Unicode general category
+        (r"^\P{L}+$", {"123", "_-"}),
+        (r"^[\p{Lu}\d]+$", {"123", "AB1"}),
+        (r"^[^\P{N}]+$", {"123"}),  # a negated escape inside a negated class
+        (r"^\w+$", {"abc", "ñé", "123", "AB1", "ab$"}),  # XSD's \w: not punctuation (_ -), separators, others
+        (r"^\S+$", {"abc", "ñé", "123", "AB1", "ab$", "_-", "a\u00a0b"}),  # XSD's \s: space, tab, newline, return
+        (r"^\i\c*$", {"abc", "ñé", "AB1", "_-"}),  # XML name characters
+    ],
+)
+def test_xpath_class_escapes(pattern: str, matching: set[str]) -> None:
+    """XSD's class escapes (XML Schema 1.1 part 2, G.4.2), which Python's re lacks or reads otherwise."""
+    shapes = f"ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:pattern {json.dumps(pattern)} ] ."
+    data = "ex:a ex:p " + ", ".join(json.dumps(value) for value in XSD_CLASS_VALUES) + " ."
+    results = ShapesGraph.from_turtle(PREFIXES + shapes).validate(parse(data))
+    assert set(XSD_CLASS_VALUES) - {split_literal(r.value or "")[0] for r in results} == matching
