@@ -464,7 +464,7 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
     from .outputs import AtomicOutput
     from .pipeline import options_for
     from .validate import report_turtle
-    from .validate_files import exit_status, json_report, text_report, validate_paths
+    from .validate_files import EXIT_UNREADABLE, exit_status, json_report, text_report, validate_paths
 
     rdf_files, found = _inputs(paths, table_dirs, input_format)
     _refuse_overwriting_inputs([report_path], found)
@@ -481,10 +481,15 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
         write_stdout(json_report(reports))
     else:
         write_stdout(text_report(reports, verbose=not quiet))
-    if report_path:
+    status = exit_status(reports)
+    if report_path and status == EXIT_UNREADABLE:
+        # an input could not be read: there is no validation report of it, and none may say "conforms"; a
+        # report of an earlier run stays as it was, as every output of a failed run does
+        click.echo(f"pfocr-rdf: no report written to {report_path}: an input could not be read", err=True)
+    elif report_path:
         with AtomicOutput(report_path) as out:
             out.write(report_turtle([result for report in reports for result in report.results]))
-    sys.exit(exit_status(reports))
+    sys.exit(status)
 
 
 def _password(user: str | None, variable: str) -> str | None:

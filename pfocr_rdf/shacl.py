@@ -4,24 +4,31 @@ pySHACL is the definition of correct (a differential test holds this engine to i
 milliseconds per record. The shapes are therefore compiled once into small closures that run over
 the `subject -> predicate -> objects` map each record already is, one record at a time.
 
-Supported: targets (class with rdfs:subClassOf in the data, implicit class targets, node,
-subjectsOf, objectsOf); paths that are a predicate or `sh:inversePath` of one; min/max count,
-qualified value shapes (disjoint too), class, datatype, node kind, pattern (+ flags), min/max length,
-min/max inclusive/exclusive (values compared as XSD does, see xsd.py), in, hasValue, not, node,
-and, or, xone, languageIn, uniqueLang, equals, disjoint, lessThan, lessThanOrEquals,
-closed (+ ignoredProperties); severity, message, deactivated. Not (yet): complex paths. Anything else
-reachable from a target raises ShapesError when the shapes are compiled, and the caller validates
-that shapes graph with pySHACL instead: never a shape skipped, never a silent "conforms".
+Supported: targets of node and property shapes (class with rdfs:subClassOf in the data, implicit
+class targets, node, subjectsOf, objectsOf); predicate, inverse, sequence, alternative, zero-or-more,
+one-or-more and zero-or-one paths (not the inverse of a complex path); min/max count, qualified value
+shapes (disjoint too), class, datatype (lexical forms as XSD 1.1 defines them, see xsd.py), node kind,
+pattern (+ flags, read as XPath reads them), min/max length, min/max inclusive/exclusive (values
+compared as XSD does), in, hasValue, not, node, and, or, xone, languageIn, uniqueLang, equals, disjoint,
+lessThan, lessThanOrEquals, closed (+ ignoredProperties); severity, message, deactivated. Anything else
+reachable from a target, and any constraint component declared in the shapes graph, raises ShapesError
+when the shapes are compiled, and the caller validates that shapes graph with pySHACL instead: never a
+shape skipped, never a silent "conforms".
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from itertools import groupby
+from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import UsageError
 from .graph import NodeMap
 from .terms import XSD_STRING, split_literal
 from .xsd import BOOLEAN, checks_datatype, comparable_value, compare, value_of, well_typed
@@ -95,6 +102,16 @@ class ShapesError(Exception):
     """The shapes graph uses something this engine cannot evaluate."""
 
 
+def parse_shapes_file(path: Path) -> list[ox.Triple]:
+    """The triples of a Turtle shapes file, its file: IRI the base; a syntax error is a one-line UsageError."""
+    try:
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+    except SyntaxError as exc:
+        raise UsageError(f"{path}: the SHACL shapes are not valid Turtle: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: the SHACL shapes cannot be read: {exc}") from exc
+
+
 def _c(name: str) -> str:
     return f"<{SH}{name}ConstraintComponent>"
 
@@ -111,6 +128,7 @@ class ValidationResult:
     component: str
     message: str
     field: str | None = None
+    message_language: str | None = None  # the language tag of sh:message, kept in the standard report
 
     @property
     def is_violation(self) -> bool:
@@ -225,6 +243,140 @@ def _string_of(term: str) -> str | None:
     return None
 
 
+_CATEGORIES = {
+    "L", "Lu", "Ll", "Lt", "Lm", "Lo", "M", "Mn", "Mc", "Me", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Ps", "Pe", "Pi",
+    "Pf", "Po", "Z", "Zs", "Zl", "Zp", "S", "Sm", "Sc", "Sk", "So", "C", "Cc", "Cf", "Co", "Cn",
+}  # fmt: skip
+_MAX_CODE_POINT = 0x10FFFF
+# XML 1.0 (fifth edition) NameStartChar and NameChar: XPath's \i and \c
+_NAME_START = [(0x3A, 0x3A), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x2FF),
+               (0x370, 0x37D), (0x37F, 0x1FFF), (0x200C, 0x200D), (0x2070, 0x218F), (0x2C00, 0x2FEF), (0x3001, 0xD7FF),
+               (0xF900, 0xFDCF), (0xFDF0, 0xFFFD), (0x10000, 0xEFFFF)]  # fmt: skip
+_NAME_CHAR = sorted([*_NAME_START, (0x2D, 0x2E), (0x30, 0x39), (0xB7, 0xB7), (0x300, 0x36F), (0x203F, 0x2040)])
+
+
+@lru_cache(maxsize=1)
+def _category_runs() -> tuple[tuple[int, int, str], ...]:
+    """Every code point in runs of one Unicode general category: (first, last, category). About a second,
+    once, for the shapes whose patterns use a category."""
+    runs: list[tuple[int, int, str]] = []
+    code = 0
+    for cat, group in groupby(map(unicodedata.category, map(chr, range(_MAX_CODE_POINT + 1)))):
+        size = sum(1 for _ in group)
+        runs.append((code, code + size - 1, cat))
+        code += size
+    return tuple(runs)
+
+
+@lru_cache(maxsize=64)
+def _category_ranges(categories: str) -> tuple[tuple[int, int], ...]:
+    """The code point ranges whose Unicode general category starts with one of `categories` (space separated)."""
+    wanted = tuple(categories.split())
+    ranges: list[tuple[int, int]] = []
+    for low, high, cat in _category_runs():
+        if cat.startswith(wanted):
+            if ranges and ranges[-1][1] == low - 1:
+                ranges[-1] = (ranges[-1][0], high)
+            else:
+                ranges.append((low, high))
+    return tuple(ranges)
+
+
+def _complement(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for low, high in sorted(ranges):
+        if low > start:
+            out.append((start, low - 1))
+        start = max(start, high + 1)
+    if start <= _MAX_CODE_POINT:
+        out.append((start, _MAX_CODE_POINT))
+    return out
+
+
+def _class_body(ranges: Iterable[tuple[int, int]]) -> str:
+    return "".join(f"\\U{low:08x}" if low == high else f"\\U{low:08x}-\\U{high:08x}" for low, high in ranges)
+
+
+def _escape_class(escape: str) -> tuple[str, bool] | None:
+    """The ranges (as class text) of an XPath class escape Python reads otherwise or not at all, and whether
+    they are to be negated; None for an escape Python reads as XPath does."""
+    letter, name = escape[1], escape[3:-1]
+    if letter in "pP":
+        if name not in _CATEGORIES:  # a block (\p{IsBasicLatin}): Python's unicodedata does not know blocks
+            raise re.error(f"the class {escape} is not supported")
+        return _class_body(_category_ranges(name)), letter == "P"
+    if letter in "wW":  # XSD: every character but punctuation, separators and "other" (Python's \w differs)
+        return _class_body(_complement(_category_ranges("P Z C"))), letter == "W"
+    if letter in "sS":  # XSD: space, tab, newline, return only (Python's \s has more)
+        return _class_body([(0x9, 0xA), (0xD, 0xD), (0x20, 0x20)]), letter == "S"
+    if letter in "iI":
+        return _class_body(_NAME_START), letter == "I"
+    if letter in "cC":
+        return _class_body(_NAME_CHAR), letter == "C"
+    return None
+
+
+def xpath_regex(pattern: str, flags: str = "") -> re.Pattern[str]:
+    """An XPath regular expression (SHACL 4.4.3: fn:matches) as a Python one. Where the two read the same
+    text differently it is translated: `$` ends the string only (Python's also matches before a final
+    newline), the `x` flag removes whitespace outside character classes (Python's also starts comments
+    at `#`), `\\w` and `\\s` are XSD's classes, and `\\p{..}`, `\\P{..}`, `\\i`, `\\c` (which Python
+    lacks) are written out as character ranges. What cannot be translated (a Unicode block `\\p{IsGreek}`,
+    class subtraction `[a-z-[aeiou]]`) raises re.error."""
+    out: list[str] = []
+    depth = 0  # inside a character class
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            escape = pattern[i : i + 2]
+            if escape[1:] in ("p", "P"):
+                end = pattern.find("}", i)
+                if pattern[i + 2 : i + 3] != "{" or end < 0:
+                    raise re.error(f"{escape} without a {{name}}", pattern, i)
+                escape = pattern[i : end + 1]
+            try:
+                written = _escape_class(escape) if len(escape) > 1 else None
+            except re.error as exc:
+                raise re.error(str(exc), pattern, i) from None
+            if written is None:
+                out.append(escape)
+            elif depth and written[1]:  # a negated class escape inside a class: its complement's ranges
+                out.append(_class_body(_complement(_ranges_of(written[0]))))
+            elif depth:
+                out.append(written[0])
+            else:
+                out.append(("[^" if written[1] else "[") + written[0] + "]")
+            i += len(escape)
+            continue
+        if depth:
+            if char == "[" and pattern[i - 1] == "-":
+                raise re.error("character class subtraction is not supported", pattern, i)
+            if char == "]":
+                depth -= 1
+        elif char == "[":
+            depth = 1
+            if pattern[i + 1 : i + 2] == "^":  # a negated class
+                out.append("[^")
+                i += 2
+                continue
+        elif char == "$" and "m" not in flags:
+            char = r"\Z"
+        elif char in " \t\n\r" and "x" in flags:
+            char = ""
+        out.append(char)
+        i += 1
+    re_flags = 0
+    for letter in flags:
+        re_flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL}.get(letter, 0)
+    return re.compile("".join(out), re_flags)
+
+
+def _ranges_of(body: str) -> list[tuple[int, int]]:
+    """The ranges of a class body written by _class_body."""
+    return [(int(low, 16), int(high or low, 16)) for low, high in re.findall(r"\\U([0-9a-f]{8})(?:-\\U([0-9a-f]{8}))?", body)]
+
+
 def _compare_test(bound: str, accept: Callable[[int], bool]) -> Callable[[str], bool]:
     """A range constraint: the value compares with the bound as XSD orders values, incomparable fails."""
     bound_value = comparable_value(bound)
@@ -261,6 +413,7 @@ class Shape:
     iri: str
     severity: str = VIOLATION
     message: str = ""
+    message_language: str | None = None
     source_field: str | None = None
     path: str | None = None  # predicate term; "^" prefix for inverse; a complex path's Turtle text
     path_values: PathValues | None = None  # a complex path (sequence, alternative, repetition)
@@ -311,8 +464,8 @@ class Shape:
         if self.max_count is not None and count > self.max_count:
             out.append(self._result(focus, None, _MAX_COUNT))
         for required in self.has_values:
-            if not _has(values, required):
-                out.append(self._result(focus, None, _HAS_VALUE))
+            if not _has(values, required):  # a node shape's result names its focus node as the value
+                out.append(self._result(focus, None if self.path is not None else focus, _HAS_VALUE))
         if self.qualified is not None:
             inner, low, high = self.qualified
             siblings = self.qualified_siblings
@@ -339,7 +492,9 @@ class Shape:
                 out.append(result if path is None else replace(result, path=path))
 
     def _result(self, focus: str, value: str | None, component: str) -> ValidationResult:
-        return ValidationResult(focus, self.path, value, self.severity, self.iri, component, self.message, self.source_field)
+        return ValidationResult(
+            focus, self.path, value, self.severity, self.iri, component, self.message, self.source_field, self.message_language
+        )
 
     def conforms(self, graph: DataGraph, focus: str) -> bool:
         if self.path is None and not (self.properties or self.has_values or self.qualified or self.focus_tests):
@@ -484,10 +639,20 @@ def _generate_checker(shape: Shape) -> Callable[[str, DataGraph, list[Validation
     It gives exactly the results of `shape.validate` (the generic evaluator, used as is for anything
     unusual: inverse paths, qualified value shapes, nested shapes); a test holds the two equal.
     """
+    if shape.path is not None:  # a property shape with a target: its sh:property shapes apply to its values
+        return lambda focus, graph, out: shape.validate(graph, focus, out)
     env: dict[str, object] = {"NONE": _NONE, "MINC": _MIN_COUNT, "MAXC": _MAX_COUNT, "HASV": _HAS_VALUE}
     env.update(CLS=_CLASS, SHAPE=shape)
     lines = ["def check(focus, graph, out):"]
-    if shape.has_values or shape.qualified is not None or shape.value_tests or shape.graph_tests or shape.focus_tests:
+    if (
+        shape.min_count is not None
+        or shape.max_count is not None
+        or shape.has_values
+        or shape.qualified is not None
+        or shape.value_tests
+        or shape.graph_tests
+        or shape.focus_tests
+    ):
         lines.append("    SHAPE.validate_own(graph, focus, out)")
     lines.append("    props = graph.nodes.get(focus) or {}")
     for i, prop in enumerate(shape.properties):
@@ -525,14 +690,16 @@ def _generate_checker(shape: Shape) -> Callable[[str, DataGraph, list[Validation
 class ShapesGraph:
     """Shapes compiled from a shapes graph; `validate(nodes)` gives the results for a data graph."""
 
-    def __init__(self, shapes: NodeMap) -> None:
+    def __init__(self, shapes: NodeMap, origins: dict[str, str] | None = None) -> None:
         self._graph = shapes
+        self._origins = origins or {}  # subject -> the shapes file that says it (for error messages)
         self._compiled: dict[str, Shape] = {}
         self._parents: dict[str, list[str]] = {}
         for subject, props in shapes.items():
             for prop in props.get(f"<{SH}property>", ()):
                 self._parents.setdefault(prop, []).append(subject)
         self.top: list[Shape] = []
+        self._refuse_own_components()
         try:
             for subject, props in shapes.items():
                 if (self._has_target(props) or self._is_class_shape(props)) and not self._deactivated(props):
@@ -552,12 +719,44 @@ class ShapesGraph:
         is_class = RDFS_CLASS in types or OWL_CLASS in types
         return is_class and (any(t in SHAPE_TYPES for t in types) or any(key[1:-1].startswith(SH) for key in props))
 
+    def _refuse_own_components(self) -> None:
+        """Constraint components declared in the shapes graph (SHACL-SPARQL, 6.1): their parameters, on any
+        shape, are constraints this engine does not know; pySHACL evaluates them."""
+        component, parameter = f"<{SH}ConstraintComponent>", f"<{SH}parameter>"
+        for subject, props in self._graph.items():
+            if subject.startswith(f"<{SH}"):
+                continue  # the SHACL vocabulary itself (shacl.ttl) declares the Core components
+            if component in props.get(RDF_TYPE, ()) or parameter in props:
+                raise ShapesError(f"a constraint component of its own ({subject})")
+
     @classmethod
     def from_turtle(cls, text: str) -> ShapesGraph:
         nodes: NodeMap = {}
         for triple in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE):
             nodes.setdefault(str(triple.subject), {}).setdefault(str(triple.predicate), []).append(str(triple.object))
         return cls(nodes)
+
+    @classmethod
+    def from_files(cls, paths: Sequence[Path]) -> ShapesGraph:
+        """The shapes graph of Turtle files, each parsed on its own with its file: IRI as base (as rapper and
+        rdflib do), so relative IRIs resolve and a blank node label in two files names two nodes."""
+        nodes: NodeMap = {}
+        origins: dict[str, str] = {}
+        for number, path in enumerate(paths):
+            prefix = f"_:f{number}_" if len(paths) > 1 else "_:"
+
+            def term(node: object, prefix: str = prefix) -> str:
+                text = str(node)
+                return prefix + text[2:] if isinstance(node, ox.BlankNode) else text
+
+            for triple in parse_shapes_file(path):
+                subject = term(triple.subject)
+                values = nodes.setdefault(subject, {}).setdefault(str(triple.predicate), [])
+                obj = term(triple.object)
+                if obj not in values:
+                    values.append(obj)
+                origins.setdefault(subject, str(path))
+        return cls(nodes, origins)
 
     def validate(self, nodes: NodeMap | DataGraph) -> list[ValidationResult]:
         graph = nodes if isinstance(nodes, DataGraph) else DataGraph(nodes)
@@ -603,7 +802,8 @@ class ShapesGraph:
             return shape  # a deactivated shape has no constraints: every node conforms to it
         shape.severity = self._one(props, "severity") or VIOLATION
         message = self._one(props, "message")
-        shape.message = split_literal(message)[0] if message else ""
+        if message:
+            shape.message, _, shape.message_language = split_literal(message)
         field_value = props.get(SOURCE_FIELD)
         shape.source_field = split_literal(field_value[0])[0] if field_value else None
         path = self._one(props, "path")
@@ -615,6 +815,8 @@ class ShapesGraph:
             shape.targets.extend((kind, value) for value in props.get(f"<{SH}{kind}>", []))
         if self._is_class_shape(props):
             shape.targets.append(("targetClass", iri))
+        if path is None and (f"<{SH}minCount>" in props or f"<{SH}maxCount>" in props):
+            raise ShapesError(f"sh:minCount or sh:maxCount on a node shape ({iri})")
         shape.min_count = self._integer(self._one(props, "minCount"))
         shape.max_count = self._integer(self._one(props, "maxCount"))
         shape.has_values = [canonical(value) for value in props.get(f"<{SH}hasValue>", [])]
@@ -627,7 +829,7 @@ class ShapesGraph:
             )
             if self._one(props, "qualifiedValueShapesDisjoint") == '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>':
                 shape.qualified_siblings = self._qualified_siblings(iri, qualified)
-        shape.value_tests, shape.graph_tests = self._tests(props)
+        shape.value_tests, shape.graph_tests = self._tests(props, iri)
         shape.focus_tests = self._focus_tests(props)
         shape.properties = [
             self._shape(p) for p in props.get(f"<{SH}property>", []) if not self._deactivated(self._graph.get(p, {}))
@@ -707,7 +909,18 @@ class ShapesGraph:
 
         return repeated
 
-    def _tests(self, props: dict[str, list[str]]) -> tuple[list[ValueTest], list[GraphTest]]:
+    def _origin(self, shape: str) -> str:
+        """The shapes file that says `shape` (or the shape that holds it), for an error message."""
+        todo, seen = [shape], set()
+        while todo:
+            node = todo.pop()
+            if node in self._origins:
+                return self._origins[node]
+            seen.add(node)
+            todo += [s for s, props in self._graph.items() if node in (v for vs in props.values() for v in vs) and s not in seen]
+        return "the SHACL shapes"
+
+    def _tests(self, props: dict[str, list[str]], shape: str) -> tuple[list[ValueTest], list[GraphTest]]:
         tests: list[ValueTest] = []
         graph_tests: list[GraphTest] = []
         for cls in props.get(f"<{SH}class>", []):
@@ -719,13 +932,17 @@ class ShapesGraph:
         for kind in props.get(f"<{SH}nodeKind>", []):
             tests.append((_c("NodeKind"), _node_kind_test(kind[1:-1].removeprefix(SH))))
         flags = self._one(props, "flags")
-        re_flags = 0
-        for letter in split_literal(flags)[0] if flags else "":
+        flag_letters = split_literal(flags)[0] if flags else ""
+        for letter in flag_letters:
             if letter not in "imsx":
                 raise ShapesError(f"sh:flags {letter!r}")
-            re_flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}[letter]
         for pattern in props.get(f"<{SH}pattern>", []):
-            regex = re.compile(split_literal(pattern)[0], re_flags)
+            try:
+                regex = xpath_regex(split_literal(pattern)[0], flag_letters)
+            except re.error as exc:
+                raise UsageError(
+                    f"{self._origin(shape)}: sh:pattern {pattern} is not a regular expression this validator can evaluate ({exc})"
+                ) from exc
 
             def matches(v: str, regex: re.Pattern[str] = regex) -> bool:
                 text = _string_of(v)

@@ -8,6 +8,7 @@ as the standard sh:ValidationReport.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,9 +17,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from .errors import ERROR, WARNING, Finding, UsageError
 from .graph import NodeMap
-from .shacl import SH, VIOLATION, ShapesError, ShapesGraph, ValidationResult
+from .shacl import SH, VIOLATION, ShapesError, ShapesGraph, ValidationResult, parse_shapes_file
 from .terms import escape_literal, split_literal
 
 
@@ -30,17 +33,23 @@ def shapes_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "shapes"
 
 
-def shapes_text(folder: Path | None = None) -> str:
+def shapes_files(folder: Path | None = None) -> list[Path]:
     folder = folder or shapes_dir()
     files = sorted(folder.glob("*.ttl"))
     if not files:
         raise FileNotFoundError(f"no SHACL shapes (*.ttl) in {folder}")
-    return "\n".join(path.read_text(encoding="utf-8") for path in files)
+    return files
+
+
+def shapes_text(folder: Path | None = None) -> str:
+    """The shapes files' texts, one after the other (what a run's reuse digest covers)."""
+    return "\n".join(path.read_text(encoding="utf-8") for path in shapes_files(folder))
 
 
 @lru_cache(maxsize=4)
 def load_shapes(folder: str | None = None) -> ShapesGraph:
-    return ShapesGraph.from_turtle(shapes_text(Path(folder) if folder else None))
+    """The compiled shapes of a folder, each file parsed on its own (its own base IRI, its own blank nodes)."""
+    return ShapesGraph.from_files(shapes_files(Path(folder) if folder else None))
 
 
 ENGINES = ("fast", "pyshacl")
@@ -116,23 +125,39 @@ def violations(results: Iterable[ValidationResult]) -> list[ValidationResult]:
 # ---- the standard report ---------------------------------------------------------------------------
 
 
+def _fresh_label(results: list[ValidationResult]) -> str:
+    """A blank node label no label of the results starts with: the report's own nodes cannot be the data's."""
+    used = [
+        term[2:]
+        for result in results
+        for term in (result.focus, result.value, result.shape, result.path or "")
+        if term is not None and term[:2] == "_:"
+    ]
+    label = "report"
+    while any(other.startswith(label) for other in used):
+        label += "x"
+    return label
+
+
 def report_turtle(results: list[ValidationResult]) -> str:
     """An sh:ValidationReport in Turtle (blank nodes labelled in order, so the file is reproducible).
 
     As SHACL defines it, sh:conforms is false when there is any result, whatever its severity (our exit
-    status and summary let warnings pass); a result has sh:resultMessage only when the shape gives one."""
+    status and summary let warnings pass); a result has sh:resultMessage only when the shape gives one,
+    with its language tag. The report's blank nodes are labelled apart from those of the data."""
     conforms = not results
+    label = _fresh_label(results)
     lines = [
         f"@prefix sh: <{SH}> .",
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
         "",
-        "_:report a sh:ValidationReport ;",
+        f"_:{label} a sh:ValidationReport ;",
         f"    sh:conforms {'true' if conforms else 'false'}" + (" ." if not results else " ;"),
     ]
     if results:
-        lines.append("    sh:result " + ", ".join(f"_:result{n}" for n in range(1, len(results) + 1)) + " .")
+        lines.append("    sh:result " + ", ".join(f"_:{label}{n}" for n in range(1, len(results) + 1)) + " .")
     for n, result in enumerate(results, 1):
-        lines += ["", f"_:result{n} a sh:ValidationResult ;", f"    sh:focusNode {result.focus} ;"]
+        lines += ["", f"_:{label}{n} a sh:ValidationResult ;", f"    sh:focusNode {result.focus} ;"]
         if result.path is not None:
             path = f"[ sh:inversePath {result.path[1:]} ]" if result.path[0] == "^" else result.path  # else: Turtle text
             lines.append(f"    sh:resultPath {path} ;")
@@ -144,7 +169,8 @@ def report_turtle(results: list[ValidationResult]) -> str:
             f"    sh:sourceConstraintComponent {result.component}" + (" ;" if result.message else " ."),
         ]
         if result.message:
-            lines.append(f'    sh:resultMessage "{escape_literal(result.message)}" .')
+            tag = f"@{result.message_language}" if result.message_language else ""
+            lines.append(f'    sh:resultMessage "{escape_literal(result.message)}"{tag} .')
     return "\n".join(lines) + "\n"
 
 
@@ -157,11 +183,23 @@ def _reference_shapes(shapes_folder: Path | None) -> tuple[Any, dict[str, str]]:
     once per record (pySHACL does not modify its shapes graph)."""
     import rdflib
 
-    shapes = rdflib.Graph().parse(data=shapes_text(shapes_folder), format="turtle")
+    shapes = rdflib.Graph()
+    for path in shapes_files(shapes_folder):
+        parse_shapes_file(path)  # a syntax error: one line naming the file (rdflib would raise its own)
+        shapes.parse(path, format="turtle", publicID=path.resolve().as_uri())  # its own blank nodes, its own base
     fields = {
         str(s): str(o) for s, o in shapes.subject_objects(rdflib.URIRef("https://pfocr.wikipathways.org/vocab#sourceField"))
     }
     return shapes, fields
+
+
+def _file_with_pattern(folder: Path | None, pattern: str) -> Path | None:
+    """The shapes file with an sh:pattern of this text."""
+    for path in shapes_files(folder):
+        for triple in parse_shapes_file(path):
+            if str(triple.predicate) == f"<{SH}pattern>" and triple.object == ox.Literal(pattern):
+                return path
+    return None
 
 
 def reference_results(nodes: NodeMap, shapes_folder: Path | None = None) -> list[ValidationResult]:
@@ -178,6 +216,12 @@ def reference_results(nodes: NodeMap, shapes_folder: Path | None = None) -> list
         _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
     except pyshacl.errors.ReportableRuntimeError as exc:  # pySHACL's own errors: the shapes graph is ill-formed
         raise UsageError(f"{shapes_folder or 'the bundled shapes'}: the SHACL shapes are not well-formed: {exc.message}") from exc
+    except re.error as exc:  # an XPath regular expression Python's re cannot read (\p{L}, \i, ...)
+        where = _file_with_pattern(shapes_folder, str(exc.pattern)) if exc.pattern is not None else None
+        raise UsageError(
+            f"{where or shapes_folder or 'the bundled shapes'}: sh:pattern {ox.Literal(str(exc.pattern))} is not a regular "
+            f"expression this validator can evaluate ({exc})"
+        ) from exc
     sh = rdflib.Namespace(SH)
 
     def term(node: rdflib.term.Node) -> str:
@@ -204,7 +248,8 @@ def reference_results(nodes: NodeMap, shapes_folder: Path | None = None) -> list
         raise ValueError(f"pySHACL reported a path it does not define: {node}")
 
     results = []
-    for result in report.objects(None, sh.result):  # not sh:detail: nested results are not results of the data
+    for result in report.objects(None, sh.result):
+        message = report.value(result, sh.resultMessage)  # not sh:detail: nested results are not results of the data
         path = report.value(result, sh.resultPath)
         path_term = path_text(path, top=True) if path is not None else None
         value = report.value(result, sh.value)
@@ -217,8 +262,9 @@ def reference_results(nodes: NodeMap, shapes_folder: Path | None = None) -> list
                 term(report.value(result, sh.resultSeverity)),
                 term(shape),
                 term(report.value(result, sh.sourceConstraintComponent)),
-                str(report.value(result, sh.resultMessage) or ""),
+                str(message or ""),
                 fields.get(str(shape)),
+                message.language if isinstance(message, rdflib.Literal) else None,
             )
         )
     return results

@@ -345,8 +345,8 @@ def test_json_format(tmp_path: Path) -> None:
             "value": "20x9",
             "valueDatatype": "http://www.w3.org/2001/XMLSchema#gYear",
             "sourceShape": "https://pfocr.wikipathways.org/shapes#Paper-year",
-            "sourceConstraintComponent": "http://www.w3.org/ns/shacl#PatternConstraintComponent",
-        }
+            "sourceConstraintComponent": "http://www.w3.org/ns/shacl#AndConstraintComponent",
+        },  # one result: "20x9" is neither an xsd:gYear (XSD 1.1 part 2, 3.3.11) nor in range
     ]
 
 
@@ -457,6 +457,60 @@ def test_unreadable_input_exits_2(tmp_path: Path) -> None:
     record = tmp_path / "r.md"
     record.write_text("---\nfigid: [unclosed\n---\n")
     assert run_cli("validate", str(record)).returncode == 2
+
+
+def test_no_report_says_conforms_when_an_input_could_not_be_read(tmp_path: Path) -> None:
+    """A SHACL validation report is the result of validating a data graph; an unreadable input has none, so
+    no report is written; an earlier one at that path stays as it was (as every output of a failed run does),
+    and the run says no report was written."""
+    bad = tmp_path / "bad.nt"
+    bad.write_text('<http://example.org/a> <http://example.org/p> "x"\n')
+    report = tmp_path / "report.ttl"
+    result = run_cli("validate", str(bad), "--report", str(report))
+    assert result.returncode == 2 and not report.exists()
+    assert f"pfocr-rdf: no report written to {report}: an input could not be read" in result.stderr
+    assert run_cli("validate", str(SEED_FILES[1]), "--report", str(report)).returncode == 0
+    earlier = report.read_bytes()
+    result = run_cli("validate", str(SEED_FILES[1]), str(bad), "--report", str(report))
+    assert result.returncode == 2 and report.read_bytes() == earlier
+    assert f"pfocr-rdf: no report written to {report}: an input could not be read" in result.stderr
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_report_keeps_the_language_of_a_message(tmp_path: Path, engine: str) -> None:
+    """SHACL 5.6.2: sh:resultMessage has the values of sh:message, language tags included."""
+    shapes_dir = tmp_path / "shapes"
+    shapes_dir.mkdir()
+    (shapes_dir / "s.ttl").write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+    ex:S sh:targetNode ex:x ; sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:message "Test message"@en ] .""")
+    data = tmp_path / "d.nt"
+    data.write_text('<http://example.org/x> <http://example.org/q> "1" .\n')
+    report = tmp_path / "report.ttl"
+    assert (
+        run_cli("validate", str(data), "--shapes", str(shapes_dir), "--engine", engine, "--report", str(report)).returncode == 1
+    )
+    graph = rdflib.Graph().parse(report, format="turtle")
+    assert list(graph.objects(predicate=SH.resultMessage)) == [rdflib.Literal("Test message", lang="en")]
+
+
+def test_report_blank_nodes_are_not_the_datas(tmp_path: Path) -> None:
+    """The report's own nodes get labels no blank node of the results uses: `_:result1` in the data stays the
+    focus node, not the result."""
+    shapes_dir = tmp_path / "shapes"
+    shapes_dir.mkdir()
+    (shapes_dir / "s.ttl").write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+    ex:S sh:targetSubjectsOf ex:q ; sh:property ex:P . ex:P sh:path ex:name ; sh:minCount 1 .""")
+    data = tmp_path / "d.nt"
+    data.write_text('_:result1 <http://example.org/q> "1" .\n_:report <http://example.org/q> "2" .\n')
+    report = tmp_path / "report.ttl"
+    assert run_cli("validate", str(data), "--shapes", str(shapes_dir), "--report", str(report)).returncode == 1
+    graph = rdflib.Graph().parse(report, format="turtle")
+    (validation_report,) = graph.subjects(rdflib.RDF.type, SH.ValidationReport)
+    results = set(graph.objects(validation_report, SH.result))
+    focus_nodes = {graph.value(result, SH.focusNode) for result in results}
+    assert len(results) == len(focus_nodes) == 2
+    assert not focus_nodes & (results | {validation_report})
+    assert all(not set(graph.predicate_objects(node)) for node in focus_nodes)  # the data's nodes, said nothing of
 
 
 def test_a_record_on_stdin_is_read_once_and_validated(tmp_path: Path) -> None:
