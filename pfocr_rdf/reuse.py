@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 
 _READ_BLOCK = 1 << 20
 _REPLAYS_AHEAD = 256  # reused records' replays fetched from the state in one query
+# Fewer records than this per worker to convert are converted in this process: starting a pool (forking,
+# each worker warming up, the run waiting on every changed record's result in order) cost more than
+# converting them here (a 1% update of 2,000 records, 20 converted: 5.2 s with two workers, 2.9 s without).
+POOL_FROM_PER_WORKER = 50
 
 
 def _digest() -> hashlib.blake2b:
@@ -248,6 +252,8 @@ def packets_reusing(
     else:
         convert, reused, keys = list(range(len(sources))), {}, {}
     replays: dict[bytes, bytes] = {}
+    if len(convert) < POOL_FROM_PER_WORKER * workers:
+        workers = 1
     converted: Iterator[RecordPacket] = packets(_Subset(sources, convert, keys, fingerprint), settings, workers)
     try:
         for index in range(len(sources)):
