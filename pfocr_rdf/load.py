@@ -4,9 +4,10 @@ Every figure goes into its own named graph, replaced as a whole, so loading agai
 and a changed record replaces the old one; `--graph IRI` puts everything into one graph instead
 (replaced by this load). Into a new or empty embedded store, Oxigraph's bulk loader takes the
 conversion's output as it comes (bulk.py); into a store that holds data, changed graphs are replaced in
-batches and graphs whose content digest matches the one recorded at their last load are skipped
-(loadstate.py); before that, records whose inputs (file, tables, tool version, options) did not change
-since their last load are not converted at all (reuse.py). A graph named twice in one load (in two
+batches (removed, then written by the bulk loader too, in flight until counted) and graphs whose content
+digest matches the one recorded at their last load are skipped (loadstate.py); before that, records
+whose inputs (file, tables, tool version, options) did not change since their last load are not
+converted at all (reuse.py). A graph named twice in one load (in two
 files, say) gets the union of its parts.
 
 Every load is checked by counting: each graph's distinct triples, as sent, against the store's count
@@ -295,7 +296,7 @@ class StoreTarget(_Target):
         if self.state is not None:
             self.state.begin(names)
         self.store.remove_graphs(list(dict.fromkeys(part.name for part in batch if part.replace)))
-        self.store.add_quads("".join(part.text for part in batch))
+        self.store.bulk_add_quads(b"".join(part.data if part.data is not None else part.text.encode("utf-8") for part in batch))
 
     def _confirm(self, batch: list[_Part]) -> None:
         if self.state is not None:
