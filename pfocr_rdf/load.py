@@ -7,8 +7,8 @@ conversion's output as it comes (bulk.py); into a store that holds data, changed
 batches (removed, then written by the bulk loader too, in flight until counted) and graphs whose content
 digest matches the one recorded at their last load are skipped (loadstate.py); before that, records
 whose inputs (file, tables, tool version, options) did not change since their last load are not
-converted at all (reuse.py). A graph named twice in one load (in two
-files, say) gets the union of its parts.
+converted at all (reuse.py). A graph named twice in one load (in two files, say) gets the union of
+its parts.
 
 Every load is checked by counting: each graph's distinct triples, as sent, against the store's count
 of that graph (after a bulk load into an empty store, the store's total against the sum, which is the

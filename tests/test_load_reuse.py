@@ -3,7 +3,9 @@ version or option is. Every load's store is compared with a fresh load of the sa
 
 from __future__ import annotations
 
+import json
 import shutil
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from pfocr_rdf.seen import SeenStore
 from pfocr_rdf.sources import RecordSource, find_sources
 from pfocr_rdf.store import EmbeddedStore
 from pfocr_rdf.vocab import DATASET
+from pfocr_rdf.void import LINK_TARGETS
 
 from conftest import SAMPLE
 
@@ -255,3 +258,23 @@ def void_triples(store_dir: Path) -> str:
     found = [q for q in description(store_dir) if q.startswith(f"<{DATASET}> <http://rdfs.org/ns/void#triples> ")]
     assert len(found) == 1, found
     return found[0].split('"')[1]
+
+
+def test_a_state_whose_replays_hold_their_terms_whole_is_still_reused(site: Path, tmp_path: Path, loader: Loader) -> None:
+    """Replays written before the sets of terms were kept apart (terms and links inside each replay) are read
+    as they are: the records are reused and the description is a fresh load's."""
+    store = tmp_path / "store"
+    loader(site, store)
+    state = LoadState(str(store))
+    sets = {key: json.loads(terms) for key, terms in state._db.execute("SELECT key, terms FROM term_set")}
+    for key, replay in state._db.execute("SELECT key, replay FROM input").fetchall():
+        data = json.loads(zlib.decompress(replay))
+        data["stats"][2] = dict(zip(LINK_TARGETS, data["stats"][2], strict=True))
+        data["stats"][3] = sets[data["stats"][3]]
+        old = zlib.compress(json.dumps(data).encode("utf-8"))
+        state._db.execute("UPDATE input SET replay = ? WHERE key = ?", (old, key))
+    state._db.execute("DELETE FROM term_set")
+    state.close()
+    again = loader(site, store)
+    assert loader.converted == [] and again.report.reused == 3
+    assert description(store) == description(fresh_load(loader, site, tmp_path))
