@@ -225,9 +225,9 @@ def _term(node: dict[str, str], blank: str) -> tuple[str | None, str | None]:
 
 @lru_cache(maxsize=1)
 def load_pyld() -> ModuleType:
-    """pyld, imported when first needed: it imports requests and takes about half of the start-up of a
-    command that never expands a block (a load whose records are unchanged, a query, --help). A worker
-    pool imports it before forking (run.py), so workers share it rather than each importing it."""
+    """pyld, imported when first needed: it brings requests and asyncio, about 40% of the time the load
+    command takes to import, which a command that expands no block (a load whose records are all
+    unchanged, a query) need not pay. A pool imports it before its workers fork (pipeline.warm_up)."""
     from pyld import jsonld
 
     return jsonld

@@ -40,6 +40,9 @@ _REPLAYS_AHEAD = 256  # reused records' replays fetched from the state in one qu
 # run waiting on each changed record's result in order, one record a batch) saves less than it costs for a
 # few records at about 20 ms each, and holds a worker per core for it.
 POOL_FROM_PER_WORKER = 50
+# The layout of a replay: part of every record's key, so a replay is only ever read by the code that wrote it
+# (2: the terms are named by the key of their set, the linkset counts are a list).
+REPLAY_FORMAT = 2
 
 
 def _digest() -> hashlib.blake2b:
@@ -53,7 +56,7 @@ def options_fingerprint(options: ConvertOptions) -> bytes:
     def add(*parts: object) -> None:
         found.update(repr(parts).encode("utf-8", "surrogateescape"))
 
-    add("pfocr-rdf", __version__, options.max_file_bytes, astuple(options.yaml_limits), options.reference)
+    add("pfocr-rdf", __version__, REPLAY_FORMAT, options.max_file_bytes, astuple(options.yaml_limits), options.reference)
     add(options.max_table_rows)
     table = options.organisms
     while table is not None:
@@ -148,14 +151,11 @@ def _other(source: str, record: str) -> str | None:
 
 def packet_from(replay: bytes, source: RecordSource, term_sets: dict[str, frozenset[str]]) -> RecordPacket:
     """The packet of a reused record: everything but its text (its graph stays in the store as it is).
-    `term_sets`: the sets of terms the state holds, by key (a replay written before they were kept apart
-    holds its terms and links whole)."""
+    `term_sets`: the sets of terms the state holds, by key."""
     data = json.loads(zlib.decompress(replay))
-    triples, entities, links, terms, example = data["stats"]
-    if isinstance(terms, str):
-        terms = term_sets[terms]
-    if isinstance(links, list):
-        links = dict(zip(LINK_TARGETS, links, strict=True))
+    triples, entities, link_counts, terms_named, example = data["stats"]
+    terms = term_sets[terms_named]
+    links = dict(zip(LINK_TARGETS, link_counts, strict=True))
     display = source.display
     warnings = [Finding(where or display, *finding) for where, *finding in data["warnings"]]
     outcome = RecordOutcome(
