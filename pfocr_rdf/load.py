@@ -39,6 +39,7 @@ from .sources import RecordSource
 from .store import EmbeddedStore
 
 BATCH_TRIPLES = 50_000  # per store transaction / per chunked upload
+BULK_FROM_QUADS = 5_000  # a batch this big goes to a store that holds data through the bulk loader (store.py)
 DEFAULT_GRAPH = ""  # the key of default-graph triples in counts
 
 
@@ -296,7 +297,11 @@ class StoreTarget(_Target):
         if self.state is not None:
             self.state.begin(names)
         self.store.remove_graphs(list(dict.fromkeys(part.name for part in batch if part.replace)))
-        self.store.bulk_add_quads(b"".join(part.data if part.data is not None else part.text.encode("utf-8") for part in batch))
+        data = b"".join(part.data if part.data is not None else part.text.encode("utf-8") for part in batch)
+        if data.count(b"\n") >= BULK_FROM_QUADS:
+            self.store.bulk_add_quads(data)
+        else:  # the description alone, a handful of figures: a transaction costs less than the bulk loader's start
+            self.store.add_quads(data)
 
     def _confirm(self, batch: list[_Part]) -> None:
         if self.state is not None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from pfocr_rdf import load as load_module
 from pfocr_rdf import reuse, run
 from pfocr_rdf.formats import NQUADS
 from pfocr_rdf.load import LoadOutcome, StoreTarget, load
@@ -268,5 +269,27 @@ def test_a_state_written_with_another_replay_layout_converts_everything(
     assert sorted(loader.converted) == sorted(FIGIDS) and again.report.reused == 0
     assert again.report.unchanged == 4  # the same output: nothing written, the new inputs recorded
     assert description(store) == description(fresh_load(loader, site, tmp_path))
+    loader(site, store)
+    assert loader.converted == []
+
+
+@pytest.mark.parametrize("bulk_from", [0, 10**9])
+def test_changed_graphs_written_by_the_bulk_loader_or_a_transaction_are_the_same(
+    site: Path, tmp_path: Path, loader: Loader, monkeypatch: pytest.MonkeyPatch, bulk_from: int
+) -> None:
+    """A batch of changed graphs goes through the bulk loader from BULK_FROM_QUADS quads on, else a
+    transaction: the store, its description and the load state's records end the same either way."""
+    monkeypatch.setattr(load_module, "BULK_FROM_QUADS", bulk_from)
+    store = tmp_path / "store"
+    loader(site, store)
+    for figid in FIGIDS:
+        record = site / "_figures" / f"{figid}.md"
+        head, found, rest = record.read_text(encoding="utf-8").partition("\nfigtitle: ")
+        if found and figid != FIGIDS[2]:
+            record.write_text(head + found + "Revised " + rest, encoding="utf-8")
+    again = loader(site, store)
+    assert sorted(loader.converted) == sorted(FIGIDS[:2]) and again.report.checked == again.report.graphs >= 2
+    same_as_fresh(loader, site, store, tmp_path)
+    assert LoadState(str(store)).in_flight() == []
     loader(site, store)
     assert loader.converted == []
