@@ -4,10 +4,11 @@ Every figure goes into its own named graph, replaced as a whole, so loading agai
 and a changed record replaces the old one; `--graph IRI` puts everything into one graph instead
 (replaced by this load). Into a new or empty embedded store, Oxigraph's bulk loader takes the
 conversion's output as it comes (bulk.py); into a store that holds data, changed graphs are replaced in
-batches and graphs whose content digest matches the one recorded at their last load are skipped
-(loadstate.py); before that, records whose inputs (file, tables, tool version, options) did not change
-since their last load are not converted at all (reuse.py). A graph named twice in one load (in two
-files, say) gets the union of its parts.
+batches (removed, then written by the bulk loader too, in flight until counted) and graphs whose content
+digest matches the one recorded at their last load are skipped (loadstate.py); before that, records
+whose inputs (file, tables, tool version, options) did not change since their last load are not
+converted at all (reuse.py). A graph named twice in one load (in two files, say) gets the union of
+its parts.
 
 Every load is checked by counting: each graph's distinct triples, as sent, against the store's count
 of that graph (after a bulk load into an empty store, the store's total against the sum, which is the
@@ -40,6 +41,7 @@ from .sources import RecordSource
 from .store import EmbeddedStore
 
 BATCH_TRIPLES = 50_000  # per store transaction / per chunked upload
+BULK_FROM_QUADS = 5_000  # a batch this big goes to a store that holds data through the bulk loader (store.py)
 DEFAULT_GRAPH = ""  # the key of default-graph triples in counts
 
 
@@ -297,7 +299,11 @@ class StoreTarget(_Target):
         if self.state is not None:
             self.state.begin(names)
         self.store.remove_graphs(list(dict.fromkeys(part.name for part in batch if part.replace)))
-        self.store.add_quads("".join(part.text for part in batch))
+        data = b"".join(part.data if part.data is not None else part.text.encode("utf-8") for part in batch)
+        if data.count(b"\n") >= BULK_FROM_QUADS:
+            self.store.bulk_add_quads(data)
+        else:  # the description alone, a handful of figures: a transaction costs less than the bulk loader's start
+            self.store.add_quads(data)
 
     def _confirm(self, batch: list[_Part]) -> None:
         if self.state is not None:

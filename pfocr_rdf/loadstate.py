@@ -1,19 +1,21 @@
 """What pfocr-rdf wrote into an embedded store: each graph's content digest, and the graphs being written.
 
 Kept in the store folder beside Oxigraph's own files, in a small SQLite database, so SPARQL never sees
-it and the store's quads stay exactly the data. Two tables:
+it and the store's quads stay exactly the data. Its tables:
 - `graph`: the digest (BLAKE2b of the graph's N-Quads) and triple count of every graph a load completed,
   so a later load skips the figures whose content did not change;
 - `in_flight`: the graphs a load has started to write and not yet confirmed. Rows are committed before
   the data can reach the store and removed once it is there, so after a crash (kill -9, power loss of
   the process) the next load knows exactly which graphs may hold half a figure, and removes them;
 - `input`: for each record written whole, the digest of its inputs and what a later load needs to skip
-  its conversion (reuse.py). A row holds only while its graph holds the digest recorded with it.
+  its conversion (reuse.py). A row holds only while its graph holds the digest recorded with it;
+- `term_set`: the sets of terms (predicates and classes) that `input` rows name by key, each kept once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import threading
@@ -52,6 +54,7 @@ class LoadState:
             "figid TEXT NOT NULL, tables BLOB NOT NULL, replay BLOB NOT NULL) WITHOUT ROWID"
         )
         db.execute("CREATE INDEX IF NOT EXISTS input_graph ON input (graph)")
+        db.execute("CREATE TABLE IF NOT EXISTS term_set (key TEXT PRIMARY KEY, terms TEXT NOT NULL) WITHOUT ROWID")
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -87,6 +90,10 @@ class LoadState:
         """What the run needs of each of these records (reuse.py), by key."""
         return dict(self._rows_with("SELECT key, replay FROM input WHERE key IN ({marks})", keys))
 
+    def term_sets(self) -> dict[str, frozenset[str]]:
+        """The sets of terms the replays name, by key (a corpus has a few hundred different ones)."""
+        return {key: frozenset(json.loads(terms)) for key, terms in self._db.execute("SELECT key, terms FROM term_set")}
+
     def begin(self, names: Iterable[str]) -> None:
         """These graphs are about to be written: committed before any of their data is."""
         with self._transaction():
@@ -116,6 +123,8 @@ class LoadState:
                 "INSERT OR REPLACE INTO input VALUES (?, ?, ?, ?, ?, ?)",
                 (entry.key, entry.graph, digest, entry.figid, entry.tables, entry.replay),
             )
+            if entry.terms is not None:
+                self._db.execute("INSERT OR IGNORE INTO term_set VALUES (?, ?)", entry.terms)
 
     def in_flight(self) -> list[str]:
         return [name for (name,) in self._db.execute("SELECT name FROM in_flight ORDER BY name")]
@@ -133,6 +142,7 @@ class LoadState:
         with self._transaction():
             self._db.execute("DELETE FROM graph")
             self._db.execute("DELETE FROM input")
+            self._db.execute("DELETE FROM term_set")
 
     def close(self) -> None:
         with self._lock:

@@ -28,7 +28,7 @@ from .mentions import KINDS, find_table
 from .pipeline import ConvertOptions, RecordOutcome
 from .run import RecordPacket, WorkerSettings, packets
 from .validate import shapes_text
-from .void import DatasetStats
+from .void import LINK_TARGETS, DatasetStats
 
 if TYPE_CHECKING:
     from .loadstate import LoadState
@@ -36,6 +36,13 @@ if TYPE_CHECKING:
 
 _READ_BLOCK = 1 << 20
 _REPLAYS_AHEAD = 256  # reused records' replays fetched from the state in one query
+# Fewer records than this per worker to convert are converted in this process: a pool (forking, and the
+# run waiting on each changed record's result in order, one record a batch) saves less than it costs for a
+# few records at about 20 ms each, and holds a worker per core for it.
+POOL_FROM_PER_WORKER = 50
+# The layout of a replay: part of every record's key, so a replay is only ever read by the code that wrote it
+# (2: the terms are named by the key of their set, the linkset counts are a list).
+REPLAY_FORMAT = 2
 
 
 def _digest() -> hashlib.blake2b:
@@ -49,7 +56,7 @@ def options_fingerprint(options: ConvertOptions) -> bytes:
     def add(*parts: object) -> None:
         found.update(repr(parts).encode("utf-8", "surrogateescape"))
 
-    add("pfocr-rdf", __version__, options.max_file_bytes, astuple(options.yaml_limits), options.reference)
+    add("pfocr-rdf", __version__, REPLAY_FORMAT, options.max_file_bytes, astuple(options.yaml_limits), options.reference)
     add(options.max_table_rows)
     table = options.organisms
     while table is not None:
@@ -107,23 +114,34 @@ class InputEntry:
     figid: str
     tables: bytes
     replay: bytes  # what the run needs of the record besides its graph, compressed JSON
+    terms: tuple[str, str] | None = None  # (key, JSON list) of the terms the record uses, kept once per set
 
 
-def replay_of(packet: RecordPacket) -> bytes:
+def terms_key(terms: str) -> str:
+    return hashlib.blake2b(terms.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def replay_of(packet: RecordPacket) -> tuple[bytes, tuple[str, str]]:
+    """The record's replay, and its set of terms (predicates and classes). The set is half of what a
+    replay would hold and a corpus has few different ones: the replay names it by key, the state keeps
+    each set once, and a later load decodes each once."""
     outcome, stats = packet.outcome, packet.stats
     warnings = outcome.warnings
     assert stats is not None
+    terms = json.dumps(sorted(stats.terms), separators=(",", ":"))
+    key = terms_key(terms)
+    links = [stats.links.get(predicate, 0) for predicate in LINK_TARGETS]
     data = {
         "figid": outcome.figid,
         "figure": packet.figure,
         "shared": packet.shared,
-        "stats": [stats.triples, stats.entities, stats.links, sorted(stats.terms), stats.example],
+        "stats": [stats.triples, stats.entities, links, key, stats.example],
         "warnings": [[_other(w.source, outcome.source), w.kind, w.message, w.field, w.line, w.severity] for w in warnings],
         "repairs": outcome.repairs,
         "unmapped": list(outcome.unmapped),
         "organisms": dict(outcome.organisms),
     }
-    return zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 1)
+    return zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 1), (key, terms)
 
 
 def _other(source: str, record: str) -> str | None:
@@ -131,10 +149,13 @@ def _other(source: str, record: str) -> str | None:
     return None if source == record else source
 
 
-def packet_from(replay: bytes, source: RecordSource) -> RecordPacket:
-    """The packet of a reused record: everything but its text (its graph stays in the store as it is)."""
+def packet_from(replay: bytes, source: RecordSource, term_sets: dict[str, frozenset[str]]) -> RecordPacket:
+    """The packet of a reused record: everything but its text (its graph stays in the store as it is).
+    `term_sets`: the sets of terms the state holds, by key."""
     data = json.loads(zlib.decompress(replay))
-    triples, entities, links, terms, example = data["stats"]
+    triples, entities, link_counts, terms_named, example = data["stats"]
+    terms = term_sets[terms_named]
+    links = dict(zip(LINK_TARGETS, link_counts, strict=True))
     display = source.display
     warnings = [Finding(where or display, *finding) for where, *finding in data["warnings"]]
     outcome = RecordOutcome(
@@ -175,7 +196,8 @@ class Pending:
         tables = tables_digest(figid, source.table_dirs)
         if tables is None:
             return None
-        return InputEntry(key, graph, figid, tables, replay_of(packet))
+        replay, terms = replay_of(packet)
+        return InputEntry(key, graph, figid, tables, replay, terms)
 
 
 class _Subset(Sequence["RecordSource"]):
@@ -248,6 +270,9 @@ def packets_reusing(
     else:
         convert, reused, keys = list(range(len(sources))), {}, {}
     replays: dict[bytes, bytes] = {}
+    term_sets = state.term_sets() if reused else {}
+    if len(convert) < POOL_FROM_PER_WORKER * workers:
+        workers = 1
     converted: Iterator[RecordPacket] = packets(_Subset(sources, convert, keys, fingerprint), settings, workers)
     try:
         for index in range(len(sources)):
@@ -260,7 +285,7 @@ def packets_reusing(
             if replay is not None:
                 pending.clear()
                 counts.reused += 1
-                yield packet_from(replay, source)
+                yield packet_from(replay, source, term_sets)
                 continue
             if key is not None:  # gone from the state since the plan: cannot happen in one process
                 raise AssertionError(f"the load state lost the record {source.display}")

@@ -23,7 +23,7 @@ from .graph import RecordGraph
 from .heap import HeapTrimmer
 from .outputs import AtomicOutput
 from .parallel import ordered_map
-from .pipeline import ConvertOptions, RecordOutcome, convert_source
+from .pipeline import ConvertOptions, RecordOutcome, convert_source, warm_up
 from .seen import SeenStore, digest32
 from .serialize import Node, chunk, document_end, document_start
 from .sources import RecordSource
@@ -86,6 +86,8 @@ def packet_payloads(
     sources: Sequence[RecordSource], settings: WorkerSettings, workers: int
 ) -> Generator[tuple[RecordPacket, Payload], None, None]:
     """(packet, text as UTF-8) in source order, from `workers` processes (in this process when 1)."""
+    if workers > 1 and len(sources) > 1:
+        warm_up()  # loaded once before the workers fork, not by each of them
     return ordered_map(partial(process_source, settings=settings), sources, workers)
 
 
@@ -106,6 +108,7 @@ class SharedNodes:
     def __init__(self, seen: SeenStore) -> None:
         self.seen = seen
         self.recent: dict[str, set[int]] = {}
+        self.last: dict[str, dict[str, list[str]]] = {}  # recent subjects: the properties they were last given
 
     def known(self, subject: str) -> set[int] | None:
         """The digests of the triples written for `subject`, or None when it was never written."""
@@ -114,6 +117,8 @@ class SharedNodes:
 
     def new_part(self, subject: str, properties: dict[str, list[str]]) -> tuple[dict[str, list[str]], bool]:
         """The triples not yet written for `subject`, and whether the subject was seen before."""
+        if self.last.get(subject) == properties:  # every one of its triples was written then: none is new
+            return {}, True
         known = self.known(subject)
         seen_before = known is not None
         hashes = known if known is not None else set()
@@ -127,8 +132,11 @@ class SharedNodes:
         if fresh or not seen_before:
             self.seen.set_triples_of(subject, hashes)
         if subject not in self.recent and len(self.recent) >= self.RECENT:
-            del self.recent[next(iter(self.recent))]  # the oldest
+            oldest = next(iter(self.recent))
+            del self.recent[oldest]
+            self.last.pop(oldest, None)
         self.recent[subject] = hashes
+        self.last[subject] = properties
         return fresh, seen_before
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from pfocr_rdf import load as load_module
 from pfocr_rdf import reuse, run
 from pfocr_rdf.formats import NQUADS
 from pfocr_rdf.load import LoadOutcome, StoreTarget, load
@@ -17,8 +18,10 @@ from pfocr_rdf.loadstate import LoadState
 from pfocr_rdf.organisms import OrganismTable
 from pfocr_rdf.pipeline import ConvertOptions, convert_source, options_for
 from pfocr_rdf.run import RunOptions
+from pfocr_rdf.seen import SeenStore
 from pfocr_rdf.sources import RecordSource, find_sources
 from pfocr_rdf.store import EmbeddedStore
+from pfocr_rdf.vocab import DATASET
 
 from conftest import SAMPLE
 
@@ -50,7 +53,7 @@ class Loader:
 
         monkeypatch.setattr(run, "convert_source", converting)
 
-    def __call__(self, site: Path, store_dir: Path, **changes: object) -> LoadOutcome:
+    def __call__(self, site: Path, store_dir: Path, workers: int = 1, **changes: object) -> LoadOutcome:
         self.converted = []
         found = find_sources([str(site)])
         options, _ = options_for(found)
@@ -58,7 +61,7 @@ class Loader:
         store = EmbeddedStore(str(store_dir))
         target = StoreTarget(store, None)
         try:
-            outcome = load([], found.records, target, options, RunOptions("-", NQUADS, workers=1))
+            outcome = load([], found.records, target, options, RunOptions("-", NQUADS, workers=workers))
         finally:
             target.release()
             store.close()
@@ -179,3 +182,114 @@ def test_a_graph_left_in_flight_is_converted_again(site: Path, tmp_path: Path, l
     assert again.report.repaired == [figure]
     assert len(loader.converted) == 1 and again.report.reused == 2
     same_as_fresh(loader, site, store, tmp_path)
+
+
+def test_a_few_changed_records_are_converted_in_this_process(site: Path, tmp_path: Path, loader: Loader) -> None:
+    """Too few records to convert for a pool of two: converted here (the loader sees the conversions, which
+    forked workers' would not show it), and the store and its description equal a fresh load's."""
+    store = tmp_path / "store"
+    loader(site, store, workers=2)
+    for figid in FIGIDS[:2]:
+        record = site / "_figures" / f"{figid}.md"
+        head, found, rest = record.read_text(encoding="utf-8").partition("\nfigtitle: ")
+        assert found
+        record.write_text(head + found + "Revised " + rest, encoding="utf-8")
+    again = loader(site, store, workers=2)
+    assert loader.converted == list(FIGIDS[:2]) and again.report.reused == 1
+    same_as_fresh(loader, site, store, tmp_path)
+
+
+def test_a_shared_subject_given_the_same_properties_again_has_nothing_new() -> None:
+    with SeenStore() as seen:
+        shared = run.SharedNodes(seen)
+        paper = {"<p>": ['"a"', '"b"']}
+        assert shared.new_part("<x>", paper) == (paper, False)
+        assert shared.new_part("<x>", {"<p>": ['"a"', '"b"']}) == ({}, True)
+        assert shared.new_part("<x>", {"<p>": ['"b"', '"c"']}) == ({"<p>": ['"c"']}, True)
+        shared.RECENT = 1
+        assert shared.new_part("<y>", {"<q>": ['"d"']}) == ({"<q>": ['"d"']}, False)  # <x> leaves memory
+        assert "<x>" not in shared.recent and "<x>" not in shared.last
+        assert shared.new_part("<x>", {"<p>": ['"a"', '"c"']}) == ({}, True)  # its digests, from the seen store
+
+
+def test_the_description_after_a_partial_reload_is_the_one_a_fresh_load_writes(
+    site: Path, tmp_path: Path, loader: Loader
+) -> None:
+    """Counts (void:triples, entities, linksets), vocabulary and example of the description graph, after
+    reloads where records changed, disappeared and came back, equal those of a fresh load of the same inputs."""
+    store = tmp_path / "store"
+    loader(site, store)
+    record = site / "_figures" / f"{FIGIDS[0]}.md"
+    original = record.read_text(encoding="utf-8")
+    head, found, rest = original.partition("\nfigtitle: ")
+    assert found
+    record.write_text(head + found + "Revised " + rest, encoding="utf-8")
+    changed = loader(site, store)
+    assert loader.converted == [FIGIDS[0]]
+    assert description(store) == description(fresh_load(loader, site, tmp_path))
+    assert changed.summary.triples == int(void_triples(store))
+    removed = site / "_figures" / f"{FIGIDS[1]}.md"
+    kept = removed.read_text(encoding="utf-8")
+    removed.unlink()
+    loader(site, store)
+    assert loader.converted == []
+    assert description(store) == description(fresh_load(loader, site, tmp_path))
+    removed.write_text(kept, encoding="utf-8")
+    record.write_text(original, encoding="utf-8")
+    back = loader(site, store)
+    assert sorted(loader.converted) == [FIGIDS[0]] and back.report.reused == 2
+    assert description(store) == description(fresh_load(loader, site, tmp_path))
+
+
+def fresh_load(loader: Loader, site: Path, tmp_path: Path) -> Path:
+    fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+    loader(site, fresh)
+    return fresh
+
+
+def description(store_dir: Path) -> list[str]:
+    """The quads of the dataset-description graph."""
+    return [quad for quad in quads(store_dir) if quad.endswith(f" <{DATASET}>")]
+
+
+def void_triples(store_dir: Path) -> str:
+    found = [q for q in description(store_dir) if q.startswith(f"<{DATASET}> <http://rdfs.org/ns/void#triples> ")]
+    assert len(found) == 1, found
+    return found[0].split('"')[1]
+
+
+def test_a_state_written_with_another_replay_layout_converts_everything(
+    site: Path, tmp_path: Path, loader: Loader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replay is read only by the code that wrote it: its layout is part of every record's key."""
+    store = tmp_path / "store"
+    loader(site, store)
+    monkeypatch.setattr(reuse, "REPLAY_FORMAT", reuse.REPLAY_FORMAT + 1)
+    again = loader(site, store)
+    assert sorted(loader.converted) == sorted(FIGIDS) and again.report.reused == 0
+    assert again.report.unchanged == 4  # the same output: nothing written, the new inputs recorded
+    assert description(store) == description(fresh_load(loader, site, tmp_path))
+    loader(site, store)
+    assert loader.converted == []
+
+
+@pytest.mark.parametrize("bulk_from", [0, 10**9])
+def test_changed_graphs_written_by_the_bulk_loader_or_a_transaction_are_the_same(
+    site: Path, tmp_path: Path, loader: Loader, monkeypatch: pytest.MonkeyPatch, bulk_from: int
+) -> None:
+    """A batch of changed graphs goes through the bulk loader from BULK_FROM_QUADS quads on, else a
+    transaction: the store, its description and the load state's records end the same either way."""
+    monkeypatch.setattr(load_module, "BULK_FROM_QUADS", bulk_from)
+    store = tmp_path / "store"
+    loader(site, store)
+    for figid in FIGIDS:
+        record = site / "_figures" / f"{figid}.md"
+        head, found, rest = record.read_text(encoding="utf-8").partition("\nfigtitle: ")
+        if found and figid != FIGIDS[2]:
+            record.write_text(head + found + "Revised " + rest, encoding="utf-8")
+    again = loader(site, store)
+    assert sorted(loader.converted) == sorted(FIGIDS[:2]) and again.report.checked == again.report.graphs >= 2
+    same_as_fresh(loader, site, store, tmp_path)
+    assert LoadState(str(store)).in_flight() == []
+    loader(site, store)
+    assert loader.converted == []
