@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import os
 import shutil
 import subprocess
@@ -57,6 +58,13 @@ def child_pids(parent: int) -> list[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
                 found.append(int(entry))
     return found
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Byte-compile the package once, as pip does when it installs one: the command-line runs then start as a
+    user's would, instead of each compiling every module again (an editable install has no bytecode, and
+    with PYTHONDONTWRITEBYTECODE set no process writes any)."""
+    compileall.compile_dir(str(ROOT / "pfocr_rdf"), quiet=1)
 
 
 @pytest.fixture(autouse=True)
