@@ -77,12 +77,27 @@ def quads(store_dir: Path) -> list[str]:
         del store
 
 
-def same_as_fresh(loader: Loader, site: Path, store_dir: Path, tmp_path: Path, **changes: object) -> None:
+def fresh_load(loader: Loader, site: Path, tmp_path: Path, **changes: object) -> Path:
+    """A new store loaded from `site` (the loader's record of what the last load converted is kept)."""
     fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
     converted = loader.converted
     loader(site, fresh, **changes)
     loader.converted = converted
-    assert quads(store_dir) == quads(fresh)
+    return fresh
+
+
+def same_as_fresh(loader: Loader, site: Path, store_dir: Path, tmp_path: Path, **changes: object) -> None:
+    assert quads(store_dir) == quads(fresh_load(loader, site, tmp_path, **changes))
+
+
+def revise_title(site: Path, figid: str) -> str:
+    """Change a record's title in place; returns the record's text before."""
+    record = site / "_figures" / f"{figid}.md"
+    original = record.read_text(encoding="utf-8")
+    head, found, rest = original.partition("\nfigtitle: ")
+    assert found
+    record.write_text(head + found + "Revised " + rest, encoding="utf-8")
+    return original
 
 
 @pytest.fixture
@@ -115,11 +130,7 @@ def test_the_same_release_in_another_folder_is_not_converted_again(site: Path, t
 def test_a_changed_record_is_converted_and_replaced(site: Path, tmp_path: Path, loader: Loader) -> None:
     store = tmp_path / "store"
     loader(site, store)
-    record = site / "_figures" / f"{FIGIDS[1]}.md"
-    text = record.read_text(encoding="utf-8")
-    head, found, rest = text.partition("\nfigtitle: ")
-    assert found
-    record.write_text(head + found + "Revised " + rest, encoding="utf-8")
+    revise_title(site, FIGIDS[1])
     again = loader(site, store)
     assert loader.converted == [FIGIDS[1]] and again.report.reused == 2
     assert any("Revised" in quad for quad in quads(store))
@@ -190,10 +201,7 @@ def test_a_few_changed_records_are_converted_in_this_process(site: Path, tmp_pat
     store = tmp_path / "store"
     loader(site, store, workers=2)
     for figid in FIGIDS[:2]:
-        record = site / "_figures" / f"{figid}.md"
-        head, found, rest = record.read_text(encoding="utf-8").partition("\nfigtitle: ")
-        assert found
-        record.write_text(head + found + "Revised " + rest, encoding="utf-8")
+        revise_title(site, figid)
     again = loader(site, store, workers=2)
     assert loader.converted == list(FIGIDS[:2]) and again.report.reused == 1
     same_as_fresh(loader, site, store, tmp_path)
@@ -219,11 +227,7 @@ def test_the_description_after_a_partial_reload_is_the_one_a_fresh_load_writes(
     reloads where records changed, disappeared and came back, equal those of a fresh load of the same inputs."""
     store = tmp_path / "store"
     loader(site, store)
-    record = site / "_figures" / f"{FIGIDS[0]}.md"
-    original = record.read_text(encoding="utf-8")
-    head, found, rest = original.partition("\nfigtitle: ")
-    assert found
-    record.write_text(head + found + "Revised " + rest, encoding="utf-8")
+    original = revise_title(site, FIGIDS[0])
     changed = loader(site, store)
     assert loader.converted == [FIGIDS[0]]
     assert description(store) == description(fresh_load(loader, site, tmp_path))
@@ -235,16 +239,10 @@ def test_the_description_after_a_partial_reload_is_the_one_a_fresh_load_writes(
     assert loader.converted == []
     assert description(store) == description(fresh_load(loader, site, tmp_path))
     removed.write_text(kept, encoding="utf-8")
-    record.write_text(original, encoding="utf-8")
+    (site / "_figures" / f"{FIGIDS[0]}.md").write_text(original, encoding="utf-8")
     back = loader(site, store)
     assert sorted(loader.converted) == [FIGIDS[0]] and back.report.reused == 2
     assert description(store) == description(fresh_load(loader, site, tmp_path))
-
-
-def fresh_load(loader: Loader, site: Path, tmp_path: Path) -> Path:
-    fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
-    loader(site, fresh)
-    return fresh
 
 
 def description(store_dir: Path) -> list[str]:
@@ -282,11 +280,8 @@ def test_changed_graphs_written_by_the_bulk_loader_or_a_transaction_are_the_same
     monkeypatch.setattr(load_module, "BULK_FROM_QUADS", bulk_from)
     store = tmp_path / "store"
     loader(site, store)
-    for figid in FIGIDS:
-        record = site / "_figures" / f"{figid}.md"
-        head, found, rest = record.read_text(encoding="utf-8").partition("\nfigtitle: ")
-        if found and figid != FIGIDS[2]:
-            record.write_text(head + found + "Revised " + rest, encoding="utf-8")
+    for figid in FIGIDS[:2]:
+        revise_title(site, figid)
     again = loader(site, store)
     assert sorted(loader.converted) == sorted(FIGIDS[:2]) and again.report.checked == again.report.graphs >= 2
     same_as_fresh(loader, site, store, tmp_path)
