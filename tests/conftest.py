@@ -46,6 +46,14 @@ def run_cli(
     )
 
 
+def blocked_writing_to_a_pipe(pid: int) -> bool:
+    """The kernel says the process sleeps in a write to a full pipe (Linux /proc; False where it cannot tell)."""
+    try:
+        return Path(f"/proc/{pid}/wchan").read_text().endswith("pipe_write")
+    except OSError:
+        return False
+
+
 def child_pids(parent: int) -> list[int]:
     """The processes whose parent is `parent` (Linux /proc), whoever started them."""
     found = []

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT, SAMPLE, SEEDS, TABLES, run_cli
+from conftest import DATA, ROOT, SAMPLE, SEEDS, TABLES, blocked_writing_to_a_pipe, run_cli
 
 F_GETPIPE_SZ = getattr(fcntl, "F_GETPIPE_SZ", 1032)  # Linux; in fcntl from Python 3.10
 EVERY_LABEL_SHAPE = """\
@@ -54,10 +54,7 @@ def _wait_until_full(process: subprocess.Popen[bytes]) -> None:
     waiting = array.array("i", [0])
     deadline = time.monotonic() + 300
     while process.poll() is None and time.monotonic() < deadline:
-        try:
-            blocked = Path(f"/proc/{process.pid}/wchan").read_text().endswith("pipe_write")
-        except OSError:
-            blocked = False
+        blocked = blocked_writing_to_a_pipe(process.pid)
         fcntl.ioctl(fd, termios.FIONREAD, waiting)
         if blocked or waiting[0] >= capacity:
             return

@@ -17,7 +17,7 @@ import pytest
 from pfocr_rdf.errors import RecordError
 from pfocr_rdf.parallel import WorkerLost, ordered_map
 
-from conftest import ROOT, SAMPLE_FILES, child_pids
+from conftest import ROOT, SAMPLE_FILES, blocked_writing_to_a_pipe, child_pids
 
 BIG = 2_000_000  # a result far bigger than a pipe's buffer: its sender blocks until the parent reads
 
@@ -87,7 +87,7 @@ def test_a_worker_killed_while_sending_a_result_fails_the_run_instead_of_hanging
 
 def wait_until_writing_to_a_pipe(pid: int) -> None:
     deadline = time.monotonic() + 30
-    while "pipe_write" not in Path(f"/proc/{pid}/wchan").read_text():
+    while not blocked_writing_to_a_pipe(pid):
         assert time.monotonic() < deadline, "the worker never blocked writing its result"
         time.sleep(0.01)
 
