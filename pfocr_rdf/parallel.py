@@ -49,6 +49,7 @@ WATCHDOG_SECONDS = 1.0
 _HEADER = struct.Struct("<Q")  # length of the message that follows
 _TASK = struct.Struct("<qqq")  # first item, end of the batch, segment slot
 _STOP_WAIT = 5.0
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 YOUNG_GENERATION = 20_000
 
 
@@ -131,9 +132,10 @@ def _worker_main(
     # Ctrl-C reaches the whole process group; the main process alone decides what happens (it stops the
     # workers and discards unfinished output), so workers ignore it rather than print tracebacks. SIGTERM
     # keeps its default: stopping a worker with it must stop the worker.
-    _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked by the parent while it forked
+    _die_with(parent)
     for fd in foreign:  # the other workers' pipes and segments, and the parent's ends of ours
         with contextlib.suppress(OSError):
             os.close(fd)
@@ -219,9 +221,14 @@ class _Pool:
                     name="pfocr-rdf worker",
                     daemon=True,
                 )
+                # Ctrl-C and SIGTERM wait while the worker is born: until it has set its own handlers, it
+                # has the parent's, and would die of them with a traceback of its own (the worker unblocks
+                # them once its handlers are set; here they are delivered right after the fork).
+                blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
                 try:
                     process.start()
                 finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
                     os.close(task_read)
                     os.close(result_write)
                 self.workers.append(_Worker(process, task_write, result_read, segments))
