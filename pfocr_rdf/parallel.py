@@ -9,7 +9,9 @@ own: when a worker dies, however it dies (even half-way through sending a result
 reads as end-of-file and the run fails with a message naming the worker, instead of hanging. There
 are no threads in the parent. Bulk output (a record's text) does not travel through the pipes: each
 worker writes it into a segment file of its own (anonymous, one per in-flight slot, reused) and sends
-only its length; the parent reads the segment back as bytes and copies it to the output, in order.
+only its length; the parent reads the segment back a piece at a time and copies it to the output, in
+order. A payload is written and read in pieces, so a record of a million statements is never held whole
+as text, in the worker or in the parent.
 
 An interrupted or failing run stops its workers at once. A parent that dies without stopping them
 (kill -9) takes its workers along: on Linux the kernel sends them SIGKILL (PR_SET_PDEATHSIG),
@@ -34,7 +36,7 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -51,6 +53,27 @@ _TASK = struct.Struct("<qqq")  # first item, end of the batch, segment slot
 _STOP_WAIT = 5.0
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 YOUNG_GENERATION = 20_000
+PIECE_BYTES = 1 << 20  # segments are written and read this much at a time
+
+
+class Payload:
+    """A result's bulk output (a record's text as UTF-8), read once, piece by piece."""
+
+    def __init__(self, pieces: Iterable[bytes]) -> None:
+        self._pieces = pieces
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._pieces)
+
+    def __bytes__(self) -> bytes:
+        return b"".join(self)
+
+
+Output = bytes | Iterable[bytes]  # what a mapped function returns beside its result: bytes, or pieces of them
+
+
+def _pieces_of(output: Output) -> Iterable[bytes]:
+    return (output,) if isinstance(output, (bytes, bytearray, memoryview)) else output
 
 
 def _die_with(parent: int) -> None:
@@ -120,7 +143,7 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _worker_main(
-    function: Callable[[Any], tuple[Any, bytes]],
+    function: Callable[[Any], tuple[Any, Output]],
     items: Sequence[Any],
     parent: int,
     tasks: int,
@@ -143,13 +166,16 @@ def _worker_main(
     while (task := _read_exactly(tasks, _TASK.size)) is not None:
         start, stop, slot = _TASK.unpack(task)
         try:
-            outcomes, lengths, payloads = [], [], []
+            outcomes, lengths = [], []
+            segment = _SegmentWriter(slots[slot])
             for index in range(start, stop):
-                outcome, payload = function(items[index])
+                outcome, output = function(items[index])
                 outcomes.append(outcome)
-                lengths.append(len(payload))
-                payloads.append(payload)
-            _pwrite_all(slots[slot], b"".join(payloads))
+                before = segment.end
+                for piece in _pieces_of(output):
+                    segment.write(piece)
+                lengths.append(segment.end - before)
+            segment.flush()
             message = pickle.dumps((True, outcomes, lengths), pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # a bug, not bad input: the parent re-raises it
             message = pickle.dumps((False, _picklable(exc), []), pickle.HIGHEST_PROTOCOL)
@@ -157,15 +183,53 @@ def _worker_main(
         trimmer.tick(stop - start)
 
 
-def _pwrite_all(fd: int, data: bytes) -> None:
-    """All of `data` at the start of the segment: a full disk or a file-size limit makes a write short, and
+class _SegmentWriter:
+    """Writes a batch's payloads one after another from the start of a segment, a piece at a time."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd, self.written, self.buffer = fd, 0, bytearray()
+
+    @property
+    def end(self) -> int:
+        return self.written + len(self.buffer)
+
+    def write(self, piece: bytes) -> None:
+        self.buffer += piece
+        if len(self.buffer) >= PIECE_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        _pwrite_all(self.fd, self.buffer, self.written)
+        self.written += len(self.buffer)
+        self.buffer = bytearray()
+
+
+def _pwrite_all(fd: int, data: bytes | bytearray, start: int) -> None:
+    """All of `data` at `start` in the segment: a full disk or a file-size limit makes a write short, and
     the next one raise, which fails the run instead of dropping the rest of a batch."""
     view, offset = memoryview(data), 0
     while offset < len(view):
-        written = os.pwrite(fd, view[offset:], offset)
+        written = os.pwrite(fd, view[offset:], start + offset)
         if written <= 0:
             raise OSError(errno.ENOSPC, "no room for a worker's output segment in the temporary folder")
         offset += written
+
+
+class _SegmentPayload(Payload):
+    """One result's payload in a worker's segment, read a piece at a time when it is copied."""
+
+    def __init__(self, fd: int, start: int, length: int) -> None:
+        super().__init__(())
+        self.fd, self.start, self.length = fd, start, length
+
+    def __iter__(self) -> Iterator[bytes]:
+        offset, end = self.start, self.start + self.length
+        while offset < end:
+            piece = os.pread(self.fd, min(PIECE_BYTES, end - offset), offset)
+            if not piece:
+                raise OSError(errno.EIO, f"a worker's output segment ends at {offset:,} of {end:,} bytes")
+            offset += len(piece)
+            yield piece
 
 
 def _picklable(exc: Exception) -> Exception:
@@ -204,7 +268,7 @@ class _Worker:
 class _Pool:
     """`workers` forked processes, each fed batches of item indexes through its own task pipe."""
 
-    def __init__(self, function: Callable[[T], tuple[R, bytes]], items: Sequence[T], workers: int, slots: int) -> None:
+    def __init__(self, function: Callable[[T], tuple[R, Output]], items: Sequence[T], workers: int, slots: int) -> None:
         self.workers: list[_Worker] = []
         context = multiprocessing.get_context("fork")
         parent = os.getpid()
@@ -245,8 +309,9 @@ class _Pool:
         worker.in_flight.append((start, slot))
         worker.sent += 1
 
-    def receive(self, worker: _Worker) -> tuple[list[Any], list[memoryview]]:
-        """The oldest batch in flight on `worker`: its results and each one's payload."""
+    def receive(self, worker: _Worker) -> tuple[list[Any], list[Payload]]:
+        """The oldest batch in flight on `worker`: its results and each one's payload (read from its segment
+        when copied: the slot is not given a new batch until the next batch is received)."""
         _, slot = worker.in_flight.popleft()
         header = _read_exactly(worker.results, _HEADER.size)
         body = None if header is None else _read_exactly(worker.results, _HEADER.unpack(header)[0])
@@ -255,12 +320,10 @@ class _Pool:
         ok, outcomes, lengths = pickle.loads(body)
         if not ok:
             raise outcomes
-        data = memoryview(os.pread(worker.slots[slot], sum(lengths), 0)) if lengths else memoryview(b"")
-        if len(data) != sum(lengths):
-            raise OSError(errno.EIO, f"a worker's output segment holds {len(data):,} of {sum(lengths):,} bytes")
-        payloads, offset = [], 0
+        payloads: list[Payload] = []
+        offset = 0
         for length in lengths:
-            payloads.append(data[offset : offset + length])
+            payloads.append(_SegmentPayload(worker.slots[slot], offset, length))
             offset += length
         return outcomes, payloads
 
@@ -309,30 +372,34 @@ def can_fork() -> bool:
 
 
 def ordered_map(
-    function: Callable[[T], tuple[R, bytes]], items: Sequence[T], workers: int, window_per_worker: int = 3
-) -> Generator[tuple[R, bytes | memoryview], None, None]:
+    function: Callable[[T], tuple[R, Output]], items: Sequence[T], workers: int, window_per_worker: int = 3
+) -> Generator[tuple[R, Payload], None, None]:
     """`map(function, items)` on `workers` processes, in order; runs in this process when workers <= 1.
 
-    `function` returns (result, payload): the result is pickled back, the payload (bytes, the bulk) is
-    passed through a segment file. The payloads yielded stay valid until the generator moves on.
+    `function` returns (result, output): the result is pickled back, the output (bytes or an iterable of
+    bytes pieces: the bulk) is passed through a segment file. Each comes back as a `Payload`, to be read
+    once before the generator moves on.
     """
     if workers <= 1 or len(items) < 2 or not can_fork():
         with quiet_collector():
             for item in items:
-                yield function(item)
+                result, output = function(item)
+                yield result, Payload(_pieces_of(output))
         return
     with quiet_collector():
         yield from _pooled(function, items, workers, window_per_worker)
 
 
 def _pooled(
-    function: Callable[[T], tuple[R, bytes]], items: Sequence[T], workers: int, window_per_worker: int
-) -> Generator[tuple[R, memoryview], None, None]:
+    function: Callable[[T], tuple[R, Output]], items: Sequence[T], workers: int, window_per_worker: int
+) -> Generator[tuple[R, Payload], None, None]:
     size = batch_size(len(items), workers)
     starts = iter(range(0, len(items), size))
     workers = min(workers, -(-len(items) // size))  # no idle workers: one batch each at least
     try:
-        pool = _Pool(function, items, workers, window_per_worker)
+        # one slot more than batches in flight: a received batch's segment is read while its worker already
+        # has the next batches, and is not written again until the batch after it is received
+        pool = _Pool(function, items, workers, window_per_worker + 1)
     except OSError as exc:
         raise UsageError(f"cannot start {workers} worker processes: {exc.strerror}; give a smaller -j") from None
     order: deque[_Worker] = deque()  # the worker of each batch in flight, oldest first

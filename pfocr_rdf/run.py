@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol
@@ -22,16 +22,15 @@ from .gmt import SET_KINDS, record_sets
 from .graph import RecordGraph
 from .heap import HeapTrimmer
 from .outputs import AtomicOutput
-from .parallel import ordered_map
+from .parallel import Payload, ordered_map
 from .pipeline import ConvertOptions, RecordOutcome, convert_source, warm_up
 from .seen import SeenStore, digest32
-from .serialize import Node, chunk, document_end, document_start
+from .serialize import Node, chunk, chunk_pieces, document_end, document_start
 from .sources import RecordSource
 from .validate import as_finding, validator_for
 from .void import DatasetStats, describe_dataset, own_nodes, set_statement_count, stats_of
 
 GMT_KINDS = tuple(SET_KINDS.values())
-Payload = bytes | memoryview  # a record's text as UTF-8, as a worker wrote it
 
 
 @dataclass
@@ -53,33 +52,38 @@ class WorkerSettings:
     rejects_format: RdfFormat | None = None
 
 
-def serialise_record(graph: RecordGraph, rdf_format: RdfFormat) -> tuple[str, list[Node]]:
-    """(text, shared nodes): quad formats keep shared nodes in each figure's graph; GMT has its own lines."""
-    if rdf_format in GMT_KINDS:
-        return record_sets(graph, rdf_format), []
-    if rdf_format.quads:
-        return chunk(rdf_format, graph.nodes.items(), graph.figure), [(s, p) for s, p in graph.nodes.items() if s in graph.shared]
-    own = own_nodes(graph)
+def serialise_record(graph: RecordGraph, rdf_format: RdfFormat) -> tuple[Iterator[str], list[Node]]:
+    """(text in pieces, shared nodes): quad formats keep shared nodes in each figure's graph; GMT has its
+    own lines. The pieces are made as they are taken."""
     shared = [(s, p) for s, p in graph.nodes.items() if s in graph.shared]
-    return chunk(rdf_format, own, None), shared
+    if rdf_format in GMT_KINDS:
+        return iter((record_sets(graph, rdf_format),)), []
+    if rdf_format.quads:
+        return chunk_pieces(rdf_format, list(graph.nodes.items()), graph.figure), shared
+    return chunk_pieces(rdf_format, own_nodes(graph), None), shared
 
 
-def process_source(source: RecordSource, settings: WorkerSettings) -> tuple[RecordPacket, bytes]:
-    """A record's packet and its text (UTF-8): a worker writes the text into its output segment."""
+def _encoded(pieces: Iterator[str]) -> Iterator[bytes]:
+    for piece in pieces:
+        yield piece.encode("utf-8")
+
+
+def process_source(source: RecordSource, settings: WorkerSettings) -> tuple[RecordPacket, Iterator[bytes]]:
+    """A record's packet and its text (UTF-8, in pieces): a worker writes the text into its output segment."""
     outcome = convert_source(source, settings.convert)
     graph = outcome.graph
     outcome.graph = None  # the graph travels as text; keep the packet small
     outcome.results = []  # already turned into findings
     outcome.unresolved = set()
     if graph is None:
-        return RecordPacket(outcome), b""
+        return RecordPacket(outcome), iter(())
     if outcome.rejected:
         rejects = settings.rejects_format
         text = chunk(rejects, graph.nodes.items(), graph.figure) if rejects else ""
-        return RecordPacket(outcome, rejected_text=text), b""
-    text, shared = serialise_record(graph, settings.rdf_format)
+        return RecordPacket(outcome, rejected_text=text), iter(())
+    pieces, shared = serialise_record(graph, settings.rdf_format)
     packet = RecordPacket(outcome, graph.figure, "", shared, stats_of(own_nodes(graph), example=graph.figure))
-    return packet, text.encode("utf-8")
+    return packet, _encoded(pieces)
 
 
 def packet_payloads(
@@ -94,7 +98,7 @@ def packet_payloads(
 def packets(sources: Sequence[RecordSource], settings: WorkerSettings, workers: int) -> Generator[RecordPacket, None, None]:
     """Packets in source order with their text inside, for streams that keep packets (reuse.py)."""
     for packet, payload in packet_payloads(sources, settings, workers):
-        packet.text = str(payload, "utf-8")
+        packet.text = bytes(payload).decode("utf-8")
         yield packet
 
 
@@ -206,15 +210,18 @@ class FileSink:
         self.extra(text)
 
     def extra(self, text: str | Payload) -> None:
-        if not len(text):
-            return
-        if self.rdf_format is JSONLD and not self.empty:
-            self.output.write(",\n")
-        if isinstance(text, str):
-            self.output.write(text)
-        else:
-            self.output.write_bytes(text)
-        self.empty = False
+        first = True
+        for piece in (text,) if isinstance(text, str) else text:
+            if not len(piece):
+                continue
+            if first and self.rdf_format is JSONLD and not self.empty:
+                self.output.write(",\n")  # between chunks; a chunk's pieces carry their own
+            first = False
+            if isinstance(piece, str):
+                self.output.write(piece)
+            else:
+                self.output.write_bytes(piece)
+            self.empty = False
 
     def close(self) -> None:
         self.output.write(document_end(self.rdf_format))
@@ -293,7 +300,7 @@ def run_conversion(
             else:
                 if outcome.figid is not None:
                     seen.add_figid(outcome.figid, done - 1)
-                text = str(payload, "utf-8") if as_text and not isinstance(payload, str) else payload
+                text = bytes(payload).decode("utf-8") if as_text and not isinstance(payload, str) else payload
                 _write_record(packet, text, document, shared, stats, summary, options.rdf_format, note)
             for warning in outcome.warnings:
                 note(warning)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .formats import JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat
 from .terms import split_literal
@@ -129,17 +129,33 @@ def chunk(rdf_format: RdfFormat, nodes: Iterable[Node], graph: str | None) -> st
 
     JSON-LD chunks are node objects joined by commas; the writer puts commas between chunks.
     """
-    if rdf_format is NTRIPLES:
-        return _ntriples(nodes, None)
-    if rdf_format is NQUADS:
-        return _ntriples(nodes, graph)
-    if rdf_format is TURTLE:
-        return "".join(_turtle_node(subject, properties, "") for subject, properties in nodes)
+    return "".join(chunk_pieces(rdf_format, nodes, graph))
+
+
+NODES_PER_PIECE = 4096
+
+
+def chunk_pieces(rdf_format: RdfFormat, nodes: Iterable[Node], graph: str | None) -> Iterator[str]:
+    """`chunk`'s text in pieces of at most `NODES_PER_PIECE` nodes, so that a huge record's text is never
+    held whole (a record has a few dozen nodes: one piece)."""
+    nodes = nodes if isinstance(nodes, list) else list(nodes)
+    if not nodes:
+        return
     if rdf_format is TRIG:
-        body = "".join(_turtle_node(subject, properties, "    ") for subject, properties in nodes)
-        if not body:
-            return ""
-        return (_TURTLE_TERMS(graph) if graph else "") + " {\n" + body + "}\n"
-    if rdf_format is JSONLD:
-        return ",\n".join(_jsonld_node(subject, properties) for subject, properties in nodes)
-    raise ValueError(rdf_format)
+        yield (_TURTLE_TERMS(graph) if graph else "") + " {\n"
+    for start in range(0, len(nodes), NODES_PER_PIECE):
+        part = nodes[start : start + NODES_PER_PIECE]
+        if rdf_format is NTRIPLES:
+            yield _ntriples(part, None)
+        elif rdf_format is NQUADS:
+            yield _ntriples(part, graph)
+        elif rdf_format is TURTLE:
+            yield "".join(_turtle_node(subject, properties, "") for subject, properties in part)
+        elif rdf_format is TRIG:
+            yield "".join(_turtle_node(subject, properties, "    ") for subject, properties in part)
+        elif rdf_format is JSONLD:
+            yield (",\n" if start else "") + ",\n".join(_jsonld_node(subject, properties) for subject, properties in part)
+        else:
+            raise ValueError(rdf_format)
+    if rdf_format is TRIG:
+        yield "}\n"

@@ -19,6 +19,7 @@ from . import __version__
 from .errors import UsageError
 from .formats import RdfFormat
 from .outputs import AtomicOutput, current_umask
+from .parallel import Payload
 from .run import FileSink
 
 MANIFEST = "manifest.json"
@@ -70,7 +71,7 @@ class ShardSink:
 
     # -- the Sink protocol
 
-    def graph(self, name: str, text: str | bytes | memoryview) -> None:
+    def graph(self, name: str, text: str | Payload) -> None:
         if name == self.dataset:
             self._open(self._name("void"))
             assert self._file is not None

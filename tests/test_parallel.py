@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pfocr_rdf.errors import RecordError
-from pfocr_rdf.parallel import WorkerLost, ordered_map
+from pfocr_rdf.parallel import PIECE_BYTES, WorkerLost, ordered_map
 
 from conftest import ROOT, SAMPLE_FILES, blocked_writing_to_a_pipe, child_pids
 
@@ -24,6 +24,10 @@ BIG = 2_000_000  # a result far bigger than a pipe's buffer: its sender blocks u
 
 def square_with_text(n: int) -> tuple[int, bytes]:
     return n * n, f"item {n}\n".encode() * (n % 7)
+
+
+def text_in_pieces(n: int) -> tuple[int, Iterator[bytes]]:
+    return n, (f"{n}:{i:07d}\n".encode() * 100 for i in range(3000))  # about 3 MB, made as it is taken
 
 
 def die_at_five(n: int) -> tuple[int, bytes]:
@@ -61,6 +65,15 @@ def alarm() -> Iterator[None]:
 def test_results_and_payloads_come_back_in_order(workers: int, count: int, alarm: None) -> None:
     got = [(result, bytes(payload)) for result, payload in ordered_map(square_with_text, range(count), workers)]
     assert got == [square_with_text(n) for n in range(count)]
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_big_payload_comes_back_in_pieces_never_whole(workers: int, alarm: None) -> None:
+    for n, payload in ordered_map(text_in_pieces, range(4), workers):
+        pieces = list(payload)
+        assert len(pieces) >= 3 and max(map(len, pieces)) <= PIECE_BYTES
+        assert b"".join(pieces) == b"".join(text_in_pieces(n)[1])
     assert not multiprocessing.active_children()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -188,3 +189,41 @@ def test_progress_bar_on_a_terminal_and_not_with_quiet(tmp_path: Path) -> None:
         [sys.executable, "-c", script, str(SAMPLE), str(tmp_path / "b.nt"), "-q"], capture_output=True, text=True, cwd=ROOT
     )
     assert "converting" not in quiet.stdout
+
+
+GENE_COLUMNS = "organism_id organism_name organism_group word match ncbigene_symbol ncbigene_id source"
+GENE_COLUMNS += " count_direct count_synonym count_match"
+
+
+@pytest.fixture(scope="module")
+def big_record(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two seeds, one of them with 5,000 genes: its text is several MB, more than one piece (4,096
+    nodes, 1 MiB) in every format."""
+    folder = tmp_path_factory.mktemp("big") / "seeds"
+    shutil.copytree(SEEDS, folder)
+    rows = "".join(f"9606\tHomo sapiens\tPrimates\tG{i}\tG{i}\tG{i}\t{i + 1}\tncbigene_symbol\t1\t2\t3\n" for i in range(5000))
+    table = folder / "_data" / "PMC8932105__12935_2022_2527_Fig7_HTML-genes.tsv"
+    table.write_text(GENE_COLUMNS.replace(" ", "\t") + "\n" + rows, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("extension", ["nt", "trig", "jsonld"])
+def test_a_record_written_in_pieces_is_whole_and_the_same_with_one_or_two_workers(
+    tmp_path: Path, big_record: Path, extension: str
+) -> None:
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"j{workers}.{extension}"
+        result = run_cli("convert", str(big_record), "-o", str(out), "-j", workers, "-q")
+        assert result.returncode == 0, result.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) > 2 * (1 << 20)
+    quads = set(ox.parse(outputs[0], format=ox.RdfFormat.from_extension(extension)))
+    mentions = {q.subject for q in quads if q.predicate.value == "https://pfocr.wikipathways.org/vocab#ncbiGene"}
+    other = (SEEDS / "_data" / "PMC6459341__oncotarget-10-2068-g007-genes.tsv").read_text(encoding="utf-8")
+    other_genes = {line.split("\t")[6] for line in other.splitlines()[1:]}
+    assert len(mentions) == 5000 + len(other_genes)  # the big figure's genes, and the other seed's
+    figure = ox.NamedNode("https://pfocr.wikipathways.org/figures/PMC8932105__12935_2022_2527_Fig7_HTML.html")
+    genes = {q.object.value for q in quads if q.subject == figure and q.predicate.value.endswith("vocab#gene")}
+    assert {f"https://identifiers.org/ncbigene/{i + 1}" for i in range(5000)} <= genes
