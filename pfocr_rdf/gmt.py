@@ -27,6 +27,8 @@ FILE_PREFIX = "pfocr"
 NO_ORGANISM = "unknown_organism"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _SPACE = re.compile(r"\s+")
+_CHEMICAL_FILE = re.compile(rf"{FILE_PREFIX}-chemicals-[A-Za-z0-9._-]+\.gmt(\.gz)?")
+_GENE_FILE = re.compile(rf"{FILE_PREFIX}-(?!chemicals-)[A-Za-z0-9._-]+\.gmt(\.gz)?")  # file_name's forms
 
 
 def _field(text: str) -> str:
@@ -44,7 +46,7 @@ def _organism_names(graph: RecordGraph, taxa: list[str]) -> list[str]:
     names = []
     for taxon in taxa:
         label = _literal(graph.nodes.get(taxon, {}), v.RDFS_LABEL)
-        names.append(label or term_value(taxon).rsplit("/", 1)[-1])
+        names.append(_field(label) if label else term_value(taxon).rsplit("/", 1)[-1])
     return names
 
 
@@ -120,7 +122,7 @@ class GmtSink:
     def graph(self, name: str, text: str) -> None:
         if not text:
             return
-        rows = [line.split("\t") for line in text.splitlines()]
+        rows = [line.split("\t") for line in text.removesuffix("\n").split("\n")]  # record_sets ends each with \n
         if self.split:
             for organism, *row in rows:
                 self._file(organism).write("\t".join(row) + "\n")
@@ -139,6 +141,21 @@ class GmtSink:
             output.__exit__(None, None, None)
         self.paths = sorted(output.path for output in self.files.values())
         self.files = {}
+        if self.split:
+            self._remove_stale()
+
+    def _remove_stale(self) -> None:
+        """A folder written again holds this run's sets only: the files of its kind that an earlier run
+        wrote and this one did not (a species no longer present, the other compression) are removed.
+        Any other file in the folder is left alone."""
+        if not os.path.isdir(self.output):
+            return
+        written = {os.path.basename(path) for path in self.paths}
+        ours = _GENE_FILE if self.kind is GMT_GENES else _CHEMICAL_FILE
+        for name in os.listdir(self.output):
+            path = os.path.join(self.output, name)
+            if name not in written and ours.fullmatch(name) and os.path.isfile(path) and not os.path.islink(path):
+                os.remove(path)
 
     def abort(self) -> None:
         """The run failed or was interrupted: no file is left half-written."""

@@ -166,3 +166,21 @@ def test_a_folder_is_never_named_gz(tmp_path: Path) -> None:
     plain_name = run_cli("convert", str(SEEDS), "-f", "gmt", "--gzip", "-o", str(tmp_path / "x.gmt"))
     assert plain_name.returncode == 2 and f"name it {tmp_path / 'x.gmt'}.gz" in plain_name.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_written_again_holds_only_the_new_runs_sets_and_the_users_other_files(tmp_path: Path) -> None:
+    folder, fresh = tmp_path / "sets", tmp_path / "fresh"
+    first = run_cli("convert", str(SAMPLE), "-f", "gmt", "--split-by", "organism", "-o", str(folder))
+    assert first.returncode == 0, first.stderr
+    (folder / "notes.txt").write_text("mine\n", encoding="utf-8")
+    (folder / "pfocr-chemicals-Homo_sapiens.gmt").write_text("kept: another kind of set\n", encoding="utf-8")
+    before = {path.name for path in folder.glob("pfocr-*.gmt")}
+    for target in (folder, fresh):  # the seeds alone, with each file gzipped this time
+        again = run_cli("convert", str(SEEDS), "-f", "gmt", "--split-by", "organism", "--gzip", "-o", str(target))
+        assert again.returncode == 0, again.stderr
+    expected = {path.name for path in fresh.iterdir()}
+    assert expected and all(name.endswith(".gmt.gz") for name in expected) and len(before) > len(expected)
+    assert {path.name for path in folder.iterdir()} == expected | {"notes.txt", "pfocr-chemicals-Homo_sapiens.gmt"}
+    for name in expected:
+        assert (folder / name).read_bytes() == (fresh / name).read_bytes()
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine\n"
