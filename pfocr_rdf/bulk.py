@@ -99,8 +99,9 @@ class BulkWriter:
         self._parts: Counter[str] = Counter()  # graph -> its parts not yet in the store
         self._last: dict[str, BulkGraph] = {}  # graph -> its last part (what the graph holds once whole)
         self._lock = threading.Lock()
+        # Started with the first section, not here: a conversion's worker pool forks when its first record
+        # is asked for, and forking while another thread runs can deadlock the child (Python 3.12+ warns).
         self._thread = threading.Thread(target=self._run, name="pfocr-rdf bulk loader", daemon=True)
-        self._thread.start()
 
     def put(self, graph: BulkGraph) -> None:
         self._raise_failure()
@@ -144,6 +145,8 @@ class BulkWriter:
                     self._last[graph.name] = graph
         if self.state is not None and names:
             self.state.begin(names)  # committed before the loader can see a byte of them
+        if self._thread.ident is None:
+            self._thread.start()
         while True:  # the loader may be slow: wait for room, but fail at once if it has failed
             self._raise_failure()
             try:

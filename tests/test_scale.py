@@ -227,3 +227,21 @@ def test_a_record_written_in_pieces_is_whole_and_the_same_with_one_or_two_worker
     figure = ox.NamedNode("https://pfocr.wikipathways.org/figures/PMC8932105__12935_2022_2527_Fig7_HTML.html")
     genes = {q.object.value for q in quads if q.subject == figure and q.predicate.value.endswith("vocab#gene")}
     assert {f"https://identifiers.org/ncbigene/{i + 1}" for i in range(5000)} <= genes
+
+
+FORK_WATCH = """
+import os, sys, threading
+os.register_at_fork(before=lambda: print("forked beside", sorted(t.name for t in threading.enumerate()), file=sys.stderr))
+from pfocr_rdf.cli import main
+main()
+"""
+
+
+def test_a_load_forks_its_workers_before_it_starts_the_bulk_loader_thread(tmp_path: Path, generated: Path) -> None:
+    """Forking while another thread runs can deadlock the child (Python 3.12+ warns): no thread but the
+    main one may be alive when the pool forks."""
+    command = [sys.executable, "-c", FORK_WATCH, "load", str(generated), "--store", str(tmp_path / "store"), "-j", "2", "-q"]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    forks = [line for line in result.stderr.splitlines() if line.startswith("forked beside")]
+    assert forks == ["forked beside ['MainThread']"] * 2, result.stderr
