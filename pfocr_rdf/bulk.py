@@ -23,6 +23,7 @@ import queue
 import tempfile
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -33,6 +34,7 @@ from .loadstate import LoadState
 from .reuse import InputEntry
 
 SECTION_QUADS = 800_000
+WAIT_REPORT_SECONDS = 0.2
 WAITING_SECTIONS = 2  # whole sections waiting for the loader before the conversion waits in turn
 FD_PATHS = os.path.isdir("/dev/fd")  # else each section is gathered in memory (Windows)
 
@@ -92,6 +94,7 @@ class BulkWriter:
     ) -> None:
         self.store, self.state, self.section_quads, self.folder = store, state, section_quads, folder
         self.sections = 0
+        self.quads_handed = self.quads_loaded = 0  # quads given to the loader thread, and those in the store
         self._queue: queue.Queue[_Section | None] = queue.Queue(WAITING_SECTIONS)
         self._current: _Section | None = None
         self._error: BaseException | None = None
@@ -115,10 +118,12 @@ class BulkWriter:
         if section.quads >= self.section_quads:
             self._hand_over()
 
-    def finish(self) -> None:
-        """Wait until every graph put is in the store; the loader's own failure is raised here."""
+    def finish(self, waiting: Callable[[int, int], None] | None = None) -> None:
+        """Wait until every graph put is in the store, telling `waiting` (quads in the store, quads given)
+        now and then: the sections left when the conversion ends can take a while. The loader's own failure
+        is raised here."""
         self._hand_over()
-        self._stop()
+        self._stop(waiting)
         self._raise_failure()
 
     def abort(self) -> None:
@@ -137,6 +142,7 @@ class BulkWriter:
         if section is None:
             return
         section.end()
+        self.quads_handed += section.quads
         names = [graph.name for graph in section.graphs if graph.name]
         with self._lock:
             for graph in section.graphs:
@@ -157,10 +163,16 @@ class BulkWriter:
                     section.close()
                     raise OSError("the bulk loader stopped") from None
 
-    def _stop(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
+    def _stop(self, waiting: Callable[[int, int], None] | None = None) -> None:
+        if not self._thread.is_alive():
+            return
+        self._queue.put(None)
+        while self._thread.is_alive():
+            if waiting is not None:
+                waiting(self.quads_loaded, self.quads_handed)
+            self._thread.join(WAIT_REPORT_SECONDS if waiting is not None else None)
+        if waiting is not None:
+            waiting(self.quads_loaded, self.quads_handed)
 
     def _raise_failure(self) -> None:
         if self._error is not None:
@@ -188,6 +200,7 @@ class BulkWriter:
             try:
                 if self._error is None and not self._stopping:
                     section.load_into(self.store)
+                    self.quads_loaded += section.quads
                     if not self._stopping:
                         self._confirm(section)
                     trim_heap()  # the loader's sorted runs go back to the system before the next section

@@ -146,7 +146,8 @@ class _Target:
         """The conversion ended: write what waits (the load is finished by `finish`)."""
         self._flush()
 
-    def finish(self) -> None:
+    def finish(self, waiting: Callable[[int, int], None] | None = None) -> None:
+        """The last writes and the count check; `waiting` hears (done, total) of a long final write."""
         self._flush()
         if self._distinct is not None:
             self._distinct.close()
@@ -316,11 +317,11 @@ class StoreTarget(_Target):
 
     # -- ending
 
-    def finish(self) -> None:
+    def finish(self, waiting: Callable[[int, int], None] | None = None) -> None:
         self.report.reused = self.reuse.reused
         if self._bulk is not None:
             bulk, self._bulk = self._bulk, None
-            bulk.finish()
+            bulk.finish(waiting)
             self._check_bulk()
         super().finish()
 
@@ -479,7 +480,8 @@ def load(
             stream = target.packet_stream()
             summary = run_conversion(records, convert_options, run_options, progress, target, on_finding, stream)
         load_rdf_files(loadable, target, reading)
-        target.finish()
+        statements = getattr(progress, "statements", None)
+        target.finish(partial(statements, "writing the store") if statements is not None else None)
     except BaseException:
         target.abort()
         raise

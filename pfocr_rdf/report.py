@@ -48,6 +48,10 @@ class TerminalProgress:
         """A pass over RDF files: `done` of `total` bytes read, `statements` parsed so far."""
         self._update(step, done, total, statements)
 
+    def statements(self, step: str, done: int, total: int) -> None:
+        """A step counted in statements (the store writing what the conversion gave it)."""
+        self._update(step, done, total, None)
+
     def _update(self, step: str, done: int, total: int, statements: int | None) -> None:
         now = time.monotonic()
         if step != self.step:
@@ -96,6 +100,15 @@ class LogProgress:
             self._line(
                 f"{step}: {_megabytes(done)} of {_megabytes(total)} MB read{share}, {plural(statements, 'statement')}, "
                 f"{rate / 1e6:,.1f} MB/s{_left(done, total, rate)}"
+            )
+
+    def statements(self, step: str, done: int, total: int) -> None:
+        """A step counted in statements (the store writing what the conversion gave it)."""
+        rate = self._rate(step, done)
+        if rate is not None:
+            share = f" ({100 * done / total:.1f}%)" if total else ""
+            self._line(
+                f"{step}: {done:,} of {plural(total, 'statement')}{share}, {rate:,.0f} statements/s{_left(done, total, rate)}"
             )
 
     def _rate(self, step: str, done: int) -> float | None:

@@ -245,3 +245,17 @@ def test_a_load_forks_its_workers_before_it_starts_the_bulk_loader_thread(tmp_pa
     assert result.returncode == 0, result.stderr
     forks = [line for line in result.stderr.splitlines() if line.startswith("forked beside")]
     assert forks == ["forked beside ['MainThread']"] * 2, result.stderr
+
+
+def test_a_bulk_load_says_how_far_the_store_has_written_after_the_last_record(tmp_path: Path) -> None:
+    """The store writes its last sections after the conversion ends (a minute or more on the full corpus):
+    progress goes on through them instead of stopping at the last record."""
+    loaded = run_cli("load", str(SAMPLE), "--store", str(tmp_path / "store"), "--progress-interval", "0")
+    assert loaded.returncode == 0, loaded.stderr
+    lines = loaded.stderr.splitlines()
+    writing = [line for line in lines if line.startswith("pfocr-rdf: loading: writing the store: ")]
+    records = [line for line in lines if line.startswith("pfocr-rdf: loading: 45 of 45 records")]
+    assert writing and records and lines.index(records[-1]) < lines.index(writing[0])
+    total = len(ox.Store(str(tmp_path / "store")))
+    assert writing[-1].startswith(f"pfocr-rdf: loading: writing the store: {total:,} of {total:,} statements (100.0%), ")
+    assert "bulk load into an empty store" in lines[-1]
