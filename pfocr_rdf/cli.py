@@ -18,6 +18,7 @@ from .formats import FORMATS, RdfFormat, format_for_path, format_named, split_gz
 from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits
 from .gmt import SET_KINDS, GmtSink
 from .mentions import DEFAULT_MAX_TABLE_ROWS
+from .output_paths import Output, refuse_unsafe_outputs
 from .outputs import STDOUT, write_stdout
 from .report import plural
 from .results import FORMATS as RESULT_FORMATS
@@ -42,6 +43,7 @@ def _handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         interrupts.install()
+        kept = _kept_files_note(kwargs)
         try:
             try:
                 return command(*args, **kwargs)
@@ -51,20 +53,31 @@ def _handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             click.echo(f"pfocr-rdf: error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
         except WorkerLost as exc:
-            click.echo(f"pfocr-rdf: error: {exc}; earlier output files are unchanged", err=True)
+            click.echo(f"pfocr-rdf: error: {exc}{kept}", err=True)
             sys.exit(1)
         except KeyboardInterrupt as exc:
-            click.echo("\npfocr-rdf: interrupted; earlier output files are unchanged", err=True)
+            after_the_terminal_line = "\n" if sys.stderr.isatty() else ""  # the ^C, or a progress bar
+            click.echo(f"{after_the_terminal_line}pfocr-rdf: interrupted{kept}", err=True)
             _exit_at_once(EXIT_TERMINATED if isinstance(exc, interrupts.Terminated) else EXIT_INTERRUPTED)
         except BrokenPipeError:
             _silence_stdout()
             _exit_at_once(EXIT_CLOSED_PIPE)
         except OSError as exc:  # a full disk, a file-size limit: the outputs are discarded by now
             where = f": {exc.filename}" if exc.filename else ""
-            click.echo(f"pfocr-rdf: error: {exc.strerror or exc}{where}; earlier output files are unchanged", err=True)
+            click.echo(f"pfocr-rdf: error: {exc.strerror or exc}{where}{kept}", err=True)
             sys.exit(EXIT_USAGE)
 
     return wrapper
+
+
+_OUTPUT_FILE_OPTIONS = ("output", "report_path", "errors_path", "rejects_path")
+
+
+def _kept_files_note(options: dict[str, Any]) -> str:
+    """'; earlier output files are unchanged' for a command given output files (a failed run leaves each as
+    it was); nothing for one that writes only to stdout or into a store, where it would not be true."""
+    named = [options.get(name) for name in _OUTPUT_FILE_OPTIONS]
+    return "; earlier output files are unchanged" if any(path and path != STDOUT for path in named) else ""
 
 
 def _exit_at_once(code: int) -> NoReturn:
@@ -111,12 +124,6 @@ def _refuse_a_gz_folder(output: str, what: str, instead: str) -> None:
     base, compress = split_gzip(output)
     if compress:
         raise UsageError(f"{what}, and a .gz name is for one compressed file: name the folder {base}; {instead}")
-
-
-def _refuse_overwriting_inputs(outputs: Iterable[str | None], found: SourceSet) -> None:
-    for out in outputs:
-        if out and out != STDOUT and found.includes(out):
-            raise UsageError(f"{out} is also an input; refusing to overwrite it")
 
 
 def _inputs(
@@ -323,7 +330,8 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
         _refuse_gzip_under_a_plain_name(output, compress, force_gzip)
     rejects_format, rejects_compress = output_format(rejects_path, None) if rejects_path else (None, False)
     found = find_sources(sources, table_dirs)
-    _refuse_overwriting_inputs([output, errors_path, rejects_path], found)
+    outputs = [Output("-o", output, folder=bool(split_by or shard_size)), Output("--rejects", rejects_path)]
+    refuse_unsafe_outputs([*outputs, Output("--errors", errors_path)], is_input=found.includes)
     validation = None if no_validate else ValidationSettings(shapes_dir, engine)
     limits = YamlLimits(max_yaml_depth, max_yaml_nodes)
     taxonomy = _taxonomy(taxonomy_path, quiet)
@@ -467,7 +475,8 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
     from .validate_files import EXIT_UNREADABLE, exit_status, json_report, text_report, validate_paths
 
     rdf_files, found = _inputs(paths, table_dirs, input_format)
-    _refuse_overwriting_inputs([report_path], found)
+    outputs = [Output("the results", STDOUT), Output("--report", report_path)]
+    refuse_unsafe_outputs(outputs, [f for f in rdf_files if isinstance(f, str)], found.includes)
     options, _ = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False,
                              ValidationSettings(shapes_dir, engine), _taxonomy(taxonomy_path, quiet),
                              max_table_rows)  # fmt: skip
@@ -574,7 +583,7 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     if (store_dir is None) == (endpoint is None):
         raise UsageError("give exactly one of --store DIR and --endpoint URL")
     rdf_files, found = _inputs(sources, table_dirs, input_format)
-    _refuse_overwriting_inputs([errors_path], found)
+    refuse_unsafe_outputs([Output("--errors", errors_path)], [f for f in rdf_files if isinstance(f, str)], found.includes)
     validation = None if no_validate else ValidationSettings(shapes_dir, engine)
     limits = YamlLimits(max_yaml_depth, max_yaml_nodes)
     taxonomy = _taxonomy(taxonomy_path, quiet)
@@ -769,6 +778,7 @@ def vocabulary(output: str, format_name: str | None, force_gzip: bool) -> None:
 
     rdf_format, compress = output_format(output, format_name or ("ttl" if output == STDOUT else None))
     _refuse_gzip_under_a_plain_name(output, compress, force_gzip)
+    refuse_unsafe_outputs([Output("-o", output)])
     write_vocabulary(output, rdf_format, compress or force_gzip)
 
 

@@ -1,6 +1,9 @@
 """Output files that are never half-written: temporary file in the same folder, renamed on success.
 
-An exception or Ctrl-C leaves the previous file in place and no temporary file behind. A `.gz`
+An exception or Ctrl-C leaves the previous file in place and no temporary file behind; on Linux the
+temporary file has no name until it is complete (O_TMPFILE), so not even `kill -9` leaves one. A path
+that is a symbolic link has its target replaced (the link stays), and a file replaced keeps its
+permissions. A `.gz`
 name (or `compress=True`, --gzip on standard output) compresses, with a fixed header (no time stamp, no
 name), so output stays byte-identical. `-` writes to standard output, every byte or a BrokenPipeError
 (which the command line turns into a quiet exit 141, as `cat` ends).
@@ -9,9 +12,11 @@ name), so output stays byte-identical. `-` writes to standard output, every byte
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import io
 import os
+import secrets
 import stat
 import sys
 import tempfile
@@ -32,7 +37,8 @@ class AtomicOutput:
     def __init__(self, path: str, compress: bool = False) -> None:
         self.path = path
         self.compress = compress or (path != STDOUT and split_gzip(path)[1])  # a .gz name always compresses
-        self._temp: str | None = None
+        self._temp: str | None = None  # the temporary file's name (an unnamed file gets one when complete)
+        self._target: str | None = None  # the file replaced on success (a link's target)
         self._raw: BinaryIO | None = None
         self._gzip: gzip.GzipFile | None = None
         self._sink: BinaryIO | None = None
@@ -46,13 +52,17 @@ class AtomicOutput:
             except OSError as exc:
                 raise UsageError(f"cannot write {self.path}: {exc.strerror}") from None
         else:
-            folder = os.path.dirname(os.path.abspath(self.path))
+            target = os.path.realpath(self.path)
+            folder = os.path.dirname(target)
             if not os.path.isdir(folder):
                 raise UsageError(f"cannot write {self.path}: folder {folder} does not exist")
+            if os.path.isdir(target):
+                raise UsageError(f"cannot write {self.path}: it is a folder")
             try:
-                handle, self._temp = tempfile.mkstemp(prefix="." + os.path.basename(self.path) + ".", suffix=".part", dir=folder)
+                handle, self._temp = _temporary_file(target)
             except OSError as exc:
                 raise UsageError(f"cannot write {self.path}: {exc.strerror}") from None
+            self._target = target
             raw = os.fdopen(handle, "wb", buffering=_BUFFER)
         self._raw = raw
         sink: BinaryIO = raw
@@ -80,10 +90,12 @@ class AtomicOutput:
             if self._gzip is not None and ok:
                 self._gzip.flush()  # a sync flush before the end, as earlier releases did: the same bytes
                 self._gzip.close()
-            if self._raw is not None and self._temp is not None:
+            if self._raw is not None and self._target is not None:
                 if ok:
                     self._raw.flush()
                     os.fsync(self._raw.fileno())
+                    if self._temp is None:
+                        self._temp = _name_unnamed_file(self._raw.fileno(), self._target)
                 self._raw.close()
             elif self._raw is not None and self.path != STDOUT:
                 if ok:
@@ -99,10 +111,9 @@ class AtomicOutput:
                 self._gzip.fileobj = None  # nothing more may be written to the discarded file
             self._discard()
             return
-        if self._temp is not None:
-            mode = 0o666 & ~current_umask()
-            os.chmod(self._temp, mode)
-            os.replace(self._temp, self.path)
+        if self._temp is not None and self._target is not None:
+            os.chmod(self._temp, _mode_for(self._target))
+            os.replace(self._temp, self._target)
             self._temp = None
 
     def _discard(self) -> None:
@@ -148,6 +159,48 @@ def write_stdout(text: str) -> None:
     """Text on standard output, through the same writer as every output (a closed pipe: BrokenPipeError)."""
     with AtomicOutput(STDOUT) as out:
         out.write(text)
+
+
+def _temporary_file(target: str) -> tuple[int, str | None]:
+    """An open file in the target's folder: unnamed where the system allows (Linux O_TMPFILE: nothing is
+    left behind however the process ends), else a hidden `.NAME.XXXX.part` (its name is returned)."""
+    folder = os.path.dirname(target)
+    if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
+        try:
+            return os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o600), None
+        except OSError as exc:
+            if exc.errno not in _NO_UNNAMED_FILES:
+                raise
+    return tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=".part", dir=folder)
+
+
+_NO_UNNAMED_FILES = {errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT}  # file systems without O_TMPFILE
+
+
+def _name_unnamed_file(fd: int, target: str) -> str:
+    """Give the complete unnamed file a hidden name beside its target, to be renamed over it."""
+    folder, base = os.path.split(target)
+    # linkat(AT_SYMLINK_FOLLOW) through /proc: os.link calls linkat only when given a folder descriptor
+    folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        while True:
+            name = f".{base}.{secrets.token_hex(6)}.part"
+            try:
+                os.link(f"/proc/self/fd/{fd}", name, dst_dir_fd=folder_fd, follow_symlinks=True)
+                return os.path.join(folder, name)
+            except FileExistsError:
+                continue
+    finally:
+        os.close(folder_fd)
+
+
+def _mode_for(target: str) -> int:
+    """The permissions of the file being replaced, or what the umask gives a new file."""
+    try:
+        existing = os.stat(target)
+    except FileNotFoundError:
+        return 0o666 & ~current_umask()
+    return stat.S_IMODE(existing.st_mode) if stat.S_ISREG(existing.st_mode) else 0o666 & ~current_umask()
 
 
 def is_stream_target(path: str) -> bool:

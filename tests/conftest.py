@@ -54,6 +54,24 @@ def blocked_writing_to_a_pipe(pid: int) -> bool:
         return False
 
 
+def writing_a_temporary_file(pid: int, folder: Path) -> bool:
+    """Whether process `pid` holds an output's temporary file open in `folder` (Linux /proc): unnamed
+    (O_TMPFILE: `#inode (deleted)`) or a hidden `.NAME.XXXX.part`."""
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        place, _, name = target.removesuffix(" (deleted)").rpartition("/")
+        if place == str(folder) and (name.startswith("#") or name.endswith(".part")):
+            return True
+    return False
+
+
 def child_pids(parent: int) -> list[int]:
     """The processes whose parent is `parent` (Linux /proc), whoever started them."""
     found = []

@@ -26,7 +26,7 @@ from pfocr_rdf.record import KNOWN_FIELDS, MISSING_TEXT
 from pfocr_rdf.serialize import chunk, document_end, document_start
 from pfocr_rdf.sources import RecordSource
 
-from conftest import FIGURES, ROOT, SAMPLE_FILES, SEED_FILES, TABLES, run_cli
+from conftest import FIGURES, ROOT, SAMPLE_FILES, SEED_FILES, TABLES, run_cli, writing_a_temporary_file
 
 GOOD = [FIGURES / "PMC10034769__fphar-14-1067402-g009.md", FIGURES / "PMC10031380__sc1.md", SEED_FILES[1]]
 SEED_TEXT = SEED_FILES[0].read_text(encoding="utf-8")
@@ -228,7 +228,7 @@ def test_an_interrupted_run_leaves_the_previous_output_intact(tmp_path: Path, si
     )
     try:
         deadline = time.monotonic() + 60
-        while not list(tmp_path.glob(".out.nt.*.part")):  # wait until it is writing
+        while not writing_a_temporary_file(process.pid, tmp_path):  # wait until it is writing
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline
             time.sleep(0.05)
@@ -242,6 +242,30 @@ def test_an_interrupted_run_leaves_the_previous_output_intact(tmp_path: Path, si
     assert process.returncode == 128 + sig, stderr[-2000:]
     assert "interrupted; earlier output files are unchanged" in stderr
     assert "Traceback" not in stderr
+    assert out.read_text() == "previous output\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out.nt"]
+
+
+@pytest.mark.skipif(not hasattr(os, "O_TMPFILE"), reason="unnamed temporary files are Linux's (O_TMPFILE)")
+def test_a_killed_run_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """kill -9 (an out-of-memory kill, a cluster's wall-time limit) runs no clean-up: the output being
+    written has no name until it is complete, so nothing is left beside the previous output."""
+    corpus = make_corpus(tmp_path / "corpus", 20)
+    out = tmp_path / "out.nt"
+    out.write_text("previous output\n")
+    command = [sys.executable, "-m", "pfocr_rdf", "convert", str(corpus), "-o", str(out), "-j", "2", "--reference"]
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not writing_a_temporary_file(process.pid, tmp_path):
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(0.3)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+    assert process.returncode == -signal.SIGKILL
     assert out.read_text() == "previous output\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out.nt"]
 

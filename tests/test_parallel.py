@@ -17,7 +17,7 @@ import pytest
 from pfocr_rdf.errors import RecordError
 from pfocr_rdf.parallel import PIECE_BYTES, WorkerLost, ordered_map
 
-from conftest import ROOT, SAMPLE_FILES, blocked_writing_to_a_pipe, child_pids
+from conftest import ROOT, SAMPLE_FILES, blocked_writing_to_a_pipe, child_pids, writing_a_temporary_file
 
 BIG = 2_000_000  # a result far bigger than a pipe's buffer: its sender blocks until the parent reads
 
@@ -131,7 +131,7 @@ def test_a_worker_killed_from_outside_fails_the_conversion_and_leaves_no_output(
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
-        while not list(tmp_path.glob(".out.nt.*.part")) or len(child_pids(process.pid)) < 2:
+        while not writing_a_temporary_file(process.pid, tmp_path) or len(child_pids(process.pid)) < 2:
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline
             time.sleep(0.05)
