@@ -649,8 +649,9 @@ def _say_repaired(graphs: list[str], where: str, quiet: bool, what: str) -> None
         return
     shown = ", ".join(graphs[:3]) + (f" and {len(graphs) - 3:,} more" if len(graphs) > 3 else "")
     click.echo(
-        f"pfocr-rdf: {where}: {what} {plural(len(graphs), 'graph')} it had half written ({shown}); "
-        "loading the same inputs writes them again",
+        f"pfocr-rdf: {where}: {what} {plural(len(graphs), 'graph')} whose writing was not complete ({shown}), "
+        "so none is left half written; the store lacks them (for a figure being replaced, its earlier version "
+        "too) until the same inputs are loaded again",
         err=True,
     )
 
