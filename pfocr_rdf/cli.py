@@ -632,6 +632,8 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
         unchanged = f"; {plural(report.unchanged, 'unchanged graph')} skipped" if report.unchanged else ""
         if report.reused:
             unchanged += f"; {plural(report.reused, 'record')} with unchanged inputs not converted again"
+        if summary.described_earlier:
+            unchanged += f"; the description also counts {plural(summary.described_earlier, 'record')} loaded before"
         click.echo(
             f"pfocr-rdf: loaded {plural(summary.records, 'record')} and {plural(report.graphs, 'graph')}, "
             f"{plural(report.triples, 'triple')} into {where}{how}{unchanged}; counts checked in "

@@ -90,6 +90,19 @@ class LoadState:
         """What the run needs of each of these records (reuse.py), by key."""
         return dict(self._rows_with("SELECT key, replay FROM input WHERE key IN ({marks})", keys))
 
+    def records_held(self, besides: set[str]) -> Iterator[tuple[str, bytes]]:
+        """(graph, replay) of each record graph the store holds as a load wrote it, in graph order, once
+        each, but those in `besides`."""
+        query = (
+            "SELECT input.graph, input.replay FROM input JOIN graph "
+            "ON graph.name = input.graph AND graph.digest = input.digest ORDER BY input.graph"
+        )
+        last = None
+        for graph, replay in self._db.execute(query):
+            if graph != last and graph not in besides:
+                yield graph, replay
+            last = graph
+
     def term_sets(self) -> dict[str, frozenset[str]]:
         """The sets of terms the replays name, by key (a corpus has a few hundred different ones)."""
         return {key: frozenset(json.loads(terms)) for key, terms in self._db.execute("SELECT key, terms FROM term_set")}

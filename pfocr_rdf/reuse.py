@@ -149,14 +149,13 @@ def _other(source: str, record: str) -> str | None:
     return None if source == record else source
 
 
-def packet_from(replay: bytes, source: RecordSource, term_sets: dict[str, frozenset[str]]) -> RecordPacket:
-    """The packet of a reused record: everything but its text (its graph stays in the store as it is).
-    `term_sets`: the sets of terms the state holds, by key."""
+def packet_from(replay: bytes, display: str, term_sets: dict[str, frozenset[str]]) -> RecordPacket:
+    """The packet of a reused record (`display`: its file): everything but its text (its graph stays in the
+    store as it is). `term_sets`: the sets of terms the state holds, by key."""
     data = json.loads(zlib.decompress(replay))
     triples, entities, link_counts, terms_named, example = data["stats"]
     terms = term_sets[terms_named]
     links = dict(zip(LINK_TARGETS, link_counts, strict=True))
-    display = source.display
     warnings = [Finding(where or display, *finding) for where, *finding in data["warnings"]]
     outcome = RecordOutcome(
         display,
@@ -169,6 +168,15 @@ def packet_from(replay: bytes, source: RecordSource, term_sets: dict[str, frozen
     stats = DatasetStats(triples, entities, links, set(terms), example)
     shared = [(subject, properties) for subject, properties in data["shared"]]
     return RecordPacket(outcome, data["figure"], "", shared, stats)
+
+
+def described_earlier(state: LoadState, graphs: set[str], term_sets: dict[str, frozenset[str]]) -> Iterator[RecordPacket]:
+    """Packets of the records an earlier load put in the store and this one did not name (`graphs`: this
+    load's), for the dataset description only: it describes the store, not the last load's subset."""
+    for graph, replay in state.records_held(graphs):
+        packet = packet_from(replay, graph, term_sets)
+        packet.described_only = True
+        yield packet
 
 
 class Pending:
@@ -270,7 +278,8 @@ def packets_reusing(
     else:
         convert, reused, keys = list(range(len(sources))), {}, {}
     replays: dict[bytes, bytes] = {}
-    term_sets = state.term_sets() if reused else {}
+    term_sets = state.term_sets() if look_up else {}
+    graphs: set[str] = set()  # the graphs of this load's records
     if len(convert) < POOL_FROM_PER_WORKER * workers:
         workers = 1
     converted: Iterator[RecordPacket] = packets(_Subset(sources, convert, keys, fingerprint), settings, workers)
@@ -285,15 +294,20 @@ def packets_reusing(
             if replay is not None:
                 pending.clear()
                 counts.reused += 1
-                yield packet_from(replay, source, term_sets)
+                packet = packet_from(replay, source.display, term_sets)
+                graphs.add(packet.figure)
+                yield packet
                 continue
             if key is not None:  # gone from the state since the plan: cannot happen in one process
                 raise AssertionError(f"the load state lost the record {source.display}")
             packet = next(converted)
             counts.converted += 1
             pending.set(keys.pop(index, None), source, packet)
+            graphs.add(packet.figure)
             yield packet
         pending.clear()
+        if look_up:
+            yield from described_earlier(state, graphs, term_sets)
     finally:
         pending.clear()
         closer = getattr(converted, "close", None)

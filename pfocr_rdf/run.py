@@ -43,6 +43,7 @@ class RecordPacket:
     shared: list[Node] = field(default_factory=list)
     stats: DatasetStats | None = None
     rejected_text: str = ""  # the whole record, for the rejects file
+    described_only: bool = False  # a record an earlier load put in the store: counted in the description only
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ class RunSummary:
     repairs: Counter[str] = field(default_factory=Counter)
     unmapped: dict[str, tuple[int, str]] = field(default_factory=dict)  # field name -> (records, first source)
     organisms: Counter[str] = field(default_factory=Counter)  # organism names resolved, by source ("": none)
+    described_earlier: int = 0  # records an earlier load put in the store, counted in the description
     stopped_early: bool = False
     seconds: float = 0.0
 
@@ -275,6 +277,10 @@ def run_conversion(
         for done, item in enumerate(stream, 1):
             # (packet, UTF-8 bytes) from the workers; a whole packet (text inside) from another stream (reuse)
             packet, payload = item if isinstance(item, tuple) else (item, item.text)
+            if packet.described_only:
+                _account(packet, shared, stats, options.rdf_format)
+                summary.described_earlier += 1
+                continue
             outcome = packet.outcome
             if outcome.skipped:
                 summary.skipped.append((outcome.source, outcome.skipped))
@@ -357,14 +363,29 @@ def _write_record(
     rdf_format: RdfFormat,
     note: Callable[[Finding], None],
 ) -> None:
-    assert packet.stats is not None
     document.graph(packet.figure, text)  # type: ignore[arg-type]  # bytes only to a sink that takes them
+    _account(packet, shared, stats, rdf_format, document, note)
+    summary.records += 1
+
+
+def _account(
+    packet: RecordPacket,
+    shared: SharedNodes,
+    stats: DatasetStats,
+    rdf_format: RdfFormat,
+    document: Sink | None = None,
+    note: Callable[[Finding], None] | None = None,
+) -> None:
+    """Count a record in the dataset's statistics, its shared nodes (papers) once each; in triple formats the
+    shared triples not yet written go to `document`. Without `document` (a record already in the store)
+    nothing is written and nothing reported."""
+    assert packet.stats is not None
     stats.add(packet.stats)
     for subject, properties in packet.shared:
         fresh, seen_before = shared.new_part(subject, properties)
         if rdf_format.quads:  # written whole into the figure's graph: each copy is a statement of the file
             stats.triples += sum(map(len, properties.values())) - sum(map(len, fresh.values()))
-        if seen_before and fresh:
+        if seen_before and fresh and note is not None:
             note(
                 Finding(
                     packet.outcome.source,
@@ -377,6 +398,5 @@ def _write_record(
             new_stats = stats_of([(subject, fresh)])
             new_stats.entities = 0 if seen_before else new_stats.entities
             stats.add(new_stats)
-            if not rdf_format.quads:
+            if not rdf_format.quads and document is not None:
                 document.extra(chunk(rdf_format, [(subject, fresh)], None))
-    summary.records += 1

@@ -224,7 +224,8 @@ def test_the_description_after_a_partial_reload_is_the_one_a_fresh_load_writes(
     site: Path, tmp_path: Path, loader: Loader
 ) -> None:
     """Counts (void:triples, entities, linksets), vocabulary and example of the description graph, after
-    reloads where records changed, disappeared and came back, equal those of a fresh load of the same inputs."""
+    reloads where records changed, disappeared and came back, equal those of a fresh load of what the store
+    holds: a record left out of a load stays in the store, and in its description."""
     store = tmp_path / "store"
     loader(site, store)
     original = revise_title(site, FIGIDS[0])
@@ -234,15 +235,45 @@ def test_the_description_after_a_partial_reload_is_the_one_a_fresh_load_writes(
     assert changed.summary.triples == int(void_triples(store))
     removed = site / "_figures" / f"{FIGIDS[1]}.md"
     kept = removed.read_text(encoding="utf-8")
+    everything = description(store)
     removed.unlink()
-    loader(site, store)
-    assert loader.converted == []
-    assert description(store) == description(fresh_load(loader, site, tmp_path))
+    partial = loader(site, store)
+    assert loader.converted == [] and partial.summary.described_earlier == 1
+    assert description(store) == everything  # the store still holds the left-out figure
     removed.write_text(kept, encoding="utf-8")
     (site / "_figures" / f"{FIGIDS[0]}.md").write_text(original, encoding="utf-8")
     back = loader(site, store)
     assert sorted(loader.converted) == [FIGIDS[0]] and back.report.reused == 2
     assert description(store) == description(fresh_load(loader, site, tmp_path))
+
+
+def test_a_load_of_some_records_into_a_store_describes_every_record_the_store_holds(
+    site: Path, tmp_path: Path, loader: Loader
+) -> None:
+    store = tmp_path / "store"
+    loader(site, store)
+    everything = description(store)
+    assert int(void_triples(store)) == len(quads(store))
+    one = tmp_path / "one" / "_figures"
+    one.mkdir(parents=True)
+    shutil.copy(site / "_figures" / f"{FIGIDS[2]}.md", one)  # its tables stay in the site's _data
+    found = find_sources([str(one / f"{FIGIDS[2]}.md")], [str(site / "_data")])
+    options, _ = options_for(found)
+    target = StoreTarget(EmbeddedStore(str(store)), None)
+    try:
+        outcome = load([], found.records, target, options, RunOptions("-", NQUADS, workers=1))
+    finally:
+        target.release()
+        target.store.close()
+    assert outcome.summary.records == 1 and outcome.summary.described_earlier == 2
+    assert int(void_triples(store)) == len(quads(store))  # it was the one record's count
+    assert _same_but_example(description(store), everything)
+
+
+def _same_but_example(got: list[str], expected: list[str]) -> bool:
+    """The example resource is the load's first record: the rest of the description is the same."""
+    example = "<http://rdfs.org/ns/void#exampleResource>"
+    return [q for q in got if example not in q] == [q for q in expected if example not in q]
 
 
 def description(store_dir: Path) -> list[str]:
