@@ -18,6 +18,7 @@ an IRI computed inside the query is often matched against every statement of the
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -149,14 +150,31 @@ def iri_term(iri: IriParameter, values: dict[str, str]) -> str:
 
 def resolve_query(query: str, params: dict[str, str]) -> tuple[str, tuple[str, ...]]:
     """(SPARQL text, columns to sort) for a named query, a query file, or inline SPARQL."""
-    named = named_queries().get(query)
+    queries = named_queries()
+    named = queries.get(query)
     if named is not None:
         return bind_parameters(named, params), named.sorted_lists
-    if params:
-        raise UsageError("--param is only for named queries (pfocr-rdf query --list)")
     if os.path.isfile(query):
+        if params:
+            raise UsageError("--param is only for named queries (pfocr-rdf query --list)")
         with open(query, encoding="utf-8") as handle:
             return handle.read(), ()
+    if _NAME.fullmatch(query):  # a name, not SPARQL: a mistyped named query, most likely
+        close = difflib.get_close_matches(query, list(queries), n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise UsageError(f"no named query, query file or SPARQL {query!r} ({hint}pfocr-rdf query --list shows them)")
+    if params:
+        raise UsageError("--param is only for named queries (pfocr-rdf query --list)")
     if not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", query, re.IGNORECASE):
-        raise UsageError(f"{query!r} is not a named query, a query file or SPARQL text (pfocr-rdf query --list)")
+        raise UsageError(
+            f"{_shortened(query)!r} is not a named query, a query file or SPARQL text: a SPARQL query starts with "
+            "SELECT, ASK, CONSTRUCT or DESCRIBE, after any PREFIX lines (pfocr-rdf query --list)"
+        )
     return query, ()
+
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -180,6 +180,20 @@ def test_inline_sparql_and_query_files(store: str, tmp_path: Path) -> None:
     assert run_cli("query", str(file), "--store", store, "-f", "csv").stdout == result.stdout
 
 
+def test_a_mistyped_name_or_text_that_is_no_query_is_one_clear_line(store: str, tmp_path: Path) -> None:
+    typo = run_cli("query", "figures-with-gen", "-p", "gene=IL6", "--store", store)
+    assert typo.returncode == 2 and typo.stdout == ""
+    assert "no named query, query file or SPARQL 'figures-with-gen' (did you mean figures-with-gene?" in typo.stderr
+    not_sparql = run_cli("query", "SELEC ?x WHERE { ?x ?y ?z }", "--store", store)
+    assert not_sparql.returncode == 2 and "starts with SELECT, ASK, CONSTRUCT or DESCRIBE" in not_sparql.stderr
+    file = tmp_path / "q.rq"
+    file.write_text("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    with_param = run_cli("query", str(file), "-p", "gene=IL6", "--store", store)
+    assert with_param.returncode == 2 and "--param is only for named queries" in with_param.stderr
+    for result in (typo, not_sparql, with_param):
+        assert result.stderr.count("\n") == 1, result.stderr
+
+
 @pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
 def test_output_formats(store: str, fmt: str) -> None:
     result = run_cli("query", "paper-figures", "-p", "paper=PMC10028837", "--store", store, "-f", fmt)
