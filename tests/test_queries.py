@@ -47,6 +47,7 @@ def test_figures_with_gene(store: str) -> None:
     il6 |= seeds
     assert {row["figid"] for row in rows(store, "figures-with-gene", gene="IL6")} == il6
     assert {row["figid"] for row in rows(store, "figures-with-gene", gene="3569")} == il6
+    assert {row["figid"] for row in rows(store, "figures-with-gene", gene="ncbigene:3569")} == il6  # as the tables write CURIEs
     # the seeds' tables also give the symbol IL6 to the cow's and the rabbit's genes
     seed_ids = {row["ncbigene_id"] for path in (SEEDS / "_data").glob("*-genes.tsv")
                 for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines(), delimiter="\t") if row["ncbigene_symbol"] == "IL6"}  # fmt: skip
@@ -82,7 +83,16 @@ def test_figure_chemicals(store: str) -> None:
 
 def test_figures_with_chemical(store: str) -> None:
     aspirin = {"PMC10033690__41598_2023_31603_Fig1_HTML"}  # grep -l chebi:15365 _data/*chemicals.tsv
-    for given in ("CHEBI:15365", "15365", "D001241", "acetylsalicylic acid", "Aspirin"):
+    for given in (
+        "CHEBI:15365",
+        "chebi:15365",
+        "15365",
+        "D001241",
+        "mesh:D001241",
+        "MESH:D001241",
+        "acetylsalicylic acid",
+        "Aspirin",
+    ):
         assert {row["figid"] for row in rows(store, "figures-with-chemical", chemical=given)} == aspirin, given
     # ATP: MeSH D000255 in PMC6365454 (old 3-column table) and in the inline list of PMC100028? grep says:
     atp = {p.name.split("-chemicals")[0] for p in TABLES.glob("*-chemicals.tsv") if "D000255" in p.read_text(encoding="utf-8")}
@@ -129,7 +139,7 @@ def test_papers_per_year(store: str) -> None:
 
 def test_figures_with_disease(store: str) -> None:
     # the only doid in the sample: LPS -> Van der Woude syndrome, doid:0060239, in PMC10034769's diseases.tsv
-    for given in ("DOID:0060239", "0060239", "C536528", "Van der Woude syndrome"):
+    for given in ("DOID:0060239", "doid:0060239", "0060239", "C536528", "mesh:C536528", "Van der Woude syndrome"):
         assert {r["figid"] for r in rows(store, "figures-with-disease", disease=given)} == {
             "PMC10034769__fphar-14-1067402-g009"
         }, given
