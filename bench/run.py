@@ -1,17 +1,18 @@
-"""The benchmark harness: this checkout against a given git revision of pfocr-rdf, side by side in one run.
+"""The benchmark harness: this checkout against given git revisions of pfocr-rdf, side by side in one run.
 
-The revision (`--baseline`, by default a6c1629, the project before issue 19) is exported with `git archive`
-into a temporary folder and run from there with the same Python and libraries. Each contender runs in a
-fresh process on a generated corpus (bench/generate.py): convert + validate + N-Triples, all cores.
-Wall time, output triples and the peak memory of the whole process tree (workers included) are measured;
-rounds alternate between the two, and the median round of each is kept. On a shared machine only the
-ratios of one run mean anything. The YAML floor (read + libyaml) runs once on the smallest corpus, and
-with --naive the naive baseline (pyld + rdflib + pySHACL) on --naive-records. bench/RESULTS.md is
-written with the machine it ran on.
+Each revision (`--baseline`, comma-separated; by default a6c1629, the project before issue 19) is exported
+with `git archive` into a temporary folder and run from there with the same Python and libraries. Each
+contender runs in a fresh process on a generated corpus (bench/generate.py): convert + validate +
+N-Triples, all cores. Wall time, output triples and the peak memory of the whole process tree (workers
+included) are measured; rounds alternate between the contenders, and the median round of each is kept.
+On a shared machine only the ratios of one run mean anything. The YAML floor (read + libyaml) runs once
+on the smallest corpus, and with --naive the naive baseline (pyld + rdflib + pySHACL) on
+--naive-records. bench/RESULTS.md is written with the machine it ran on.
 
     python bench/run.py                                  # 4,000 records (3 rounds) and 100,000 (once)
     python bench/run.py --sizes 4000,10000               # what fits in a quarter of an hour on 2 shared cores
     python bench/run.py --sizes 4000 --rounds 5 --baseline main
+    python bench/run.py --sizes 4000 --baseline a6c1629,52e10df   # several revisions, side by side
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPORA = HERE / "corpora"
 WORK = HERE / "work"
+CURRENT = "this checkout"
 
 
 @dataclass
@@ -170,6 +172,7 @@ def export(revision: str, folder: Path) -> Path:
     names = subprocess.run(["git", "ls-tree", "--name-only", revision], cwd=ROOT, check=True, capture_output=True, text=True)
     paths = [name for name in ("pfocr_rdf", "shapes") if name in names.stdout.split()]
     archive = subprocess.run(["git", "archive", revision, *paths], cwd=ROOT, check=True, capture_output=True).stdout
+    folder.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")
     return folder
@@ -182,24 +185,23 @@ def described(revision: str) -> str:
 
 @dataclass
 class Pair:
-    """The rounds of the baseline and of this checkout on one corpus."""
+    """The rounds of each baseline and of this checkout on one corpus."""
 
     records: int
-    baseline: list[Measure]
+    baselines: dict[str, list[Measure]]  # revision -> its rounds
     current: list[Measure]
 
     @staticmethod
     def median(runs: list[Measure]) -> Measure:
         return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
 
-    @property
-    def ratio(self) -> float:
-        return self.median(self.current).rate / self.median(self.baseline).rate
+    def ratio(self, revision: str) -> float:
+        return self.median(self.current).rate / self.median(self.baselines[revision]).rate
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--baseline", default="a6c1629", help="git revision to time against (default: a6c1629)")
+    parser.add_argument("--baseline", default="a6c1629", help="git revisions to time against, comma-separated (default: a6c1629)")
     parser.add_argument("--sizes", default="4000,100000", help="corpus sizes, comma-separated")
     parser.add_argument("--rounds", type=int, default=3, help="rounds on the smallest corpus (the others: one)")
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
@@ -222,17 +224,21 @@ def main() -> None:
         label = "naive baseline (pyld + rdflib per record, pySHACL), 1 process"
         others.append(measure(label, command, naive, args.naive_records, out))
     pairs = []
+    revisions = [revision.strip() for revision in args.baseline.split(",") if revision.strip()]
     with tempfile.TemporaryDirectory(prefix="pfocr-bench-") as tmp:
-        baseline = export(args.baseline, Path(tmp))
-        contenders = {"baseline": (baseline, {**os.environ, "PYTHONPATH": str(baseline)}), "current": (ROOT, None)}
+        contenders: dict[str, tuple[Path, dict[str, str] | None]] = {}
+        for number, revision in enumerate(revisions):
+            exported = export(revision, Path(tmp) / str(number))
+            contenders[revision] = (exported, {**os.environ, "PYTHONPATH": str(exported)})
+        contenders[CURRENT] = (ROOT, None)
         for size in sizes:
-            pair = Pair(size, [], [])
+            pair = Pair(size, {revision: [] for revision in revisions}, [])
             for _ in range(args.rounds if size == sizes[0] else 1):
                 for name, (cwd, env) in contenders.items():
                     command = [python, "-m", "pfocr_rdf", "convert", str(corpora[size]), "-o", str(out)]
                     command += ["-j", str(args.workers), "-q"]
                     run = measure(name, command, corpora[size], size, out, cwd=cwd, env=env)
-                    (pair.baseline if name == "baseline" else pair.current).append(run)
+                    (pair.current if name == CURRENT else pair.baselines[name]).append(run)
             pairs.append(pair)
     write_results(args, pairs, others)
 
@@ -243,16 +249,18 @@ def write_results(args: argparse.Namespace, pairs: list[Pair], others: list[Meas
     lines += [
         f"Corpora generated by `bench/generate.py` (seed {args.seed}) from the 45-record sample: "
         f"{first.triples / first.records:,.0f} triples per record on average. Each run: `pfocr-rdf convert CORPUS -o out.nt "
-        f"-j {args.workers} -q` (convert + SHACL validation + N-Triples + VoID), a fresh process; baseline: "
-        f"`{described(args.baseline)}`, exported with `git archive` and run with the same Python and libraries. "
-        "Rounds alternate between the two; the median round of each is shown.",
+        f"-j {args.workers} -q` (convert + SHACL validation + N-Triples + VoID), a fresh process; baselines: "
+        + "; ".join(f"`{described(revision)}`" for revision in pairs[0].baselines)
+        + ", each exported with `git archive` and run with the same Python and libraries. "
+        "Rounds alternate between the contenders; the median round of each is shown.",
         "",
         "| version | records | rounds | seconds | records/s | triples/s | CPU ms per record | peak memory, MB (PSS) "
         "| peak RSS summed, MB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for pair in pairs:
-        for label, runs in ((f"baseline {args.baseline}", pair.baseline), ("this checkout", pair.current)):
+        labelled = [(f"baseline {revision}", runs) for revision, runs in pair.baselines.items()]
+        for label, runs in [*labelled, (CURRENT, pair.current)]:
             run = Pair.median(runs)
             cells = [label, f"{run.records:,}", str(len(runs)), f"{run.seconds:,.1f}", f"{run.rate:,.0f}"]
             cells += [f"{run.triple_rate:,.0f}", f"{1000 * run.cpu_seconds / run.records:.2f}"]
@@ -264,15 +272,17 @@ def write_results(args: argparse.Namespace, pairs: list[Pair], others: list[Meas
     lines += ["", "## Ratios", ""]
     for pair in pairs:
         rates = ", ".join(f"{r.rate:,.0f}" for r in pair.current)
-        base_rates = ", ".join(f"{r.rate:,.0f}" for r in pair.baseline)
-        lines.append(
-            f"- {pair.records:,} records: this checkout runs at **{pair.ratio:.2f} times** the records/s of {args.baseline} "
-            f"(rounds: {rates} against {base_rates} records/s)."
-        )
+        for revision, runs in pair.baselines.items():
+            base_rates = ", ".join(f"{r.rate:,.0f}" for r in runs)
+            lines.append(
+                f"- {pair.records:,} records: this checkout runs at **{pair.ratio(revision):.2f} times** the records/s of "
+                f"{revision} (rounds: {rates} against {base_rates} records/s)."
+            )
     for pair in pairs:
-        base_cpu, cpu = Pair.median(pair.baseline).cpu_seconds, Pair.median(pair.current).cpu_seconds
-        share = cpu / base_cpu
-        lines.append(f"- {pair.records:,} records: CPU time of the whole process tree, {share:.2f} of {args.baseline}'s.")
+        cpu = Pair.median(pair.current).cpu_seconds
+        for revision, runs in pair.baselines.items():
+            share = cpu / Pair.median(runs).cpu_seconds
+            lines.append(f"- {pair.records:,} records: CPU time of the whole process tree, {share:.2f} of {revision}'s.")
     peaks = ", ".join(f"{max(r.peak_mb for r in pair.current):,.0f} MB at {pair.records:,}" for pair in pairs)
     lines += [
         f"- peak memory of this checkout's process tree: {peaks}.",

@@ -12,12 +12,12 @@ from functools import lru_cache
 
 from . import vocab as v
 from .errors import Finding
-from .graph import RecordGraph
-from .mentions import CHEMICAL, DISEASE, GENE, HUMAN_TAXID, Mention, MentionSet
+from .graph import RecordGraph, extend_unique
+from .mentions import CHEMICAL, DISEASE, HUMAN_TAXID, Mention, MentionSet
 from .organisms import GENES_TABLES, OrganismTable, name_key
 from .record import FigureRecord
 from .taxonomy import Taxonomy
-from .terms import encode_segment, plain, recurring_plain, typed
+from .terms import PLAIN_TERMS, encode_segment, plain, recurring_plains, typed
 
 UNRESOLVED = ""  # the key under which unresolved organism names are counted
 
@@ -179,7 +179,7 @@ def _paper(graph: RecordGraph, paper: str, record: FigureRecord) -> None:
 
 # Terms that recur across records (symbols, words, sources, organisms) are built once: mentions are
 # most of the triples, so this is the converter's hot path.
-_text = recurring_plain
+_texts = recurring_plains
 
 
 @lru_cache(maxsize=32768)
@@ -197,17 +197,23 @@ def _hgnc_term(symbol: str) -> str:
     return "<" + v.hgnc_symbol_iri(symbol) + ">"
 
 
+@lru_cache(maxsize=32768)
+def _segment_end(identifier: str) -> str:
+    """What follows `<{F}#{kind}-` in a mention's IRI term: the encoded identifier and the closing `>`."""
+    return encode_segment(identifier) + ">"
+
+
 _OCR_WORD, _MATCHED_TEXT, _MATCH_SOURCE = v.PFOCR_OCR_WORD, v.PFOCR_MATCHED_TEXT, v.PFOCR_MATCH_SOURCE
 _TYPE, _PART_OF, _LABEL = v.RDF_TYPE, v.DCT_IS_PART_OF, v.RDFS_LABEL
 
 
 def _evidence(props: dict[str, list[str]], mention: Mention) -> None:
     if mention.words:
-        props[_OCR_WORD] = [_text(word) for word in mention.words]
+        props[_OCR_WORD] = _texts(mention.words)
     if mention.matched:
-        props[_MATCHED_TEXT] = [_text(text) for text in mention.matched]
+        props[_MATCHED_TEXT] = _texts(mention.matched)
     if mention.sources:
-        props[_MATCH_SOURCE] = [_text(source) for source in mention.sources]
+        props[_MATCH_SOURCE] = _texts(mention.sources)
 
 
 def _mention_subject(figure_iri: str, mention: Mention) -> str:
@@ -224,31 +230,59 @@ def _curie_iri(prefix: str, local: str) -> str:
 
 
 def _curie_iris(prefix: str, first: str | None, extra: Iterable[str]) -> list[str]:
+    if not extra:  # the usual case: one identifier or none
+        return [_curie_iri(prefix, first)] if first else []
     ids = ([first] if first else []) + list(extra)
     return [_curie_iri(prefix, local) for local in ids]
 
 
 # Mentions are typed and linked with pfocr: terms only, and carry no dcterms:identifier: WikiPathways'
 # queries select its data nodes by wp: terms and by label + identifier + isPartOf (VOCABULARY.md).
-_GENE_TYPES = (v.PFOCR_GENE_MENTION,)
+_GENE_MENTION = v.PFOCR_GENE_MENTION
 _NCBI_GENE, _ORGANISM, _ORGANISM_NAME, _HGNC = v.PFOCR_NCBI_GENE, v.PFOCR_ORGANISM, v.PFOCR_ORGANISM_NAME, v.PFOCR_HGNC_SYMBOL
 
 
-def _gene(figure: str, mention: Mention) -> dict[str, list[str]]:
-    props: dict[str, list[str]] = {_TYPE: list(_GENE_TYPES), _PART_OF: [figure]}
-    if mention.gene_id:
-        props[_NCBI_GENE] = [_gene_term(mention.gene_id)]
-    labels = mention.labels
-    if labels:
-        props[_LABEL] = [_text(label) for label in labels]
-    if mention.taxid:
-        props[_ORGANISM] = [_taxon_term(mention.taxid)]
-    if mention.organism_name:
-        props[_ORGANISM_NAME] = [_text(mention.organism_name)]
-    if labels and mention.taxid == HUMAN_TAXID:
-        props[_HGNC] = [_hgnc_term(label) for label in labels]
-    _evidence(props, mention)
-    return props
+def _gene_nodes(graph: RecordGraph, figure: str, figure_iri: str, genes: list[Mention]) -> None:
+    """The gene mention nodes, most of a record's triples: one loop, its helpers inlined. The predicates
+    of each node come in the order VOCABULARY.md lists them (the output's bytes depend on it)."""
+    nodes, text = graph.nodes, PLAIN_TERMS.__getitem__
+    by_id, by_word = "<" + figure_iri + "#gene-", "<" + figure_iri + "#gene-word-"
+    for mention in genes:
+        gene_id, taxid, labels, words = mention.gene_id, mention.taxid, mention.labels, mention.words
+        if gene_id:
+            subject = by_id + _segment_end(gene_id)
+            props = {_TYPE: [_GENE_MENTION], _PART_OF: [figure], _NCBI_GENE: [_gene_term(gene_id)]}
+        else:
+            subject = by_word + _segment_end(next(iter(words), ""))
+            props = {_TYPE: [_GENE_MENTION], _PART_OF: [figure]}
+        if labels:
+            props[_LABEL] = [*map(text, labels)]
+        if taxid:
+            props[_ORGANISM] = [_taxon_term(taxid)]
+        if mention.organism_name:
+            props[_ORGANISM_NAME] = [text(mention.organism_name)]
+        if labels and taxid == HUMAN_TAXID:
+            props[_HGNC] = [*map(_hgnc_term, labels)]
+        if words:
+            props[_OCR_WORD] = [*map(text, words)]
+        if mention.matched:
+            props[_MATCHED_TEXT] = [*map(text, mention.matched)]
+        if mention.sources:
+            props[_MATCH_SOURCE] = [*map(text, mention.sources)]
+        if subject in nodes:
+            _place(graph, subject, props)
+        else:
+            nodes[subject] = props
+
+
+def _place(graph: RecordGraph, subject: str, props: dict[str, list[str]]) -> None:
+    existing = graph.nodes.get(subject)
+    if existing is None:
+        graph.nodes[subject] = props
+    else:  # two word mentions whose words encode alike: merge rather than lose one
+        for predicate, objects in props.items():
+            for obj in objects:
+                graph.add(subject, predicate, obj)
 
 
 def _chemical(figure: str, mention: Mention) -> dict[str, list[str]]:
@@ -258,7 +292,7 @@ def _chemical(figure: str, mention: Mention) -> dict[str, list[str]]:
     if mention.chebi:
         props[v.PFOCR_CHEBI] = _curie_iris("chebi", mention.chebi, mention.extra_chebi)
     if mention.labels:
-        props[v.RDFS_LABEL] = [plain(label) for label in mention.labels]
+        props[v.RDFS_LABEL] = _texts(mention.labels)
     _evidence(props, mention)
     return props
 
@@ -270,12 +304,11 @@ def _disease(figure: str, mention: Mention) -> dict[str, list[str]]:
     if mention.doid:
         props[v.PFOCR_DOID] = _curie_iris("doid", mention.doid, mention.extra_doid)
     if mention.labels:
-        props[v.RDFS_LABEL] = [plain(label) for label in mention.labels]
+        props[v.RDFS_LABEL] = _texts(mention.labels)
     _evidence(props, mention)
     return props
 
 
-_MENTION_BUILDERS = {GENE: _gene, CHEMICAL: _chemical, DISEASE: _disease}
 _COUNT_PREDICATES = {
     "count_direct": v.PFOCR_COUNT_DIRECT,
     "count_synonym": v.PFOCR_COUNT_SYNONYM,
@@ -300,35 +333,27 @@ def _mentions(graph: RecordGraph, figure: str, figure_iri: str, mentions: Mentio
         if mention.doid:
             for doid in _curie_iris("doid", mention.doid, mention.extra_doid):
                 graph.add(figure, v.PFOCR_DISEASE, doid)
-    for kind in (GENE, CHEMICAL, DISEASE):
-        build = _MENTION_BUILDERS[kind]
+    _gene_nodes(graph, figure, figure_iri, mentions.genes)
+    for kind, build in ((CHEMICAL, _chemical), (DISEASE, _disease)):
         for mention in mentions.of_kind(kind):
-            subject = _mention_subject(figure_iri, mention)
-            props = build(figure, mention)
-            existing = graph.nodes.get(subject)
-            if existing is None:
-                graph.nodes[subject] = props
-            else:  # two word mentions whose words encode alike: merge rather than lose one
-                for predicate, objects in props.items():
-                    for obj in objects:
-                        graph.add(subject, predicate, obj)
+            _place(graph, _mention_subject(figure_iri, mention), build(figure, mention))
 
 
 def _shortcuts(graph: RecordGraph, figure: str, mentions: MentionSet) -> None:
     """The figure linked directly to the genes, chemicals and MeSH diseases its mentions point at
     (pfocr:gene, pfocr:chemical, pfocr:diseaseMesh; DOIDs are pfocr:disease): additive, so that the
     questions asked most are one pattern instead of a join over the mentions."""
-    for mention in mentions.genes:
-        if mention.gene_id:
-            graph.add(figure, v.PFOCR_GENE, _gene_term(mention.gene_id))
+    genes = [_gene_term(mention.gene_id) for mention in mentions.genes if mention.gene_id]
+    chemicals: list[str] = []
     for mention in mentions.chemicals:
-        for iri in _curie_iris("chebi", mention.chebi, mention.extra_chebi):
-            graph.add(figure, v.PFOCR_CHEMICAL, iri)
-        for iri in _curie_iris("mesh", mention.mesh, mention.extra_mesh):
-            graph.add(figure, v.PFOCR_CHEMICAL, iri)
+        chemicals += _curie_iris("chebi", mention.chebi, mention.extra_chebi)
+        chemicals += _curie_iris("mesh", mention.mesh, mention.extra_mesh)
+    diseases: list[str] = []
     for mention in mentions.diseases:
-        for iri in _curie_iris("mesh", mention.mesh, mention.extra_mesh):
-            graph.add(figure, v.PFOCR_DISEASE_MESH, iri)
+        diseases += _curie_iris("mesh", mention.mesh, mention.extra_mesh)
+    for predicate, objects in ((v.PFOCR_GENE, genes), (v.PFOCR_CHEMICAL, chemicals), (v.PFOCR_DISEASE_MESH, diseases)):
+        if objects:  # as graph.add for each object, in one pass
+            extend_unique(graph.nodes.setdefault(figure, {}).setdefault(predicate, []), objects)
 
 
 def map_record(

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from .errors import Finding, RecordError
 from .record import MISSING_TEXT
@@ -33,6 +34,7 @@ REQUIRED_COLUMNS: dict[str, tuple[tuple[str, ...], ...]] = {
 # Most data rows a table may have: the largest real tables have a few hundred (140 in the sample); a
 # bigger one stops its record, named, rather than costing memory in proportion (--max-table-rows).
 DEFAULT_MAX_TABLE_ROWS = 100_000
+NO_EXTRA: Mapping[str, None] = MappingProxyType({})
 # A CURIE's prefix, in whatever case, and its local part.
 _CURIE = re.compile(r"([A-Za-z][A-Za-z0-9.]*):(.+)")
 
@@ -60,9 +62,10 @@ class Mention:
         self.words: dict[str, None] = {}
         self.matched: dict[str, None] = {}
         self.sources: dict[str, None] = {}
-        self.extra_mesh: dict[str, None] = {}
-        self.extra_chebi: dict[str, None] = {}
-        self.extra_doid: dict[str, None] = {}
+        # Rarely any: one shared empty (read-only) mapping until a row brings one (_Collector.add).
+        self.extra_mesh: Mapping[str, None] = NO_EXTRA
+        self.extra_chebi: Mapping[str, None] = NO_EXTRA
+        self.extra_doid: Mapping[str, None] = NO_EXTRA
 
     def evidence(self, word: str | None, matched: str | None, source: str | None, label: str | None) -> None:
         if word:
@@ -171,16 +174,16 @@ class _Collector:
             return
         m = self.mention(key)
         m.gene_id = m.gene_id or gene_id
-        for attribute, extra, value in (
-            ("mesh", m.extra_mesh, mesh),
-            ("chebi", m.extra_chebi, chebi),
-            ("doid", m.extra_doid, doid),
-        ):
+        for attribute, value in (("mesh", mesh), ("chebi", chebi), ("doid", doid)):
             current = getattr(m, attribute)
             if value and current != value:
                 if current is None:
                     setattr(m, attribute, value)
                 else:
+                    extra = getattr(m, "extra_" + attribute)
+                    if extra is NO_EXTRA:
+                        extra = {}
+                        setattr(m, "extra_" + attribute, extra)
                     extra[value] = None
         if taxid and not m.taxid:
             m.taxid, m.organism_name = taxid, organism_name
@@ -247,8 +250,9 @@ def _rows(
                 warnings.append(Finding(path, "ragged-row", message, line=number + 1))
             continue
         if padded:
-            cells = [cell.strip() for cell in cells]
-        yield number + 1, [None if cell in missing else cell for cell in cells]
+            yield number + 1, [None if (text := cell.strip()) in missing else text for cell in cells]
+        else:
+            yield number + 1, [None if cell in missing else cell for cell in cells]
 
 
 def _is_number(value: str) -> bool:

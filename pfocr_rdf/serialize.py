@@ -74,17 +74,20 @@ def _turtle_node(subject: str, properties: dict[str, list[str]], indent: str) ->
 
 
 def _ntriples(nodes: Iterable[Node], graph: str | None) -> str:
-    """One line per statement; each (subject, predicate) start is built once for all its objects."""
+    """One line per statement; each (subject, predicate) start is built once for all its objects, which
+    are joined by it (pieces are joined once, at the end, rather than concatenated per line)."""
     tail = " " + graph + " .\n" if graph else " .\n"
-    lines: list[str] = []
-    add = lines.append
+    pieces: list[str] = []
+    add = pieces.append
     for subject, properties in nodes:
         start = subject + " "
         for predicate, objects in properties.items():
-            head = start + predicate + " "
-            for obj in objects:
-                add(head + obj + tail)
-    return "".join(lines)
+            if objects:  # (a one-object join returns the object itself)
+                head = start + predicate + " "
+                add(head)
+                add((tail + head).join(objects))
+                add(tail)
+    return "".join(pieces)
 
 
 def _jsonld_value(term: str) -> object:

@@ -9,7 +9,7 @@ output be compared byte for byte with what pyoxigraph produces.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Iterable
 from urllib.parse import quote
 
 import pyoxigraph
@@ -79,14 +79,32 @@ def plain(text: str) -> str:
     return '"' + escape_literal(text) + '"'
 
 
-_plain_short = lru_cache(maxsize=8192)(plain)
 SHORT_TEXT = 64
 
 
-def recurring_plain(text: str) -> str:
-    """`plain`, memoised for short strings (symbols, words, names and sources recur across records), not
-    for long ones (titles, captions), which rarely do and would only fill memory."""
-    return _plain_short(text) if len(text) <= SHORT_TEXT else plain(text)
+class _PlainTerms(dict[str, str]):
+    """`plain` terms by text, for short texts only (symbols, words, names and sources recur across records;
+    titles and captions rarely do and would only fill memory); emptied when full. `terms[text]` is one
+    dictionary look-up when the text recurs, as it mostly does."""
+
+    LIMIT = 8192
+
+    def __missing__(self, text: str) -> str:
+        term = '"' + escape_literal(text) + '"'
+        if len(text) <= SHORT_TEXT:
+            if len(self) >= self.LIMIT:
+                self.clear()
+            self[text] = term
+        return term
+
+
+PLAIN_TERMS = _PlainTerms()
+recurring_plain = PLAIN_TERMS.__getitem__
+
+
+def recurring_plains(texts: Iterable[str]) -> list[str]:
+    """`recurring_plain` of each text."""
+    return list(map(recurring_plain, texts))
 
 
 _SEGMENT_PLAIN = re.compile(r"[-._~!$&'()*+,;=:@A-Za-z0-9]*")

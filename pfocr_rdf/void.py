@@ -51,20 +51,22 @@ class DatasetStats:
 def stats_of(nodes: Iterable[tuple[str, dict[str, list[str]]]], example: str | None = None) -> DatasetStats:
     """Counts for some nodes (subjects assumed new, triples within a node distinct)."""
     stats = DatasetStats(example=example)
-    links, terms = stats.links, stats.terms
-    link_predicates = links.keys()
+    links, update = stats.links, stats.terms.update
+    link_predicates = tuple(links)  # four look-ups a node cost less than a set intersection
     entities = triples = 0
     rdf_type = v.RDF_TYPE
     for subject, properties in nodes:
         if subject[0] == "<":
             entities += 1
         triples += sum(map(len, properties.values()))
-        terms.update(properties)
+        update(properties)
         types = properties.get(rdf_type)
         if types:
-            terms.update(types)
-        for predicate in link_predicates & properties.keys():
-            links[predicate] += len(properties[predicate])
+            update(types)
+        for predicate in link_predicates:
+            found = properties.get(predicate)
+            if found:
+                links[predicate] += len(found)
     stats.entities, stats.triples = entities, triples
     return stats
 
