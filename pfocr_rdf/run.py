@@ -53,15 +53,17 @@ class WorkerSettings:
     rejects_format: RdfFormat | None = None
 
 
-def serialise_record(graph: RecordGraph, rdf_format: RdfFormat) -> tuple[Iterator[str], list[Node]]:
+def serialise_record(
+    graph: RecordGraph, rdf_format: RdfFormat, own: list[Node] | None = None
+) -> tuple[Iterator[str], list[Node]]:
     """(text in pieces, shared nodes): quad formats keep shared nodes in each figure's graph; GMT has its
-    own lines. The pieces are made as they are taken."""
+    own lines. The pieces are made as they are taken. `own`: the graph's own nodes, when known already."""
     shared = [(s, p) for s, p in graph.nodes.items() if s in graph.shared]
     if rdf_format in GMT_KINDS:
         return iter((record_sets(graph, rdf_format),)), []
     if rdf_format.quads:
         return chunk_pieces(rdf_format, list(graph.nodes.items()), graph.figure), shared
-    return chunk_pieces(rdf_format, own_nodes(graph), None), shared
+    return chunk_pieces(rdf_format, own if own is not None else own_nodes(graph), None), shared
 
 
 def _encoded(pieces: Iterator[str]) -> Iterator[bytes]:
@@ -82,8 +84,9 @@ def process_source(source: RecordSource, settings: WorkerSettings) -> tuple[Reco
         rejects = settings.rejects_format
         text = chunk(rejects, graph.nodes.items(), graph.figure) if rejects else ""
         return RecordPacket(outcome, rejected_text=text), iter(())
-    pieces, shared = serialise_record(graph, settings.rdf_format)
-    packet = RecordPacket(outcome, graph.figure, "", shared, stats_of(own_nodes(graph), example=graph.figure))
+    own = own_nodes(graph)
+    pieces, shared = serialise_record(graph, settings.rdf_format, own)
+    packet = RecordPacket(outcome, graph.figure, "", shared, stats_of(own, example=graph.figure))
     return packet, _encoded(pieces)
 
 
