@@ -760,7 +760,7 @@ def _rdf_text(answer: Any, rdf_format: RdfFormat) -> str:
     nodes: dict[str, dict[str, list[str]]] = {}
     for subject, predicate, obj in sorted(answer.triples):  # stores answer in their own order
         objects = nodes.setdefault(subject, {}).setdefault(predicate, [])
-        if obj not in objects:
+        if not objects or objects[-1] != obj:  # sorted: a repeated triple comes right after the first
             objects.append(obj)
     return document_start(rdf_format) + chunk(rdf_format, nodes.items(), None) + document_end(rdf_format)
 

@@ -11,7 +11,7 @@ Each kind of drop is one warning per record, naming what was dropped.
 from __future__ import annotations
 
 from .errors import Finding
-from .graph import NodeMap
+from .graph import NodeMap, extend_unique
 from .vocab import NS_SCHEMA, RDF_TYPE
 
 FIELD = "schema-jsonld"
@@ -61,8 +61,7 @@ def figure_statements_only(nodes: NodeMap, figure: str, source: str, warnings: l
             if schema_predicate is None:
                 foreign_predicates[predicate] = foreign_predicates.get(predicate, 0) + len(objects)
                 continue
-            values = own.setdefault(schema_predicate, [])
-            values.extend(obj for obj in objects if obj not in values)
+            extend_unique(own.setdefault(schema_predicate, []), objects)  # linear: JSON-LD lists can be long
             for obj in objects:
                 if obj.startswith("_:") and obj not in reached:
                     reached.add(obj)

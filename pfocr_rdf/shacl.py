@@ -550,7 +550,8 @@ def _unique_lang(graph: DataGraph, focus: str, values: list[str]) -> list[FocusR
 def _equals(component: str, predicate: str) -> FocusTest:
     def test(graph: DataGraph, focus: str, values: list[str]) -> list[FocusResult]:
         other = graph.objects(focus, predicate)
-        missing = [value for value in values if value not in other] + [value for value in other if value not in values]
+        other_set, value_set = set(other), set(values)
+        missing = [value for value in values if value not in other_set] + [value for value in other if value not in value_set]
         return [(component, value, None) for value in missing]
 
     return test
