@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Finding, RecordError, unmapped_field
-from .pipeline import ConvertOptions, convert_source
+from .pipeline import ConvertOptions, convert_source, reported_already
 from .rdfio import RdfInput, ReadMeter, read_graphs
 from .report import plural
 from .shacl import ValidationResult
@@ -35,6 +35,7 @@ class FileReport:
     skipped: str | None = None
     warnings: list[Finding] = field(default_factory=list)  # the conversion's own, not SHACL's
     unmapped: tuple[str, ...] = ()  # front-matter fields the mapping does not know
+    echoed: frozenset[int] = frozenset()  # results a conversion warning already says (text: one warning, as convert)
 
     @property
     def violations(self) -> int:
@@ -42,8 +43,8 @@ class FileReport:
 
     @property
     def warning_count(self) -> int:
-        """SHACL results that are not violations, and the conversion's warnings."""
-        return len(self.results) - self.violations + len(self.warnings)
+        """SHACL results that are not violations, and the conversion's warnings (a cause both report counted once)."""
+        return len(self.results) - self.violations + len(self.warnings) - len(self.echoed)
 
 
 def conversion_warnings(warnings: list[Finding]) -> list[Finding]:
@@ -87,7 +88,10 @@ def validate_paths(
     for done, source in enumerate(records, 1):
         outcome = convert_source(source, options)
         warnings = conversion_warnings(outcome.warnings)
-        reports.append(FileReport(source.display, outcome.results, outcome.error, outcome.skipped, warnings, outcome.unmapped))
+        echoed = frozenset(n for n, result in enumerate(outcome.results) if reported_already(result, outcome))
+        reports.append(
+            FileReport(source.display, outcome.results, outcome.error, outcome.skipped, warnings, outcome.unmapped, echoed)
+        )
         if progress is not None:
             progress(done, len(records))
     return reports
@@ -118,8 +122,8 @@ def text_report(reports: list[FileReport], verbose: bool = True, general: Sequen
         for finding in report.warnings if verbose else ():
             lines.append(f"  {'warning':<9} {finding.field or '(record)'}: {finding.message}{_where(finding, report.path)} "
                          f"[{finding.kind}]")  # fmt: skip
-        for result in report.results:
-            if result.is_violation or verbose:
+        for n, result in enumerate(report.results):
+            if (result.is_violation or verbose) and n not in report.echoed:
                 finding = as_finding(result, report.path)
                 label = "violation" if result.is_violation else "warning"
                 lines.append(f"  {label:<9} {finding.field or '(focus node)'}: {finding.message} [{finding.kind}]")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_FILES, SEEDS, run_cli
+from conftest import SAMPLE, SEED_FILES, SEEDS, run_cli
 
 GENES_HEADER = "organism_id\torganism_name\torganism_group\tword\tmatch\tncbigene_symbol\tncbigene_id\tsource\tcount_direct\tcount_synonym\tcount_match\n"
 
@@ -63,6 +63,14 @@ def test_validate_reports_the_conversion_warnings_convert_reports(tmp_path: Path
     shape_warnings = sum(1 for entry in data["files"] for r in entry["results"] if r["severity"] != "Violation")
     total = shape_warnings + len(conversion)
     assert f"pfocr-rdf validate: 2 files, 0 with violations, {total} warnings, 0 unreadable" in text.stdout
+
+
+def test_validate_counts_the_warnings_convert_counts() -> None:
+    """The sample: convert's summary and validate's count the same warnings (an organism without a taxon once)."""
+    converted = run_cli("convert", str(SAMPLE), "-o", "-", "-j", "1")
+    validated = run_cli("validate", str(SAMPLE), "-q")
+    count = converted.stderr.rsplit(" warning", 1)[0].rsplit(", ", 1)[1]
+    assert int(count) > 0 and f", {count} warnings, " in validated.stdout
 
 
 def test_unmapped_field_is_a_counted_warning_and_in_the_errors_file(tmp_path: Path) -> None:
