@@ -128,7 +128,7 @@ def _inputs(
 ) -> tuple[list[Any], SourceSet]:
     """The RDF files among `paths` (a file with an RDF extension, or named otherwise whose content shows RDF,
     and those found in folders), and the records found in the rest; stdin (`-`) is read once, here: RDF
-    (--input-format, or sniffed) or one record. Nothing found at all is a usage error."""  # fmt: skip
+    (--input-format, or sniffed) or one record. Nothing found at all is a usage error."""
     from .stdin_input import content_format, read_stdin
 
     rdf_files: list[Any] = []
@@ -306,7 +306,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
             verbose: bool) -> None:  # fmt: skip
     """Convert PFOCR records to RDF, validated against the SHACL shapes.
 
-    SOURCES are record files, folders (searched recursively for *.md and *.txt records), PFOCR site
+    SOURCES are record files, folders (searched recursively for *.md and *.txt records, gzipped too), PFOCR site
     checkouts (their _figures/, _data/ and _organisms/ are found), or '-' for one record on stdin.
     Sidecar TSVs are looked for in --tables folders, beside each record, and in the site's _data/.
     Records that violate a shape are left out and listed (and kept whole in --rejects FILE).
@@ -486,9 +486,10 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
              quiet: bool) -> None:  # fmt: skip
     """Validate records, folders of records, or RDF files against the SHACL shapes.
 
-    RDF files may be in any format convert writes (.ttl .nt .nq .trig .jsonld, optionally .gz); in
-    N-Quads and TriG each named graph is validated on its own. Results are grouped by file and name
-    the front-matter field or table column they come from.
+    RDF files may be in any format convert writes (.ttl .nt .nq .trig .jsonld, optionally .gz), named or
+    found in the folders; in N-Quads and TriG each named graph is validated on its own. A record's
+    conversion warnings (a skipped table, a ragged row, an unmapped field) are listed with its results.
+    Results are grouped by file and name the front-matter field or table column they come from.
 
     Exit status: 0 conforms (warnings allowed), 1 violations, 2 an input could not be read or usage
     error, 130 interrupted (Ctrl-C), 141 the reader of stdout went away (as cat), 143 stopped (SIGTERM).

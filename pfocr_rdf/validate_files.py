@@ -35,7 +35,7 @@ class FileReport:
     skipped: str | None = None
     warnings: list[Finding] = field(default_factory=list)  # the conversion's own, not SHACL's
     unmapped: tuple[str, ...] = ()  # front-matter fields the mapping does not know
-    echoed: frozenset[int] = frozenset()  # results a conversion warning already says (text: one warning, as convert)
+    echoed: frozenset[int] = frozenset()  # warnings a SHACL result says too (text: one warning per cause, as convert)
 
     @property
     def violations(self) -> int:
@@ -50,6 +50,22 @@ class FileReport:
 def conversion_warnings(warnings: list[Finding]) -> list[Finding]:
     """A record's warnings less its SHACL results (those are reported as results)."""
     return [finding for finding in warnings if not finding.kind.startswith("shape:")]
+
+
+_ORGANISM_KINDS = ("unknown-organism", "ambiguous-organism")
+
+
+def _echoed(warnings: list[Finding], results: list[ValidationResult], outcome: Any) -> frozenset[int]:
+    """The organism warnings whose name a SHACL result reports too (an organism name without a taxon):
+    `convert` counts that cause once, and so does validate's text, showing the SHACL result."""
+    names = {split_literal(r.focus)[0] for r in results if reported_already(r, outcome)}
+    return frozenset(
+        n
+        for n, finding in enumerate(warnings)
+        if finding.kind in _ORGANISM_KINDS
+        and finding.field == "organisms"
+        and any(finding.message.startswith(f"organism {name!r} ") for name in names)
+    )
 
 
 def run_warnings(reports: list[FileReport], early: Sequence[Finding] = ()) -> list[Finding]:
@@ -88,7 +104,7 @@ def validate_paths(
     for done, source in enumerate(records, 1):
         outcome = convert_source(source, options)
         warnings = conversion_warnings(outcome.warnings)
-        echoed = frozenset(n for n, result in enumerate(outcome.results) if reported_already(result, outcome))
+        echoed = _echoed(warnings, outcome.results, outcome)
         reports.append(
             FileReport(source.display, outcome.results, outcome.error, outcome.skipped, warnings, outcome.unmapped, echoed)
         )
@@ -119,11 +135,11 @@ def text_report(reports: list[FileReport], verbose: bool = True, general: Sequen
         state = f"{report.violations} violation{'s' * (report.violations != 1)}" if report.violations else "conforms"
         extra = f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else ""
         lines.append(f"{report.path}: {state}{extra}")
-        for finding in report.warnings if verbose else ():
+        for finding in [f for n, f in enumerate(report.warnings) if n not in report.echoed] if verbose else ():
             lines.append(f"  {'warning':<9} {finding.field or '(record)'}: {finding.message}{_where(finding, report.path)} "
                          f"[{finding.kind}]")  # fmt: skip
-        for n, result in enumerate(report.results):
-            if (result.is_violation or verbose) and n not in report.echoed:
+        for result in report.results:
+            if result.is_violation or verbose:
                 finding = as_finding(result, report.path)
                 label = "violation" if result.is_violation else "warning"
                 lines.append(f"  {label:<9} {finding.field or '(focus node)'}: {finding.message} [{finding.kind}]")
