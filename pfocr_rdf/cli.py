@@ -22,7 +22,7 @@ from .output_paths import Output, refuse_unsafe_outputs
 from .outputs import STDOUT, write_stdout
 from .report import plural
 from .results import FORMATS as RESULT_FORMATS
-from .sources import DEFAULT_MAX_FILE_BYTES, SourceSet, find_sources
+from .sources import DEFAULT_MAX_FILE_BYTES, RECORD_SUFFIXES, SourceSet, find_sources
 from .validate import ENGINES, ValidationSettings
 
 POSITIVE = click.IntRange(min=1)
@@ -100,8 +100,9 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
-def output_format(path: str, name: str | None) -> tuple[RdfFormat, bool]:
-    """The format and gzip flag for an output path and an optional --format."""
+def output_format(path: str, name: str | None, others: tuple[str, ...] = ()) -> tuple[RdfFormat, bool]:
+    """The format and gzip flag for an output path and an optional --format (`others`: more names the
+    option takes, for the message)."""
     _, compress = split_gzip(path)
     if name:
         return format_named(name), compress
@@ -109,7 +110,7 @@ def output_format(path: str, name: str | None) -> tuple[RdfFormat, bool]:
         return FORMATS["nt"], False
     found = format_for_path(path)
     if found is None:
-        raise UsageError(f"cannot tell the format of {path} from its extension; give --format ({', '.join(FORMATS)})")
+        raise UsageError(f"cannot tell the format of {path} from its extension; give --format ({', '.join([*FORMATS, *others])})")
     return found, compress
 
 
@@ -127,11 +128,15 @@ def _refuse_a_gz_folder(output: str, what: str, instead: str) -> None:
 
 
 def _inputs(
-    paths: Iterable[str], table_dirs: tuple[str, ...] = (), input_format: str | None = None
+    paths: Iterable[str],
+    table_dirs: tuple[str, ...] = (),
+    input_format: str | None = None,
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> tuple[list[Any], SourceSet]:
-    """The RDF files among `paths` (existing files with an RDF extension), and the records found in the
-    rest; stdin (`-`) is read once, here: RDF (--input-format, or sniffed) or one record."""
-    from .stdin_input import read_stdin
+    """The RDF files among `paths` (a file with an RDF extension, or named otherwise whose content shows RDF,
+    and those found in folders), and the records found in the rest; stdin (`-`) is read once, here: RDF
+    (--input-format, or sniffed) or one record. Nothing found at all is a usage error."""
+    from .stdin_input import content_format, read_stdin
 
     rdf_files: list[Any] = []
     record_paths: list[str] = []
@@ -140,7 +145,7 @@ def _inputs(
         if path == "-":
             if stdin_text is not None or any(not isinstance(f, str) for f in rdf_files):
                 continue  # read once
-            found = read_stdin(input_format)
+            found = read_stdin(input_format, max_bytes=max_bytes)
             if isinstance(found, str):
                 stdin_text = found
                 record_paths.append(path)
@@ -149,8 +154,22 @@ def _inputs(
             continue
         if not os.path.exists(path):
             raise UsageError(f"{path}: no such file or folder")
-        (rdf_files if os.path.isfile(path) and format_for_path(path) else record_paths).append(path)
-    return rdf_files, find_sources(record_paths, table_dirs, stdin_text)
+        if os.path.isfile(path) and format_for_path(path):
+            rdf_files.append(path)
+        elif os.path.isfile(path) and not path.endswith(RECORD_SUFFIXES) and (sniffed := content_format(path)):
+            rdf_files.append(sniffed)
+        else:
+            record_paths.append(path)
+    found = find_sources(record_paths, table_dirs, stdin_text, rdf=True)
+    rdf_files.extend(found.rdf_files)
+    if not rdf_files and not found.records:
+        raise UsageError(f"no records or RDF files found in {_named(paths)}")
+    return rdf_files, found
+
+
+def _named(paths: Iterable[str]) -> str:
+    """The paths given, for a message."""
+    return ", ".join("standard input" if path == "-" else path for path in paths)
 
 
 def input_format_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -294,7 +313,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
             verbose: bool) -> None:  # fmt: skip
     """Convert PFOCR records to RDF, validated against the SHACL shapes.
 
-    SOURCES are record files, folders (searched recursively for *.md and *.txt records), PFOCR site
+    SOURCES are record files, folders (searched recursively for *.md and *.txt records, gzipped too), PFOCR site
     checkouts (their _figures/, _data/ and _organisms/ are found), or '-' for one record on stdin.
     Sidecar TSVs are looked for in --tables folders, beside each record, and in the site's _data/.
     Records that violate a shape are left out and listed (and kept whole in --rejects FILE).
@@ -326,10 +345,10 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
         _refuse_a_gz_folder(output, "--shard-size writes a folder of shards", "its shards are .gz files already")
         rdf_format, compress = format_named(format_name or "nq"), True
     else:
-        rdf_format, compress = output_format(output, format_name)
+        rdf_format, compress = output_format(output, format_name, ("gmt",))
         _refuse_gzip_under_a_plain_name(output, compress, force_gzip)
     rejects_format, rejects_compress = output_format(rejects_path, None) if rejects_path else (None, False)
-    found = find_sources(sources, table_dirs)
+    found = _records(sources, table_dirs, max_file_size)
     outputs = [Output("-o", output, folder=bool(split_by or shard_size)), Output("--rejects", rejects_path)]
     refuse_unsafe_outputs([*outputs, Output("--errors", errors_path)], is_input=found.includes)
     validation = None if no_validate else ValidationSettings(shapes_dir, engine)
@@ -369,6 +388,20 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     sys.exit(summary.exit_status)
 
 
+def _records(sources: tuple[str, ...], table_dirs: tuple[str, ...], max_bytes: int) -> SourceSet:
+    """convert's records (stdin read as a record file is: gzip, --max-file-size); none at all is a usage
+    error, before any output is opened, so an existing -o file stays as it was."""
+    from .stdin_input import read_stdin_record
+
+    stdin_text = read_stdin_record(max_bytes) if "-" in sources else None
+    found = find_sources(sources, table_dirs, stdin_text)
+    if not found.records:
+        rdf = f" (it holds {plural(len(found.rdf_files), 'RDF file')}: validate, load and query read those)"
+        rdf = rdf if found.rdf_files else ""
+        raise UsageError(f"no records found in {_named(sources)}{rdf}")
+    return found
+
+
 def _where(output: str) -> str:
     return "stdout" if output == STDOUT else output
 
@@ -394,8 +427,6 @@ def _reported_run(run: Callable[[Any, Callable[[Finding], None]], Any], label: s
         summary.warnings.add(finding)
     if not quiet:
         print_findings(summary.failures, summary.warnings, sys.stderr, verbose)
-        for name, (count, first) in sorted(summary.unmapped.items()):
-            click.echo(f"warning: unmapped field {name!r} in {plural(count, 'record')} (first: {first})", err=True)
         if summary.organisms:
             click.echo(_organism_line(summary.organisms), err=True)
         shown = summary.skipped if verbose else summary.skipped[:10]
@@ -463,33 +494,36 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
              quiet: bool) -> None:  # fmt: skip
     """Validate records, folders of records, or RDF files against the SHACL shapes.
 
-    RDF files may be in any format convert writes (.ttl .nt .nq .trig .jsonld, optionally .gz); in
-    N-Quads and TriG each named graph is validated on its own. Results are grouped by file and name
-    the front-matter field or table column they come from.
+    RDF files may be in any format convert writes (.ttl .nt .nq .trig .jsonld, optionally .gz), named or
+    found in the folders; in N-Quads and TriG each named graph is validated on its own. A record's
+    conversion warnings (a skipped table, a ragged row, an unmapped field) are listed with its results.
+    Results are grouped by file and name the front-matter field or table column they come from.
 
-    Exit status: 0 conforms (warnings allowed), 1 violations, 2 an input could not be read.
+    Exit status: 0 conforms (warnings allowed), 1 violations, 2 an input could not be read or usage
+    error, 130 interrupted (Ctrl-C), 141 the reader of stdout went away (as cat), 143 stopped (SIGTERM).
     """
     from .outputs import AtomicOutput
     from .pipeline import options_for
     from .validate import report_turtle
-    from .validate_files import EXIT_UNREADABLE, exit_status, json_report, text_report, validate_paths
+    from .validate_files import EXIT_UNREADABLE, exit_status, json_report, run_warnings, text_report, validate_paths
 
-    rdf_files, found = _inputs(paths, table_dirs, input_format)
+    rdf_files, found = _inputs(paths, table_dirs, input_format, max_file_size)
     outputs = [Output("the results", STDOUT), Output("--report", report_path)]
     refuse_unsafe_outputs(outputs, [f for f in rdf_files if isinstance(f, str)], found.includes)
-    options, _ = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False,
-                             ValidationSettings(shapes_dir, engine), _taxonomy(taxonomy_path, quiet),
-                             max_table_rows)  # fmt: skip
+    options, early = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False,
+                                 ValidationSettings(shapes_dir, engine), _taxonomy(taxonomy_path, quiet),
+                                 max_table_rows)  # fmt: skip
     progress = _progress(quiet, "validating", progress_interval)
     try:
         reports = validate_paths(rdf_files, found.records, options, progress)
     finally:
         if progress is not None:
             progress.close()
+    general = run_warnings(reports, early)
     if report_format == "json":
-        write_stdout(json_report(reports))
+        write_stdout(json_report(reports, general))
     else:
-        write_stdout(text_report(reports, verbose=not quiet))
+        write_stdout(text_report(reports, not quiet, general))
     status = exit_status(reports)
     if report_path and status == EXIT_UNREADABLE:
         # an input could not be read: there is no validation report of it, and none may say "conforms"; a
@@ -570,7 +604,8 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     what it had in flight is removed then (or by the next load, which says so).
 
     Exit status: 0 loaded and checked, 1 some records failed or were rejected, 2 usage error, refused
-    upload or failed count check.
+    upload or failed count check, 130 interrupted (Ctrl-C), 143 stopped (SIGTERM); either way no graph is
+    left half written.
     """
     from .endpoint import EndpointError
     from .load import EndpointTarget, LoadCheckError, StoreTarget
@@ -582,7 +617,7 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
 
     if (store_dir is None) == (endpoint is None):
         raise UsageError("give exactly one of --store DIR and --endpoint URL")
-    rdf_files, found = _inputs(sources, table_dirs, input_format)
+    rdf_files, found = _inputs(sources, table_dirs, input_format, max_file_size)
     refuse_unsafe_outputs([Output("--errors", errors_path)], [f for f in rdf_files if isinstance(f, str)], found.includes)
     validation = None if no_validate else ValidationSettings(shapes_dir, engine)
     limits = YamlLimits(max_yaml_depth, max_yaml_nodes)

@@ -31,6 +31,16 @@ class Finding:
         return {key: value for key, value in asdict(self).items() if value is not None}
 
 
+UNMAPPED_FIELD = "unmapped-field"
+
+
+def unmapped_field(name: str, records: int, first: str) -> Finding:
+    """One warning per front-matter field the mapping does not know, for the whole run: how many records
+    have it, and the first (its source)."""
+    count = f"{records:,} record{'' if records == 1 else 's'}"
+    return Finding(first, UNMAPPED_FIELD, f"unmapped field {name!r} in {count} (first: {first}); not converted", name)
+
+
 class FindingTally:
     """Warnings counted by kind, with the first few of each kept as examples: memory stays flat however
     many records a run has (every finding can still be streamed elsewhere as it arrives)."""

@@ -25,6 +25,7 @@ JSONLD = RdfFormat("jsonld", (".jsonld", ".json"), "application/ld+json", False,
 FORMATS: dict[str, RdfFormat] = {f.name: f for f in (TURTLE, NTRIPLES, NQUADS, TRIG, JSONLD)}
 ALIASES = {"turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "nquads": "nq", "n-quads": "nq", "json-ld": "jsonld"}
 GZIP_SUFFIX = ".gz"
+GZIP_MAGIC = b"\x1f\x8b"  # how a gzip file starts: reading decides by content, not by name
 
 
 def format_named(name: str) -> RdfFormat:

@@ -135,7 +135,7 @@ def validate_outcome(outcome: RecordOutcome, settings: ValidationSettings) -> No
     assert outcome.graph is not None
     outcome.results = validator_for(settings)(outcome.graph.nodes)
     for result in outcome.results:
-        if _reported_already(result, outcome):
+        if reported_already(result, outcome):
             continue
         finding = as_finding(result, outcome.source)
         (outcome.violations if result.is_violation else outcome.warnings).append(finding)
@@ -144,7 +144,7 @@ def validate_outcome(outcome: RecordOutcome, settings: ValidationSettings) -> No
 _UNRESOLVED_SHAPE = "OrganismName-taxon"
 
 
-def _reported_already(result: ValidationResult, outcome: RecordOutcome) -> bool:
+def reported_already(result: ValidationResult, outcome: RecordOutcome) -> bool:
     """A name without a taxon that the mapping already reported: one warning per cause, not two."""
     if not outcome.unresolved or result.is_violation or local_name(result.shape) != _UNRESOLVED_SHAPE:
         return False

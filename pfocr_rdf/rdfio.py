@@ -11,7 +11,7 @@ from typing import Any, BinaryIO, Protocol
 import pyoxigraph as ox
 
 from .errors import RecordError
-from .formats import JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat, format_for_path
+from .formats import GZIP_MAGIC, JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE, RdfFormat, format_for_path
 from .graph import NodeMap, RecordGraph, merge_nodes
 
 OX_FORMATS = {
@@ -25,9 +25,6 @@ OX_FORMATS = {
 
 def ox_format(rdf_format: RdfFormat) -> ox.RdfFormat:
     return OX_FORMATS[rdf_format.name]
-
-
-GZIP_MAGIC = b"\x1f\x8b"
 
 
 def open_rdf(path: str) -> BinaryIO:

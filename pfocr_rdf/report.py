@@ -78,49 +78,62 @@ class TerminalProgress:
 class LogProgress:
     """One plain line per `interval` seconds (records done, or bytes of RDF files read and statements
     parsed; rate, ETA): readable in a log file, where a self-overwriting bar would be one endless line.
-    The first comes after `interval`, so a short run prints none; each step (a pass over RDF files, the
-    records) measures its rate and time left from its own start."""
+    The first comes after `interval`, so a short run prints none. Each step (a pass over RDF files, the
+    records) measures its rate from its first report, not its start: the wait for the first record (workers
+    starting, shapes compiling) is no rate, and a time left made from it was minutes for a run of seconds.
+    Until a real rate is known (a second, or a tenth of the total, after the first report) a line says neither."""
+
+    MIN_SECONDS = 1.0
+    MIN_SHARE = 0.1
 
     def __init__(self, stream: TextIO, label: str, interval: float) -> None:
         self.stream, self.label, self.interval = stream, label, interval
         self.step = RECORDS
-        self.started = self.last = time.monotonic()
+        self.last = time.monotonic()
+        self.first: tuple[float, int] | None = None  # (when, done) at the step's first report
 
     def __call__(self, done: int, total: int) -> None:
-        rate = self._rate(RECORDS, done)
+        rate = self._rate(RECORDS, done, total)
         if rate is not None:
             share = f" ({100 * done / total:.1f}%)" if total else ""
-            self._line(f"{done:,} of {plural(total, 'record')}{share}, {rate:,.1f} records/s{_left(done, total, rate)}")
+            speed = f", {rate:,.1f} records/s{_left(done, total, rate)}" if rate else ""
+            self._line(f"{done:,} of {plural(total, 'record')}{share}{speed}")
 
     def reading(self, step: str, done: int, total: int, statements: int) -> None:
         """A pass over RDF files: `done` of `total` bytes read (on disk: compressed for gzip), `statements` parsed."""
-        rate = self._rate(step, done)
+        rate = self._rate(step, done, total)
         if rate is not None:
             share = f" ({100 * done / total:.1f}%)" if total else ""
+            speed = f", {rate / 1e6:,.1f} MB/s{_left(done, total, rate)}" if rate else ""
             self._line(
-                f"{step}: {_megabytes(done)} of {_megabytes(total)} MB read{share}, {plural(statements, 'statement')}, "
-                f"{rate / 1e6:,.1f} MB/s{_left(done, total, rate)}"
+                f"{step}: {_megabytes(done)} of {_megabytes(total)} MB read{share}, {plural(statements, 'statement')}{speed}"
             )
 
     def statements(self, step: str, done: int, total: int) -> None:
         """A step counted in statements (the store writing what the conversion gave it)."""
-        rate = self._rate(step, done)
+        rate = self._rate(step, done, total)
         if rate is not None:
             share = f" ({100 * done / total:.1f}%)" if total else ""
-            self._line(
-                f"{step}: {done:,} of {plural(total, 'statement')}{share}, {rate:,.0f} statements/s{_left(done, total, rate)}"
-            )
+            speed = f", {rate:,.0f} statements/s{_left(done, total, rate)}" if rate else ""
+            self._line(f"{step}: {done:,} of {plural(total, 'statement')}{share}{speed}")
 
-    def _rate(self, step: str, done: int) -> float | None:
-        """Items per second since the step began, when a line is due; None when not."""
+    def _rate(self, step: str, done: int, total: int) -> float | None:
+        """Items per second since the step's first report when a line is due (0.0 while no real rate is
+        known yet); None when no line is due."""
         now = time.monotonic()
         if step != self.step:
             self.step = step
-            self.started = self.last = now
+            self.last = now
+            self.first = None
+        if self.first is None:
+            self.first = (now, done)
         if now - self.last < self.interval:
             return None
         self.last = now
-        return done / max(now - self.started, 1e-9)
+        since, at_first = self.first
+        if done <= at_first or (now - since < self.MIN_SECONDS and done - at_first < self.MIN_SHARE * total):
+            return 0.0
+        return (done - at_first) / (now - since)
 
     def _line(self, text: str) -> None:
         self.stream.write(f"pfocr-rdf: {self.label}: {text}\n")

@@ -16,7 +16,7 @@ from functools import partial
 from typing import Protocol
 
 from . import vocab as v
-from .errors import ERROR, Finding, FindingTally
+from .errors import ERROR, Finding, FindingTally, unmapped_field
 from .formats import JSONLD, RdfFormat
 from .gmt import SET_KINDS, record_sets
 from .graph import RecordGraph
@@ -324,6 +324,8 @@ def run_conversion(
             if options.fail_fast and summary.failures:
                 summary.stopped_early = True
                 break
+        for name, (count, first) in sorted(summary.unmapped.items()):  # one warning per field, for the run
+            note(unmapped_field(name, count, first))
         if options.void and summary.records:
             description = describe_dataset(stats, options.dataset_iri)
             # in triple formats, what the data has already written (the creator) is not written twice

@@ -129,10 +129,44 @@ class ValidationResult:
     message: str
     field: str | None = None
     message_language: str | None = None  # the language tag of sh:message, kept in the standard report
+    shape_name: str | None = None  # a blank node shape's name for people (see blank_shape_name); `shape` stays the node
 
     @property
     def is_violation(self) -> bool:
         return self.severity == VIOLATION
+
+
+def blank_shape_name(
+    shape: str, holders: Callable[[str], list[tuple[str, str]]], path: Callable[[str], str | None]
+) -> str | None:
+    """A name for a blank node shape, which its `_:` label does not give: the shape that holds it (named
+    the same way when blank itself) and its path's local name, `FigureShape/year`; or, for a shape held
+    another way (sh:not, sh:node, ...), the holding property, `FigureShape/not`. `holders(node)` gives
+    (holder, predicate) pairs; None when the shape stands alone."""
+    names: list[str] = []
+    seen = {shape}
+    node = shape
+    while node[:2] == "_:":
+        found = holders(node)
+        if not found:
+            return None
+        holder, predicate = found[0]
+        step = path(node) if predicate == f"<{SH}property>" else None
+        names.append(_local(step or predicate))
+        if holder in seen:
+            return None
+        seen.add(holder)
+        node = holder
+    return "/".join([_local(node), *reversed(names)])
+
+
+def _local(term: str) -> str:
+    """An IRI term's local name (after its last # or /); a path's Turtle text, as it is."""
+    inverse = term[:1] == "^"
+    iri = term.lstrip("^")
+    if iri[:1] != "<":
+        return term
+    return ("^" if inverse else "") + iri[1:-1].rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 class DataGraph:
@@ -428,6 +462,7 @@ class Shape:
     properties: list[Shape] = field(default_factory=list)
     targets: list[tuple[str, str]] = field(default_factory=list)
     failures: dict[str, tuple[str, ...]] = field(default_factory=dict)  # value -> components it fails
+    name: str | None = None  # a blank node shape's name for people (blank_shape_name)
 
     def values(self, graph: DataGraph, focus: str) -> list[str]:
         if self.path is None:
@@ -493,8 +528,9 @@ class Shape:
 
     def _result(self, focus: str, value: str | None, component: str) -> ValidationResult:
         return ValidationResult(
-            focus, self.path, value, self.severity, self.iri, component, self.message, self.source_field, self.message_language
-        )
+            focus, self.path, value, self.severity, self.iri, component, self.message, self.source_field,
+            self.message_language, self.name,
+        )  # fmt: skip
 
     def conforms(self, graph: DataGraph, focus: str) -> bool:
         if self.path is None and not (self.properties or self.has_values or self.qualified or self.focus_tests):
@@ -802,6 +838,8 @@ class ShapesGraph:
                 raise ShapesError(f"sh:{local} (shape {iri})")
         shape = Shape(iri)
         self._compiled[iri] = shape
+        if iri[:2] == "_:":
+            shape.name = blank_shape_name(iri, self._holders, self._predicate_path)
         if self._deactivated(props):
             return shape  # a deactivated shape has no constraints: every node conforms to it
         shape.severity = self._one(props, "severity") or VIOLATION
@@ -839,6 +877,18 @@ class ShapesGraph:
             self._shape(p) for p in props.get(f"<{SH}property>", []) if not self._deactivated(self._graph.get(p, {}))
         ]
         return shape
+
+    def _predicate_path(self, node: str) -> str | None:
+        """A shape's sh:path when it is one predicate (an IRI), else None."""
+        path = self._one(self._graph.get(node, {}), "path")
+        return path if path is not None and path[:1] == "<" else None
+
+    def _holders(self, node: str) -> list[tuple[str, str]]:
+        """(subject, predicate) of the statements whose object is `node`: sh:property first."""
+        found = [(parent, f"<{SH}property>") for parent in self._parents.get(node, ())]
+        if not found:
+            found = [(s, p) for s, props in self._graph.items() for p, values in props.items() if node in values]
+        return found
 
     def _qualified_siblings(self, iri: str, own: str) -> list[Shape]:
         """The other qualified value shapes of the property shapes next to this one (SHACL 4.7.3)."""

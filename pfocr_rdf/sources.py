@@ -7,8 +7,10 @@ its `_data/` (sidecar TSVs) and `_organisms/` (organism table) are then used wit
 
 from __future__ import annotations
 
+import gzip
 import os
 import sys
+import zlib
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, overload
 
 from .errors import RecordError, UsageError
+from .formats import GZIP_MAGIC, format_for_path, split_gzip
 
-RECORD_SUFFIXES = (".md", ".txt")
+RECORD_SUFFIXES = (".md", ".txt", ".md.gz", ".txt.gz")
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -37,6 +40,8 @@ class RecordSource:
     def stem(self) -> str:
         """The file name without its suffix (a record file is usually named after its figid)."""
         name = os.path.basename(self.path)
+        if name.lower().endswith(".gz"):
+            name = name[:-3]
         return os.path.splitext(name)[0]
 
 
@@ -111,8 +116,15 @@ class SourceList(Sequence[RecordSource]):
 
 
 def _walkable(name: str) -> bool:
-    """Whether a folder walk picks up a file of this name."""
+    """Whether a folder walk picks up a file of this name as a record."""
     return name.endswith(RECORD_SUFFIXES) and not name.startswith(".")
+
+
+def rdf_walkable(name: str) -> bool:
+    """Whether a folder walk picks up a file of this name as RDF: an RDF extension, optionally .gz (not .json,
+    which names too many other things, a shard folder's manifest.json among them)."""
+    base, _ = split_gzip(name)
+    return format_for_path(name) is not None and not base.lower().endswith(".json") and not name.startswith(".")
 
 
 @dataclass
@@ -135,6 +147,7 @@ class SourceSet:
     records: SourceList
     organism_dirs: tuple[str, ...]
     reached: _Reached = field(default_factory=_Reached)
+    rdf_files: tuple[str, ...] = ()  # RDF files found in the folders walked (inputs of validate, load, query)
 
     def includes(self, path: str) -> bool:
         """Whether the file at `path` is one of the records (so writing to it would destroy an input)."""
@@ -157,6 +170,7 @@ class _Listing:
     DirEntry objects or tuples: a folder of 100,000 records costs a third of the memory while listed."""
 
     files: list[str] = field(default_factory=list)  # walkable regular files, links to them included
+    rdf: list[str] = field(default_factory=list)  # RDF files (rdf_walkable), links to them included
     folders: list[str] = field(default_factory=list)  # links to folders included
     links: set[str] = field(default_factory=set)  # which of the files are symbolic links
 
@@ -175,10 +189,13 @@ def _listing(folder: str) -> _Listing:
                     listing.files.append(name)
                     if entry.is_symlink():
                         listing.links.add(name)
+                elif rdf_walkable(name) and entry.is_file():
+                    listing.rdf.append(name)
     except OSError as exc:
         raise UsageError(f"cannot read folder {folder}: {exc.strerror}") from None
     listing.files.sort()
     listing.folders.sort()
+    listing.rdf.sort()
     return listing
 
 
@@ -188,9 +205,13 @@ def _beside(folder: str) -> tuple[str, ...]:
     return (folder, data) if os.path.isdir(data) else (folder,)
 
 
-def find_sources(paths: Iterable[str], table_dirs: Iterable[str] = (), stdin_text: str | None = None) -> SourceSet:
+def find_sources(
+    paths: Iterable[str], table_dirs: Iterable[str] = (), stdin_text: str | None = None, rdf: bool = False
+) -> SourceSet:
     """Expand the user's arguments into record sources, in a stable order; a file reached twice (named
-    twice, inside a folder also named, through a link) is read once, and a folder walked twice is walked once."""
+    twice, inside a folder also named, through a link) is read once, and a folder walked twice is walked once.
+    The RDF files of the folders walked are listed too; with `rdf` (commands that read them) they are inputs,
+    which an output may not overwrite."""
     extra_tables = tuple(table_dirs)
     for folder in extra_tables:
         if not os.path.isdir(folder):
@@ -198,6 +219,7 @@ def find_sources(paths: Iterable[str], table_dirs: Iterable[str] = (), stdin_tex
     records = SourceList()
     organism_dirs: dict[str, None] = {}
     reached = _Reached()
+    rdf_files: dict[str, str] = {}  # real path -> path as found
 
     def site_tables(folder: str) -> tuple[str, ...]:
         """A site checkout's `_data/` for the records of its `_figures/` (and its `_organisms/` noted)."""
@@ -216,6 +238,12 @@ def find_sources(paths: Iterable[str], table_dirs: Iterable[str] = (), stdin_tex
         reached.folders.add(real_folder)
         tables = (*extra_tables, *_beside(folder), *site_tables(folder))
         listing = _listing(folder)
+        for name in listing.rdf:
+            path = os.path.join(folder, name)
+            real = os.path.realpath(path)
+            rdf_files.setdefault(real, path)
+            if rdf:
+                reached.files.add(real)
         run: list[str] = []
         subfolders = iter(listing.folders)
         following = next(subfolders, None)
@@ -254,7 +282,7 @@ def find_sources(paths: Iterable[str], table_dirs: Iterable[str] = (), stdin_tex
             records.append(RecordSource(path, path, (*extra_tables, *_beside(parent), *site_tables(parent)), True))
         else:
             raise UsageError(f"{path}: no such file or folder")
-    return SourceSet(records, tuple(organism_dirs), reached)
+    return SourceSet(records, tuple(organism_dirs), reached, tuple(rdf_files.values()))
 
 
 def text_lines(text: str) -> list[str]:
@@ -267,15 +295,36 @@ def text_lines(text: str) -> list[str]:
 
 
 def read_text(path: str, display: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
-    """A file's text, refused with a clear reason when it is too big, binary or not UTF-8."""
+    """A file's text, refused with a clear reason when it is too big, binary or not UTF-8. A gzip file (told
+    by its first two bytes, whatever its name) is decompressed, and the limit holds for what it expands to."""
     try:
         with open(path, "rb") as handle:
-            data = _read_at_most(handle, max_bytes + 1)
+            if handle.peek(2)[:2] == GZIP_MAGIC:
+                data = _gunzip_at_most(handle, max_bytes + 1, display)
+            else:
+                data = _read_at_most(handle, max_bytes + 1)
     except IsADirectoryError:
         raise RecordError(display, "unreadable", "is a folder, not a file") from None
     except OSError as exc:
         raise RecordError(display, "unreadable", f"cannot read the file: {exc.strerror}") from None
     return decode_text(data, display, max_bytes)
+
+
+def _gunzip_at_most(handle: BinaryIO, limit: int, display: str) -> bytes:
+    """Up to `limit` decompressed bytes, a megabyte at a time: a gzip bomb stops at the limit."""
+    parts: list[bytes] = []
+    size = 0
+    try:
+        with gzip.GzipFile(fileobj=handle, mode="rb") as unzipped:
+            while size < limit:
+                part = unzipped.read(min(1 << 20, limit - size))
+                if not part:
+                    break
+                parts.append(part)
+                size += len(part)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise RecordError(display, "unreadable", f"not a valid gzip file ({exc})") from None
+    return b"".join(parts)
 
 
 def _read_at_most(handle: BinaryIO, limit: int) -> bytes:

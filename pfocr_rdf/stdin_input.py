@@ -20,30 +20,27 @@ import tempfile
 import zlib
 from typing import BinaryIO
 
-from .errors import UsageError
-from .formats import JSONLD, NQUADS, TRIG, RdfFormat, format_named
-from .rdfio import GZIP_MAGIC, RdfInput
-from .sources import STDIN_NAME
+from .errors import RecordError, UsageError
+from .formats import GZIP_MAGIC, JSONLD, NQUADS, TRIG, RdfFormat, format_named
+from .rdfio import RdfInput
+from .sources import DEFAULT_MAX_FILE_BYTES, STDIN_NAME, read_text
 
 SNIFF_BYTES = 64 * 1024
 _NQUADS_STATEMENT = re.compile(r"(<[^<>\s]*>|_:\S+)\s+<[^<>\s]*>\s+.*\.\s*$")
 _TURTLE_START = re.compile(r"(@prefix|@base|prefix\s|base\s|graph\s|<[^<>\s]*>|_:|\[|[A-Za-z][\w.-]*:)", re.IGNORECASE)
 
 
-def read_stdin(input_format: str | None, stream: BinaryIO | None = None) -> RdfInput | str:
-    """RDF on stdin as an input to read, or the text of a record."""
+def read_stdin(
+    input_format: str | None, stream: BinaryIO | None = None, max_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> RdfInput | str:
+    """RDF on stdin as an input to read, or the text of a record (gzip or not; at most `max_bytes` of text)."""
     path = _spool(stream or sys.stdin.buffer)
     head = _head(path)
     if input_format is not None:
         return RdfInput(path, STDIN_NAME, format_named(input_format))
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     if text.startswith("---"):
-        with open(path, "rb") as handle:
-            data = handle.read()
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise UsageError(f"standard input holds a record that is not UTF-8 text (byte {exc.start})") from None
+        return _record_text(path, max_bytes)
     rdf_format = sniff(text)
     if rdf_format is None:
         raise UsageError(
@@ -52,6 +49,34 @@ def read_stdin(input_format: str | None, stream: BinaryIO | None = None) -> RdfI
         )
     note = f" (standard input read as {rdf_format.label} by its content; give --input-format if it is another format)"
     return RdfInput(path, STDIN_NAME, rdf_format, note)
+
+
+def read_stdin_record(max_bytes: int = DEFAULT_MAX_FILE_BYTES, stream: BinaryIO | None = None) -> str:
+    """The record on stdin (for convert, which reads records only), read as a record file is."""
+    return _record_text(_spool(stream or sys.stdin.buffer), max_bytes)
+
+
+def _record_text(path: str, max_bytes: int) -> str:
+    """The spooled record's text, gzip decompressed, within --max-file-size; what is wrong with it is one line."""
+    try:
+        return read_text(path, STDIN_NAME, max_bytes)
+    except RecordError as exc:
+        raise UsageError(
+            f"standard input holds a record that cannot be read: {exc.finding.message} [{exc.finding.kind}]"
+        ) from None
+
+
+def content_format(path: str) -> RdfInput | None:
+    """A file named without an RDF extension, as RDF when its content (gzip looked through) shows RDF syntax
+    beyond doubt and no front matter; None: read it as a record."""
+    text = _head(path).decode("utf-8", errors="replace").lstrip("\ufeff")
+    if text.startswith("---"):
+        return None
+    rdf_format = sniff(text)
+    if rdf_format is None:
+        return None
+    note = f" ({path} read as {rdf_format.label} by its content; give it the format's extension if it is another format)"
+    return RdfInput(path, path, rdf_format, note)
 
 
 def sniff(text: str) -> RdfFormat | None:

@@ -6,10 +6,42 @@ queries see the union of all graphs as their default graph, as in Virtuoso.
 
 from __future__ import annotations
 
+import os
+
 import pyoxigraph as ox
 
 from .errors import UsageError
 from .results import Answer, answer_from_pyoxigraph
+
+
+def is_store(path: str) -> bool:
+    """Whether a folder holds an Oxigraph store: RocksDB's `CURRENT` file, naming the database's manifest,
+    is the first file it writes and is always there (pfocr-rdf-load.sqlite, the load state, is not a store)."""
+    try:
+        with open(os.path.join(path, "CURRENT"), "rb") as handle:
+            return handle.read(9) == b"MANIFEST-"
+    except OSError:
+        return False
+
+
+def refuse_other_folders(path: str, read_only: bool) -> None:
+    """A store folder must be a store: reading one that is not (a typo, another folder) says so in a line,
+    instead of RocksDB's error; writing into a folder that holds other files would bury them among its own."""
+    if read_only:
+        if not is_store(path):
+            raise UsageError(f"{path} is not a pfocr-rdf/Oxigraph store (no Oxigraph database in it)")
+        return
+    try:
+        entries = sorted(name for name in os.listdir(path) if not name.startswith("."))
+    except FileNotFoundError:
+        return  # made by Oxigraph
+    except NotADirectoryError:
+        raise UsageError(f"--store {path} is a file, not a folder") from None
+    if entries and not is_store(path):
+        shown = ", ".join(entries[:3]) + (f" and {len(entries) - 3:,} more" if len(entries) > 3 else "")
+        raise UsageError(
+            f"{path} is not empty and not a pfocr-rdf/Oxigraph store (it holds {shown}): give a new or empty folder, or a store"
+        )
 
 
 class EmbeddedStore:
@@ -18,6 +50,8 @@ class EmbeddedStore:
     def __init__(self, path: str | None = None, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        if path is not None:
+            refuse_other_folders(path, read_only)
         try:
             if path is None:
                 self.store = ox.Store()

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from .errors import ERROR, WARNING, Finding, UsageError
 from .graph import NodeMap
-from .shacl import SH, VIOLATION, ShapesError, ShapesGraph, ValidationResult, parse_shapes_file
+from .shacl import SH, VIOLATION, ShapesError, ShapesGraph, ValidationResult, blank_shape_name, parse_shapes_file
 from .terms import escape_literal, split_literal
 
 
@@ -110,7 +110,7 @@ def _show(term: str) -> str:
 def as_finding(result: ValidationResult, source: str) -> Finding:
     severity = ERROR if result.severity == VIOLATION else WARNING
     field = result.field or (_path_field(result.path) if result.path else None)
-    return Finding(source, "shape:" + local_name(result.shape), describe(result), field, None, severity)
+    return Finding(source, "shape:" + (result.shape_name or local_name(result.shape)), describe(result), field, None, severity)
 
 
 def _path_field(path: str) -> str:
@@ -193,6 +193,27 @@ def _reference_shapes(shapes_folder: Path | None) -> tuple[Any, dict[str, str]]:
     return shapes, fields
 
 
+def _reference_shape_name(shapes: Any, shape: Any) -> str | None:
+    """A blank node shape's name in pySHACL's results, made as the fast engine makes it (blank_shape_name)."""
+    import rdflib
+
+    def term(node: Any) -> str:
+        return "_:" + str(node) if isinstance(node, rdflib.BNode) else f"<{node}>"
+
+    def node_of(text: str) -> Any:
+        return rdflib.BNode(text[2:]) if text[:2] == "_:" else rdflib.URIRef(text[1:-1])
+
+    def holders(node: str) -> list[tuple[str, str]]:
+        found = sorted((term(s), term(p)) for s, p in shapes.subject_predicates(node_of(node)))
+        return sorted(found, key=lambda pair: pair[1] != f"<{SH}property>")
+
+    def path(node: str) -> str | None:
+        value = shapes.value(node_of(node), rdflib.URIRef(SH + "path"))
+        return None if value is None or isinstance(value, rdflib.BNode) else term(value)
+
+    return blank_shape_name(term(shape), holders, path) if isinstance(shape, rdflib.BNode) else None
+
+
 def _file_with_pattern(folder: Path | None, pattern: str) -> Path | None:
     """The shapes file with an sh:pattern of this text."""
     for path in shapes_files(folder):
@@ -265,6 +286,7 @@ def reference_results(nodes: NodeMap, shapes_folder: Path | None = None) -> list
                 str(message or ""),
                 fields.get(str(shape)),
                 message.language if isinstance(message, rdflib.Literal) else None,
+                _reference_shape_name(shapes, shape),
             )
         )
     return results

@@ -1,8 +1,9 @@
 """`pfocr-rdf validate`: records, folders of records and RDF files, results grouped by file.
 
-Records are converted and validated one at a time, as `convert` does. RDF files in triple formats are
-validated as one graph; in quad formats each named graph is validated on its own (it holds one
-figure), streamed, as pySHACL does with a dataset.
+Records are converted and validated one at a time, as `convert` does, and the conversion's own warnings
+(a skipped table, a ragged row, an unmapped field) are reported beside the SHACL results, as `convert`
+reports them. RDF files in triple formats are validated as one graph; in quad formats each named graph
+is validated on its own (it holds one figure), streamed, as pySHACL does with a dataset.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Finding, RecordError
-from .pipeline import ConvertOptions, convert_source
+from .errors import Finding, RecordError, unmapped_field
+from .pipeline import ConvertOptions, convert_source, reported_already
 from .rdfio import RdfInput, ReadMeter, read_graphs
 from .report import plural
 from .shacl import ValidationResult
@@ -32,10 +33,50 @@ class FileReport:
     results: list[ValidationResult] = field(default_factory=list)
     error: Finding | None = None
     skipped: str | None = None
+    warnings: list[Finding] = field(default_factory=list)  # the conversion's own, not SHACL's
+    unmapped: tuple[str, ...] = ()  # front-matter fields the mapping does not know
+    echoed: frozenset[int] = frozenset()  # warnings a SHACL result says too (text: one warning per cause, as convert)
 
     @property
     def violations(self) -> int:
         return sum(result.is_violation for result in self.results)
+
+    @property
+    def warning_count(self) -> int:
+        """SHACL results that are not violations, and the conversion's warnings (a cause both report counted once)."""
+        return len(self.results) - self.violations + len(self.warnings) - len(self.echoed)
+
+
+def conversion_warnings(warnings: list[Finding]) -> list[Finding]:
+    """A record's warnings less its SHACL results (those are reported as results)."""
+    return [finding for finding in warnings if not finding.kind.startswith("shape:")]
+
+
+_ORGANISM_KINDS = ("unknown-organism", "ambiguous-organism")
+
+
+def _echoed(warnings: list[Finding], results: list[ValidationResult], outcome: Any) -> frozenset[int]:
+    """The organism warnings whose name a SHACL result reports too (an organism name without a taxon):
+    `convert` counts that cause once, and so does validate's text, showing the SHACL result."""
+    names = {split_literal(r.focus)[0] for r in results if reported_already(r, outcome)}
+    return frozenset(
+        n
+        for n, finding in enumerate(warnings)
+        if finding.kind in _ORGANISM_KINDS
+        and finding.field == "organisms"
+        and any(finding.message.startswith(f"organism {name!r} ") for name in names)
+    )
+
+
+def run_warnings(reports: list[FileReport], early: Sequence[Finding] = ()) -> list[Finding]:
+    """Warnings about the run rather than one file: site organism pages skipped (`early`), and one
+    `unmapped-field` per front-matter field the mapping does not know, with its record count and first file."""
+    unmapped: dict[str, tuple[int, str]] = {}
+    for report in reports:
+        for name in report.unmapped:
+            count, first = unmapped.get(name, (0, report.path))
+            unmapped[name] = (count + 1, first)
+    return [*early, *(unmapped_field(name, count, first) for name, (count, first) in sorted(unmapped.items()))]
 
 
 def validate_paths(
@@ -62,7 +103,11 @@ def validate_paths(
         reports.append(report)
     for done, source in enumerate(records, 1):
         outcome = convert_source(source, options)
-        reports.append(FileReport(source.display, outcome.results, outcome.error, outcome.skipped))
+        warnings = conversion_warnings(outcome.warnings)
+        echoed = _echoed(warnings, outcome.results, outcome)
+        reports.append(
+            FileReport(source.display, outcome.results, outcome.error, outcome.skipped, warnings, outcome.unmapped, echoed)
+        )
         if progress is not None:
             progress(done, len(records))
     return reports
@@ -74,9 +119,10 @@ def exit_status(reports: list[FileReport]) -> int:
     return EXIT_VIOLATIONS if any(report.violations for report in reports) else EXIT_CONFORMS
 
 
-def text_report(reports: list[FileReport], verbose: bool = True) -> str:
-    """Grouped by file: a header line per file, then one line per result naming the field; when not
-    verbose, only the files with problems, and only their violations (the totals count every file)."""
+def text_report(reports: list[FileReport], verbose: bool = True, general: Sequence[Finding] = ()) -> str:
+    """Grouped by file: a header line per file, then one line per result (and per conversion warning) naming
+    the field; then the warnings about the run (`general`, see run_warnings); when not verbose, only the files
+    with problems, and only their violations (the totals count every file and every warning)."""
     lines = []
     checked = [r for r in reports if not r.skipped]
     for report in checked:
@@ -85,18 +131,23 @@ def text_report(reports: list[FileReport], verbose: bool = True) -> str:
         if report.error is not None:
             lines.append(f"{report.path}: could not be read: {report.error.message} [{report.error.kind}]")
             continue
-        warnings = len(report.results) - report.violations
+        warnings = report.warning_count
         state = f"{report.violations} violation{'s' * (report.violations != 1)}" if report.violations else "conforms"
         extra = f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else ""
         lines.append(f"{report.path}: {state}{extra}")
+        for finding in [f for n, f in enumerate(report.warnings) if n not in report.echoed] if verbose else ():
+            lines.append(f"  {'warning':<9} {finding.field or '(record)'}: {finding.message}{_where(finding, report.path)} "
+                         f"[{finding.kind}]")  # fmt: skip
         for result in report.results:
             if result.is_violation or verbose:
                 finding = as_finding(result, report.path)
                 label = "violation" if result.is_violation else "warning"
                 lines.append(f"  {label:<9} {finding.field or '(focus node)'}: {finding.message} [{finding.kind}]")
+    if verbose:
+        lines.extend(f"warning: {finding}" for finding in general)
     unreadable = sum(1 for r in checked if r.error)
     bad = sum(1 for r in checked if r.violations)
-    warnings_total = sum(len(r.results) - r.violations for r in checked)
+    warnings_total = sum(r.warning_count for r in checked) + len(general)
     lines.append(
         f"pfocr-rdf validate: {plural(len(checked), 'file')}, {bad} with violations, {plural(warnings_total, 'warning')}, "
         f"{unreadable} unreadable"
@@ -104,7 +155,17 @@ def text_report(reports: list[FileReport], verbose: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def json_report(reports: list[FileReport]) -> str:
+def _where(finding: Finding, path: str) -> str:
+    """Where a conversion warning is, when not in the record itself (a sidecar table), or its line."""
+    line = f":{finding.line}" if finding.line is not None else ""
+    if finding.source != path:
+        return f" (at {finding.source}{line})"
+    return f" (line {finding.line})" if line else ""
+
+
+def json_report(reports: list[FileReport], general: Sequence[Finding] = ()) -> str:
+    """`files`: per file, its SHACL `results` and its conversion `warnings` (findings); `warnings` at the
+    top: those about the run (see run_warnings)."""
     files = []
     for report in reports:
         if report.skipped:
@@ -113,9 +174,11 @@ def json_report(reports: list[FileReport]) -> str:
         if report.error is not None:
             entry["error"] = report.error.as_json()
         entry["results"] = [_json_result(result, report.path) for result in report.results]
+        entry["warnings"] = [finding.as_json() for finding in report.warnings]
         files.append(entry)
     conforms = exit_status(reports) == EXIT_CONFORMS
-    return json.dumps({"conforms": conforms, "files": files}, ensure_ascii=False, indent=2) + "\n"
+    document = {"conforms": conforms, "files": files, "warnings": [finding.as_json() for finding in general]}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def _json_result(result: ValidationResult, path: str) -> dict[str, object]:
@@ -134,7 +197,7 @@ def _json_result(result: ValidationResult, path: str) -> dict[str, object]:
         iri = term_value(result.path[1:] if inverse else result.path)
         entry["resultPath"] = {"inversePath": iri} if inverse else iri
     _put_term(entry, "value", result.value)
-    entry["sourceShape"] = term_value(result.shape)
+    entry["sourceShape"] = result.shape if result.shape[:2] == "_:" else term_value(result.shape)  # a blank node: its label
     entry["sourceConstraintComponent"] = term_value(result.component)
     return entry
 

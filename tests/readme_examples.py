@@ -1,7 +1,7 @@
 """The README's examples, run: every ```console block's `$ ` commands, and the ```pycon block as a doctest.
 
 The blocks run in README order in one scratch folder holding copies of `seeds/`, `tests/data/sample/`,
-`tests/data/wikipathways/` and `tests/data/readme/*` (so a `load` block can feed a later `query` block), with `pfocr-rdf` on the
+`tests/data/wikipathways/` and `tests/data/readme/` (so a `load` block can feed a later `query` block), with `pfocr-rdf` on the
 PATH, stderr merged into stdout as a terminal shows them, and SOURCE_DATE_EPOCH fixed. Values that
 change from run to run (run times) are masked before comparing. A console block preceded by a line
 `<!-- example: not run (reason) -->` is left alone.
@@ -84,11 +84,7 @@ def scratch_folder() -> Path:
     shutil.copytree(ROOT / "seeds", work / "seeds")
     shutil.copytree(ROOT / "tests" / "data" / "sample", work / "tests" / "data" / "sample")
     shutil.copytree(ROOT / "tests" / "data" / "wikipathways", work / "tests" / "data" / "wikipathways")
-    for extra in (ROOT / "tests" / "data" / "readme").iterdir():
-        if extra.is_dir():
-            shutil.copytree(extra, work / extra.name)
-        else:
-            shutil.copy(extra, work / extra.name)
+    shutil.copytree(ROOT / "tests" / "data" / "readme", work / "tests" / "data" / "readme")
     tool = work / ".bin" / "pfocr-rdf"
     tool.parent.mkdir()
     tool.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m pfocr_rdf "$@"\n')

@@ -352,12 +352,20 @@ def test_json_format(tmp_path: Path) -> None:
 
 def _check_json_report_shape(data: object) -> None:
     """The JSON report's shape as the README's "JSON report" section documents it."""
-    assert isinstance(data, dict) and set(data) == {"conforms", "files"} and isinstance(data["conforms"], bool)
+    assert isinstance(data, dict) and set(data) == {"conforms", "files", "warnings"} and isinstance(data["conforms"], bool)
+    for finding in data["warnings"]:  # about the run: unmapped fields, skipped organism pages
+        assert (
+            {"source", "kind", "message", "severity"}
+            <= set(finding)
+            <= {"source", "kind", "message", "severity", "field", "line"}
+        )
     for entry in data["files"]:
-        assert set(entry) - {"error"} == {"file", "conforms", "results"}
+        assert set(entry) - {"error"} == {"file", "conforms", "results", "warnings"}
         assert isinstance(entry["file"], str) and isinstance(entry["conforms"], bool)
         if "error" in entry:
             assert {"source", "kind", "message", "severity"} <= set(entry["error"])
+        for finding in entry["warnings"]:  # the conversion's own (a skipped table, a ragged row)
+            assert {"source", "kind", "message", "severity"} <= set(finding) and finding["severity"] == "warning"
         for result in entry["results"]:
             required = {"severity", "field", "message", "focusNode", "resultPath", "value", "sourceShape",
                         "sourceConstraintComponent"}  # fmt: skip
