@@ -16,7 +16,7 @@ from functools import partial
 from typing import Protocol
 
 from . import vocab as v
-from .errors import ERROR, Finding, FindingTally, unmapped_field
+from .errors import ERROR, Finding, FindingTally, UsageError, unmapped_field
 from .formats import JSONLD, RdfFormat
 from .gmt import SET_KINDS, record_sets
 from .graph import RecordGraph
@@ -324,6 +324,10 @@ def run_conversion(
             if options.fail_fast and summary.failures:
                 summary.stopped_early = True
                 break
+        if sources and len(summary.skipped) == len(sources):  # before the output is committed: it stays as it was
+            first, reason = summary.skipped[0]
+            many = f"all {len(sources):,} files read were" if len(sources) > 1 else "the file read was"
+            raise UsageError(f"no records found: {many} skipped ({first}: {reason})")
         for name, (count, first) in sorted(summary.unmapped.items()):  # one warning per field, for the run
             note(unmapped_field(name, count, first))
         if options.void and summary.records:

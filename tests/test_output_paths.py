@@ -93,3 +93,15 @@ def test_a_linked_output_replaces_the_links_target_and_a_replaced_file_keeps_its
     assert target.read_text().startswith("<https://pfocr.wikipathways.org/figures/")
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert sorted(p.name for p in target.parent.iterdir()) == ["pfocr.nt"]  # no temporary file left
+
+
+def test_inputs_that_hold_no_record_are_an_error_and_the_output_stays(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "README.md").write_text("# not a record\n")
+    (folder / "todo.txt").write_text("nothing here\n")
+    out = tmp_path / "release.nt"
+    out.write_text("last release\n")
+    result = run_cli("convert", str(folder), "-o", str(out))
+    refused(result, "no records found: all 2 files read were skipped", "no front matter")
+    assert out.read_text() == "last release\n"
