@@ -1,18 +1,17 @@
-"""Shared test fixtures: paths to the bundled test data and a helper to run the real CLI."""
+"""Shared test fixtures: paths to the bundled test data, and the two ways to run the command line (cli_runner.py)."""
 
 from __future__ import annotations
 
 import compileall
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from cli_runner import run_cli, run_cli_process  # noqa: F401 (the tests import them from here)
 from servers import VIRTUOSO_MISSING, Virtuoso, virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,22 +27,6 @@ SAMPLE_FILES = sorted(FIGURES.glob("*.md"))
 # example no one has seen; a developer's run draws new ones each time and keeps what fails in .hypothesis/.
 settings.register_profile("ci", derandomize=True, database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
-
-
-def run_cli(
-    *args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    """Run `python -m pfocr_rdf ARGS` as a user would, in a fresh process."""
-    full_env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "pfocr_rdf", *args],
-        input=input,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        cwd=cwd or ROOT,
-        timeout=timeout,
-    )
 
 
 def blocked_writing_to_a_pipe(pid: int) -> bool:
