@@ -43,7 +43,10 @@ from typing import Any, BinaryIO, NoReturn
 ROOT = Path(__file__).resolve().parent.parent
 FIXED_TIME = {"SOURCE_DATE_EPOCH": "1700000000"}
 # Read when an interpreter starts, so they only act on a run of its own.
-STARTUP_VARIABLES = ("PYTHONHASHSEED", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONWARNINGS", "PYTHONMALLOC")
+STARTUP_VARIABLES = (
+    "PYTHONHASHSEED", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONWARNINGS", "PYTHONMALLOC", "PYTHONUNBUFFERED",
+    "PYTHONIOENCODING", "PYTHONUTF8", "PYTHONDEVMODE", "PYTHONFAULTHANDLER",
+)  # fmt: skip
 
 
 @dataclass
@@ -68,10 +71,12 @@ def run_cli_process(
     cwd: Path | None = None,
     timeout: float = 300,
     text: bool = True,
+    program: list[str] | None = None,
 ) -> subprocess.CompletedProcess[Any]:
-    """Run `python -m pfocr_rdf ARGS` as a user would, in a fresh process."""
+    """Run `python -m pfocr_rdf ARGS` (or `program ARGS`: the installed console script) as a user would, in
+    a fresh process."""
     return subprocess.run(
-        [sys.executable, "-m", "pfocr_rdf", *args],
+        [*(program or [sys.executable, "-m", "pfocr_rdf"]), *args],
         input=input,
         capture_output=True,
         text=text,
@@ -82,10 +87,16 @@ def run_cli_process(
 
 
 def run_cli(
-    *args: str, input: str | bytes | None = None, env: Mapping[str, str] | None = None, cwd: Path | None = None, text: bool = True
+    *args: str,
+    input: str | bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    text: bool = True,
+    merge_stderr: bool = False,
 ) -> CliResult:
     """Run `pfocr-rdf ARGS` in this process, as `run_cli_process` would in a fresh one (see the module's
-    docstring for what is the run's own, and what needs a process)."""
+    docstring for what is the run's own, and what needs a process). `merge_stderr`: both outputs in
+    stdout, in the order written, as `2>&1` with unbuffered output (PYTHONUNBUFFERED) shows them."""
     early = [name for name in env or () if name in STARTUP_VARIABLES]
     if early:
         raise NeedsItsOwnProcess(f"{', '.join(early)} only acts when an interpreter starts: use run_cli_process")
@@ -94,7 +105,7 @@ def run_cli(
         stdin, stdout, stderr = (stack.enter_context(tempfile.TemporaryFile()) for _ in range(3))
         stdin.write(data)
         stdin.seek(0)
-        stack.enter_context(_standard_streams(stdin, stdout, stderr))
+        stack.enter_context(_standard_streams(stdin, stdout, stdout if merge_stderr else stderr, merge_stderr))
         stack.enter_context(_environment({**FIXED_TIME, **(env or {})}))
         stack.enter_context(_current_folder(cwd or ROOT))
         stack.enter_context(_signals_put_back())
@@ -138,9 +149,10 @@ def _call_main(args: list[str]) -> int:
 
 
 @contextlib.contextmanager
-def _standard_streams(stdin: BinaryIO, stdout: BinaryIO, stderr: BinaryIO) -> Iterator[None]:
+def _standard_streams(stdin: BinaryIO, stdout: BinaryIO, stderr: BinaryIO, unbuffered: bool) -> Iterator[None]:
     """Descriptors 0-2 on the run's files, sys.std* on them as an interpreter opens them (UTF-8; stderr
-    line-buffered with backslashreplace); everything put back afterwards."""
+    line-buffered with backslashreplace; `unbuffered`: stdout written through, as by PYTHONUNBUFFERED);
+    everything put back afterwards."""
     saved_fds = {fd: os.dup(fd) for fd in (0, 1, 2)}
     saved_streams = (sys.stdin, sys.stdout, sys.stderr)
     opened: list[io.TextIOWrapper] = []
@@ -148,7 +160,7 @@ def _standard_streams(stdin: BinaryIO, stdout: BinaryIO, stderr: BinaryIO) -> It
         for fd, handle in ((0, stdin), (1, stdout), (2, stderr)):
             os.dup2(handle.fileno(), fd)
         sys.stdin = _text_stream(0, "rb", "strict", opened)
-        sys.stdout = _text_stream(1, "wb", "strict", opened)
+        sys.stdout = _text_stream(1, "wb", "strict", opened, write_through=unbuffered)
         sys.stderr = _text_stream(2, "wb", "backslashreplace", opened, line_buffering=True)
         yield
     finally:
@@ -164,9 +176,11 @@ def _standard_streams(stdin: BinaryIO, stdout: BinaryIO, stderr: BinaryIO) -> It
             os.close(saved)
 
 
-def _text_stream(fd: int, mode: str, errors: str, opened: list[io.TextIOWrapper], line_buffering: bool = False) -> Any:
+def _text_stream(
+    fd: int, mode: str, errors: str, opened: list[io.TextIOWrapper], line_buffering: bool = False, write_through: bool = False
+) -> Any:
     raw = open(fd, mode, closefd=False)  # noqa: SIM115 (closed by _standard_streams)
-    stream = io.TextIOWrapper(raw, encoding="utf-8", errors=errors, line_buffering=line_buffering)
+    stream = io.TextIOWrapper(raw, encoding="utf-8", errors=errors, line_buffering=line_buffering, write_through=write_through)
     opened.append(stream)
     return stream
 
