@@ -101,17 +101,18 @@ def run_cli(
     if early:
         raise NeedsItsOwnProcess(f"{', '.join(early)} only acts when an interpreter starts: use run_cli_process")
     data = input.encode("utf-8") if isinstance(input, str) else (input or b"")
-    with contextlib.ExitStack() as stack:
-        stdin, stdout, stderr = (stack.enter_context(tempfile.TemporaryFile()) for _ in range(3))
+    with contextlib.ExitStack() as files:
+        stdin, stdout, stderr = (files.enter_context(tempfile.TemporaryFile()) for _ in range(3))
         stdin.write(data)
         stdin.seek(0)
-        stack.enter_context(_standard_streams(stdin, stdout, stdout if merge_stderr else stderr, merge_stderr))
-        stack.enter_context(_environment({**FIXED_TIME, **(env or {})}))
-        stack.enter_context(_current_folder(cwd or ROOT))
-        stack.enter_context(_signals_put_back())
-        stack.enter_context(_as_a_fresh_interpreter_reports())
-        stack.enter_context(_fresh_caches(user_shapes="--shapes" in args))
-        code = _call_main(list(args))
+        with contextlib.ExitStack() as run:
+            run.enter_context(_standard_streams(stdin, stdout, stdout if merge_stderr else stderr, merge_stderr))
+            run.enter_context(_environment({**FIXED_TIME, **(env or {})}))
+            run.enter_context(_current_folder(cwd or ROOT))
+            run.enter_context(_signals_put_back())
+            run.enter_context(_as_a_fresh_interpreter_reports())
+            run.enter_context(_fresh_caches(user_shapes="--shapes" in args))
+            code = _call_main(list(args))
         out, err = _read(stdout), _read(stderr)
     if text:
         return CliResult(list(args), code, _decoded(out), _decoded(err))
@@ -153,8 +154,11 @@ def _standard_streams(stdin: BinaryIO, stdout: BinaryIO, stderr: BinaryIO, unbuf
     """Descriptors 0-2 on the run's files, sys.std* on them as an interpreter opens them (UTF-8; stderr
     line-buffered with backslashreplace; `unbuffered`: stdout written through, as by PYTHONUNBUFFERED);
     everything put back afterwards."""
-    saved_fds = {fd: os.dup(fd) for fd in (0, 1, 2)}
     saved_streams = (sys.stdin, sys.stdout, sys.stderr)
+    for stream in saved_streams[1:]:  # what the test printed goes where it was going
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    saved_fds = {fd: os.dup(fd) for fd in (0, 1, 2)}
     opened: list[io.TextIOWrapper] = []
     try:
         for fd, handle in ((0, stdin), (1, stdout), (2, stderr)):
