@@ -32,7 +32,8 @@ def _first_line_then_close(*args: str) -> tuple[bytes, bytes, int]:
     """Run the CLI with stdout into a pipe whose reader takes one line and goes away, as `| head -1` does.
 
     The reader waits until the pipe is full before it reads, so the writer is blocked in a write when the
-    reader goes away (as with `| (sleep 2; head -1)`): the case where a write ends half done."""
+    reader goes away (as with `| (sleep 2; head -1)`): the case where a write ends half done. A process of its
+    own: a closed pipe ends it (exit 141, through os._exit)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "pfocr_rdf", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
     )

@@ -218,6 +218,7 @@ def test_an_interrupted_run_leaves_the_previous_output_intact(tmp_path: Path, si
     corpus = make_corpus(tmp_path / "corpus", 60)  # 2,700 records: a few seconds of work
     out = tmp_path / "out.nt"
     out.write_text("previous output\n")
+    # a process of its own (and process group): it is signalled as a terminal's Ctrl-C signals a job
     process = subprocess.Popen(
         [*AS_A_TERMINAL_STARTS_IT, "-m", "pfocr_rdf", "convert", str(corpus), "-o", str(out), "-j", "2", "--reference"],
         cwd=ROOT,

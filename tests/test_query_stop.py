@@ -38,6 +38,7 @@ def started(process: subprocess.Popen[str]) -> None:
 
 @pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_signal_stops_a_running_query(store: str, signum: int, status: int) -> None:
+    # a process of its own: it is sent the signal, and ends through os._exit with the query's thread running
     command = [sys.executable, "-m", "pfocr_rdf", "query", ENDLESS, "--store", store, "-f", "csv"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -171,6 +171,7 @@ def test_progress_lines_over_rdf_files_for_load_and_validate_and_the_real_time(t
 
 
 def test_progress_bar_on_a_terminal_and_not_with_quiet(tmp_path: Path) -> None:
+    # processes of their own: stderr is a terminal (a pseudo-terminal), which only a process can have
     script = ("import pty, sys, os; pid, fd = pty.fork()\n"
               "if pid == 0: os.execv(sys.executable, [sys.executable, '-m', 'pfocr_rdf', 'convert', sys.argv[1], '-o', sys.argv[2]] + sys.argv[3:])\n"
               "out = b''\n"
