@@ -411,7 +411,7 @@ def _reported_run(run: Callable[[Any, Callable[[Finding], None]], Any], label: s
     """Run a conversion with a progress bar, streaming findings to --errors / -v, then summarise them."""
     from .report import FindingStream, print_findings
 
-    stream = FindingStream(errors_path, verbose and not quiet)
+    stream = FindingStream(errors_path, verbose and not quiet, sys.stderr)  # today's stderr, not the one at import
     for finding in early:
         stream(finding)
     progress = _progress(quiet, label, interval)

@@ -1,18 +1,17 @@
-"""Shared test fixtures: paths to the bundled test data and a helper to run the real CLI."""
+"""Shared test fixtures: paths to the bundled test data, and the two ways to run the command line (cli_runner.py)."""
 
 from __future__ import annotations
 
 import compileall
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from cli_runner import run_cli, run_cli_process  # noqa: F401 (the tests import them from here)
 from servers import VIRTUOSO_MISSING, Virtuoso, virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,22 +27,6 @@ SAMPLE_FILES = sorted(FIGURES.glob("*.md"))
 # example no one has seen; a developer's run draws new ones each time and keeps what fails in .hypothesis/.
 settings.register_profile("ci", derandomize=True, database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
-
-
-def run_cli(
-    *args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    """Run `python -m pfocr_rdf ARGS` as a user would, in a fresh process."""
-    full_env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "pfocr_rdf", *args],
-        input=input,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        cwd=cwd or ROOT,
-        timeout=timeout,
-    )
 
 
 def blocked_writing_to_a_pipe(pid: int) -> bool:
@@ -86,11 +69,31 @@ def child_pids(parent: int) -> list[int]:
     return found
 
 
+# The modules that take longest, longest first (seconds of one worker, `--durations=0`); the rest follow in
+# their own order. pytest-xdist (--dist loadscope) hands a module whole to a worker, by default the modules
+# with most tests first: a long module of few tests then came last, and one worker ran it alone at the end.
+LONGEST_FIRST = (
+    "test_scale.py", "test_load_interrupts.py", "test_stores.py", "test_output_pinned.py", "test_wikipathways.py",
+    "test_hostile.py", "test_gmt.py", "test_load_reuse.py", "test_void.py", "test_readme.py", "test_yaml_exact.py",
+    "test_cli_runner.py", "test_cli_streams.py", "test_validation.py", "test_query_stop.py", "test_parallel.py",
+)  # fmt: skip
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Byte-compile the package once, as pip does when it installs one: the command-line runs then start as a
     user's would, instead of each compiling every module again (an editable install has no bytecode, and
-    with PYTHONDONTWRITEBYTECODE set no process writes any)."""
+    with PYTHONDONTWRITEBYTECODE set no process writes any). Modules are handed to the workers in the order
+    pytest_collection_modifyitems gives them (pytest-xdist 3.7 and later can be told so; earlier ones order
+    the modules by their number of tests)."""
     compileall.compile_dir(str(ROOT / "pfocr_rdf"), quiet=1)
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules first (LONGEST_FIRST), each module's tests kept together and in their order."""
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items[:] = sorted(items, key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 @pytest.fixture(autouse=True)

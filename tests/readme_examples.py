@@ -1,8 +1,10 @@
 """The README's examples, run: every ```console block's `$ ` commands, and the ```pycon block as a doctest.
 
 The blocks run in README order in one scratch folder holding copies of `seeds/`, `tests/data/sample/`,
-`tests/data/wikipathways/` and `tests/data/readme/` (so a `load` block can feed a later `query` block), with `pfocr-rdf` on the
-PATH, stderr merged into stdout as a terminal shows them, and SOURCE_DATE_EPOCH fixed. Values that
+`tests/data/wikipathways/` and `tests/data/readme/` (so a `load` block can feed a later `query` block), stderr
+merged into stdout as a terminal shows them, and SOURCE_DATE_EPOCH fixed. A command that is `pfocr-rdf` and its
+arguments only runs in this process (tests/cli_runner.py: the same outputs, without half a second of start-up);
+the others (pipes, other programs, --timeout) run in bash, with `pfocr-rdf` on the PATH. Values that
 change from run to run (run times) are masked before comparing. A console block preceded by a line
 `<!-- example: not run (reason) -->` is left alone.
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import doctest
 import os
 import re
+import shlex
 import shutil
 import stat
 import subprocess
@@ -24,6 +27,8 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -92,11 +97,29 @@ def scratch_folder() -> Path:
     return work
 
 
+def in_process_arguments(line: str) -> list[str] | None:
+    """The arguments of a command that is `pfocr-rdf` and arguments only, run in this process (see
+    cli_runner.py); None for one that needs a shell (a pipe, a redirection, a glob, another program) or a
+    process of its own (--timeout ends its process when it stops a query)."""
+    unquoted = re.sub(r"(^|\s)#.*", "", re.sub(r"'[^']*'|\"[^\"\\$`]*\"", "", line))  # quotes, then a comment
+    if re.search(r"[|&;<>()$`\\*?\[\]{}~!#]", unquoted):
+        return None
+    words = shlex.split(line, comments=True)
+    if words[:1] != ["pfocr-rdf"] or "--timeout" in words:
+        return None
+    return words[1:]
+
+
 def run_console(block: Block, work: Path) -> None:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
-    env["PATH"] = f"{work / '.bin'}{os.pathsep}{env.get('PATH', '')}"
-    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     for command in block.commands:
+        arguments = in_process_arguments(command.line)
+        if arguments is not None:
+            ran = run_cli(*arguments, env={"COLUMNS": "200"}, cwd=work, merge_stderr=True)
+            command.actual = ran.stdout.splitlines()
+            continue
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+        env["PATH"] = f"{work / '.bin'}{os.pathsep}{env.get('PATH', '')}"
+        env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         done = subprocess.run(
             ["bash", "-o", "pipefail", "-c", command.line],
             cwd=work,

@@ -26,7 +26,7 @@ from pfocr_rdf.record import KNOWN_FIELDS, MISSING_TEXT
 from pfocr_rdf.serialize import chunk, document_end, document_start
 from pfocr_rdf.sources import RecordSource
 
-from conftest import FIGURES, ROOT, SAMPLE_FILES, SEED_FILES, TABLES, run_cli, writing_a_temporary_file
+from conftest import FIGURES, ROOT, SAMPLE_FILES, SEED_FILES, TABLES, run_cli, run_cli_process, writing_a_temporary_file
 
 GOOD = [FIGURES / "PMC10034769__fphar-14-1067402-g009.md", FIGURES / "PMC10031380__sc1.md", SEED_FILES[1]]
 SEED_TEXT = SEED_FILES[0].read_text(encoding="utf-8")
@@ -218,6 +218,7 @@ def test_an_interrupted_run_leaves_the_previous_output_intact(tmp_path: Path, si
     corpus = make_corpus(tmp_path / "corpus", 60)  # 2,700 records: a few seconds of work
     out = tmp_path / "out.nt"
     out.write_text("previous output\n")
+    # a process of its own (and process group): it is signalled as a terminal's Ctrl-C signals a job
     process = subprocess.Popen(
         [*AS_A_TERMINAL_STARTS_IT, "-m", "pfocr_rdf", "convert", str(corpus), "-o", str(out), "-j", "2", "--reference"],
         cwd=ROOT,
@@ -303,19 +304,20 @@ def test_the_guard_catches_network_access(guarded_env: dict[str, str]) -> None:
 def test_convert_validate_load_and_query_never_open_a_socket(
     guarded_env: dict[str, str], tmp_path: Path, bad_corpus: Path
 ) -> None:
+    # Processes of their own: the guard is a sitecustomize module, which only a starting interpreter loads.
     out = tmp_path / "out.ttl"
-    result = run_cli("convert", str(bad_corpus), str(SEED_FILES[0]), "-o", str(out), "-j", "2", env=guarded_env)
+    result = run_cli_process("convert", str(bad_corpus), str(SEED_FILES[0]), "-o", str(out), "-j", "2", env=guarded_env)
     assert result.returncode == 1 and "test guard" not in result.stderr
     assert "jsonld-context-ignored" in result.stderr  # a remote context is ignored, never fetched
-    result = run_cli("validate", str(out), str(SEED_FILES[0]), env=guarded_env)
+    result = run_cli_process("validate", str(out), str(SEED_FILES[0]), env=guarded_env)
     assert result.returncode == 0 and "test guard" not in result.stderr + result.stdout
-    result = run_cli(
+    result = run_cli_process(
         "convert", str(SEED_FILES[0]), "--engine", "pyshacl", "--reference", "-o", str(tmp_path / "r.nt"), env=guarded_env
     )
     assert result.returncode == 0 and "test guard" not in result.stderr
-    result = run_cli("load", str(SEED_FILES[0]), str(out), "--store", str(tmp_path / "store"), env=guarded_env)
+    result = run_cli_process("load", str(SEED_FILES[0]), str(out), "--store", str(tmp_path / "store"), env=guarded_env)
     assert result.returncode == 0 and "test guard" not in result.stderr
-    result = run_cli("query", "figures-per-species", "--store", str(tmp_path / "store"), env=guarded_env)
+    result = run_cli_process("query", "figures-per-species", "--store", str(tmp_path / "store"), env=guarded_env)
     assert result.returncode == 0 and "test guard" not in result.stderr
 
 

@@ -59,6 +59,8 @@ def store_counts(store: Path) -> Counter[str]:
 
 
 def start(*args: str) -> subprocess.Popen[str]:
+    """A run in a process of its own, to be killed or interrupted (the runs that check the store afterwards
+    use run_cli)."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     return subprocess.Popen(
         [sys.executable, "-m", "pfocr_rdf", *args],

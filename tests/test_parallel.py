@@ -17,7 +17,7 @@ import pytest
 from pfocr_rdf.errors import RecordError
 from pfocr_rdf.parallel import PIECE_BYTES, WorkerLost, ordered_map
 
-from conftest import ROOT, SAMPLE_FILES, blocked_writing_to_a_pipe, child_pids, writing_a_temporary_file
+from conftest import ROOT, SAMPLE_FILES, blocked_writing_to_a_pipe, child_pids, run_cli, writing_a_temporary_file
 
 BIG = 2_000_000  # a result far bigger than a pipe's buffer: its sender blocks until the parent reads
 
@@ -127,6 +127,7 @@ def test_a_worker_killed_from_outside_fails_the_conversion_and_leaves_no_output(
             (figures / f"{path.stem}-c{copy}.md").write_text(text, encoding="utf-8")
     out = tmp_path / "out.nt"
     out.write_text("previous output\n")
+    # a process of its own: its workers are its children, and one is killed from outside
     command = [sys.executable, "-m", "pfocr_rdf", "convert", str(figures.parent), "-o", str(out), "-j", "2", "--reference"]
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
@@ -194,16 +195,17 @@ def _limit_file_size() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))  # segment files get short writes; a pipe does not
 
 
-def _convert_to_stdout(workers: int, limit: bool) -> subprocess.CompletedProcess[bytes]:
+def _convert_to_stdout_with_a_file_size_limit(workers: int) -> subprocess.CompletedProcess[bytes]:
+    """A process of its own: the file-size limit (RLIMIT_FSIZE) is one of the process, set before it starts."""
     sample = ROOT / "tests" / "data" / "sample"
     command = [sys.executable, "-m", "pfocr_rdf", "convert", str(sample), "-f", "nt", "-o", "-", "--no-void", "-j", str(workers)]
-    return subprocess.run(command, capture_output=True, preexec_fn=_limit_file_size if limit else None, check=False)
+    return subprocess.run(command, capture_output=True, preexec_fn=_limit_file_size, check=False)
 
 
 def test_a_short_segment_write_fails_the_run_instead_of_truncating_the_output() -> None:
-    whole = _convert_to_stdout(1, limit=False)
+    whole = run_cli("convert", str(ROOT / "tests" / "data" / "sample"), "-f", "nt", "-o", "-", "--no-void", "-j", "1", text=False)
     assert whole.returncode == 0
-    limited = _convert_to_stdout(2, limit=True)
+    limited = _convert_to_stdout_with_a_file_size_limit(2)
     assert limited.returncode == 2, limited.stderr
     stderr = limited.stderr.decode()
     assert stderr.count("\n") <= 2 and "Traceback" not in stderr

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, SAMPLE, run_cli
+from conftest import ROOT, SAMPLE, run_cli, run_cli_process
 
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
 PATIENCE = 30  # seconds a stopped process may take before the test calls it a failure (it takes well under 1)
@@ -38,6 +38,7 @@ def started(process: subprocess.Popen[str]) -> None:
 
 @pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_signal_stops_a_running_query(store: str, signum: int, status: int) -> None:
+    # a process of its own: it is sent the signal, and ends through os._exit with the query's thread running
     command = [sys.executable, "-m", "pfocr_rdf", "query", ENDLESS, "--store", store, "-f", "csv"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -56,7 +57,8 @@ def test_a_signal_stops_a_running_query(store: str, signum: int, status: int) ->
 
 
 def test_timeout_stops_a_query_with_a_clear_message(store: str) -> None:
-    result = run_cli("query", ENDLESS, "--store", store, "--timeout", "1.5", "-f", "csv", timeout=PATIENCE)
+    # a process of its own: a stopped query's thread is left running, and the run ends the process (os._exit)
+    result = run_cli_process("query", ENDLESS, "--store", store, "--timeout", "1.5", "-f", "csv", timeout=PATIENCE)
     assert result.returncode == 124
     assert result.stdout == ""
     assert (
