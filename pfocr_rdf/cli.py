@@ -8,7 +8,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -22,8 +22,13 @@ from .outputs import STDOUT, write_stdout
 from .report import plural
 from .results import FORMATS as RESULT_FORMATS
 from .sources import DEFAULT_MAX_FILE_BYTES, SourceSet, find_sources
-from .validate import ENGINES, ValidationSettings
 
+if TYPE_CHECKING:
+    from .validate import ValidationSettings
+
+# validate.ENGINES (a test keeps them equal), not imported here: the validator's modules take 50-150 ms to
+# import, which `query` and `vocabulary` never need.
+ENGINES = ("fast", "pyshacl")
 POSITIVE = click.IntRange(min=1)
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 128 + signal.SIGINT, 128 + signal.SIGTERM
 EXIT_CLOSED_PIPE = 128 + signal.SIGPIPE  # what a shell reports for `cat` when its reader goes away
@@ -172,6 +177,12 @@ def progress_option(command: Callable[..., Any]) -> Callable[..., Any]:
         metavar="SECONDS",
         help="When stderr is not a terminal (a log, CI), a progress line this often; on a terminal a live bar.",
     )(command)
+
+
+def _validation(shapes_dir: str | None, engine: str) -> ValidationSettings:
+    from .validate import ValidationSettings
+
+    return ValidationSettings(shapes_dir, engine)
 
 
 def validation_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -324,7 +335,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     rejects_format, rejects_compress = output_format(rejects_path, None) if rejects_path else (None, False)
     found = find_sources(sources, table_dirs)
     _refuse_overwriting_inputs([output, errors_path, rejects_path], found)
-    validation = None if no_validate else ValidationSettings(shapes_dir, engine)
+    validation = None if no_validate else _validation(shapes_dir, engine)
     limits = YamlLimits(max_yaml_depth, max_yaml_nodes)
     taxonomy = _taxonomy(taxonomy_path, quiet)
     options, organism_findings = options_for(found, max_file_size, limits, reference, validation, taxonomy, max_table_rows)
@@ -469,7 +480,7 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
     rdf_files, found = _inputs(paths, table_dirs, input_format)
     _refuse_overwriting_inputs([report_path], found)
     options, _ = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False,
-                             ValidationSettings(shapes_dir, engine), _taxonomy(taxonomy_path, quiet),
+                             _validation(shapes_dir, engine), _taxonomy(taxonomy_path, quiet),
                              max_table_rows)  # fmt: skip
     progress = _progress(quiet, "validating", progress_interval)
     try:
@@ -575,7 +586,7 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
         raise UsageError("give exactly one of --store DIR and --endpoint URL")
     rdf_files, found = _inputs(sources, table_dirs, input_format)
     _refuse_overwriting_inputs([errors_path], found)
-    validation = None if no_validate else ValidationSettings(shapes_dir, engine)
+    validation = None if no_validate else _validation(shapes_dir, engine)
     limits = YamlLimits(max_yaml_depth, max_yaml_nodes)
     taxonomy = _taxonomy(taxonomy_path, quiet)
     options, organism_findings = options_for(found, max_file_size, limits, False, validation, taxonomy, max_table_rows)
