@@ -696,7 +696,7 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
     """
     from .endpoint import EndpointError
     from .queries import named_queries, resolve_query
-    from .results import Results, Triples, boolean_text, query_form, render, sort_lists
+    from .results import Results, Triples, boolean_text, finish, query_form, render
     from .stoppable import TimeLimitExceeded, run_stoppable
     from .store import EmbeddedStore
 
@@ -711,7 +711,7 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
         if not sep:
             raise UsageError(f"--param {item!r}: write NAME=VALUE")
         values[name.strip()] = value
-    text, lists = resolve_query(query, values)
+    text, finishing = resolve_query(query, values)
     chosen = [bool(files), store_dir is not None, endpoint is not None]
     if sum(chosen) != 1:
         raise UsageError("give FILES, or --store DIR, or --endpoint URL (exactly one of them)")
@@ -738,7 +738,7 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
         write_stdout(_rdf_text(answer, format_named(fmt or "ttl")))
         return
     assert isinstance(answer, Results)
-    sort_lists(answer, lists)
+    finish(answer, finishing)
     write_stdout(render(answer, fmt or ("table" if sys.stdout.isatty() else "tsv")))
 
 

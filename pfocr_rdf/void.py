@@ -203,8 +203,8 @@ def add_summaries(nodes: NodeMap, stats: DatasetStats, dataset: str) -> None:
             FIGURE_COUNT: [typed(str(stats.organisms[organism]), integer)],
         }
         labels = stats.taxon_labels.get(organism)
-        if labels:  # as MIN(?label) would pick
-            nodes[node][v.PFOCR_ORGANISM_NAME] = [min(labels, key=_lexical)]
+        if labels:  # the organism's label, as MIN(?label) would pick it
+            nodes[node][v.RDFS_LABEL] = [min(labels, key=_lexical)]
     figures: Counter[str] = Counter()
     papers: set[str] = set()
     for figure_papers, count in stats.figure_papers.items():
