@@ -74,8 +74,7 @@ def from_pyoxigraph(solutions: Any) -> Results:
     # A solution iterates its values in the order of the variables: a third less time than by name, which
     # counts when a query answers for every figure.
     rows: list[Row] = [
-        dict(zip(variables, [None if value is None else str(value) for value in solution], strict=True))
-        for solution in solutions
+        dict(zip(variables, [None if value is None else str(value) for value in solution], strict=True)) for solution in solutions
     ]
     return Results(variables, rows)
 
@@ -136,7 +135,13 @@ def _order_key(term: str | None) -> tuple[Any, ...]:
         return (1, term[2:])
     if term[:1] == "<":
         return (2, term[1:-1])
-    lexical, datatype, language = split_literal(term)
+    if "\\" not in term:  # no escapes (most terms): the parts are cut out, not unescaped
+        end = term.rfind('"')
+        lexical, rest = term[1:end], term[end + 1 :]
+        language = rest[1:] if rest[:1] == "@" else None
+        datatype = rest[3:-1] if rest[:2] == "^^" else (RDF_LANG_STRING if language else XSD_STRING)
+    else:
+        lexical, datatype, language = split_literal(term)
     if datatype in _NUMERIC:
         try:
             return (3, 0, Decimal(lexical), "")
