@@ -8,7 +8,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -23,8 +23,13 @@ from .outputs import STDOUT, write_stdout
 from .report import plural
 from .results import FORMATS as RESULT_FORMATS
 from .sources import DEFAULT_MAX_FILE_BYTES, RECORD_SUFFIXES, SourceSet, find_sources
-from .validate import ENGINES, ValidationSettings
 
+if TYPE_CHECKING:
+    from .validate import ValidationSettings
+
+# validate.ENGINES (a test keeps them equal), not imported here: the validator's modules take 50-150 ms to
+# import, which `query` and `vocabulary` never need.
+ENGINES = ("fast", "pyshacl")
 POSITIVE = click.IntRange(min=1)
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 128 + signal.SIGINT, 128 + signal.SIGTERM
 EXIT_CLOSED_PIPE = 128 + signal.SIGPIPE  # what a shell reports for `cat` when its reader goes away
@@ -200,6 +205,12 @@ def progress_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def _validation(shapes_dir: str | None, engine: str) -> ValidationSettings:
+    from .validate import ValidationSettings
+
+    return ValidationSettings(shapes_dir, engine)
+
+
 def validation_options(command: Callable[..., Any]) -> Callable[..., Any]:
     command = click.option(
         "--engine",
@@ -351,7 +362,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     found = _records(sources, table_dirs, max_file_size)
     outputs = [Output("-o", output, folder=bool(split_by or shard_size)), Output("--rejects", rejects_path)]
     refuse_unsafe_outputs([*outputs, Output("--errors", errors_path)], is_input=found.includes)
-    validation = None if no_validate else ValidationSettings(shapes_dir, engine)
+    validation = None if no_validate else _validation(shapes_dir, engine)
     limits = YamlLimits(max_yaml_depth, max_yaml_nodes)
     taxonomy = _taxonomy(taxonomy_path, quiet)
     options, organism_findings = options_for(found, max_file_size, limits, reference, validation, taxonomy, max_table_rows)
@@ -511,7 +522,7 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
     outputs = [Output("the results", STDOUT), Output("--report", report_path)]
     refuse_unsafe_outputs(outputs, [f for f in rdf_files if isinstance(f, str)], found.includes)
     options, early = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False,
-                                 ValidationSettings(shapes_dir, engine), _taxonomy(taxonomy_path, quiet),
+                                 _validation(shapes_dir, engine), _taxonomy(taxonomy_path, quiet),
                                  max_table_rows)  # fmt: skip
     progress = _progress(quiet, "validating", progress_interval)
     try:
@@ -619,7 +630,7 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
         raise UsageError("give exactly one of --store DIR and --endpoint URL")
     rdf_files, found = _inputs(sources, table_dirs, input_format, max_file_size)
     refuse_unsafe_outputs([Output("--errors", errors_path)], [f for f in rdf_files if isinstance(f, str)], found.includes)
-    validation = None if no_validate else ValidationSettings(shapes_dir, engine)
+    validation = None if no_validate else _validation(shapes_dir, engine)
     limits = YamlLimits(max_yaml_depth, max_yaml_nodes)
     taxonomy = _taxonomy(taxonomy_path, quiet)
     options, organism_findings = options_for(found, max_file_size, limits, False, validation, taxonomy, max_table_rows)
@@ -732,7 +743,7 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
     """
     from .endpoint import EndpointError
     from .queries import named_queries, resolve_query
-    from .results import Results, Triples, boolean_text, query_form, render, sort_lists
+    from .results import Results, Triples, boolean_text, finish, query_form, render
     from .stoppable import TimeLimitExceeded, run_stoppable
     from .store import EmbeddedStore
 
@@ -747,7 +758,7 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
         if not sep:
             raise UsageError(f"--param {item!r}: write NAME=VALUE")
         values[name.strip()] = value
-    text, lists = resolve_query(query, values)
+    text, finishing = resolve_query(query, values)
     chosen = [bool(files), store_dir is not None, endpoint is not None]
     if sum(chosen) != 1:
         raise UsageError("give FILES, or --store DIR, or --endpoint URL (exactly one of them)")
@@ -774,7 +785,7 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
         write_stdout(_rdf_text(answer, format_named(fmt or "ttl")))
         return
     assert isinstance(answer, Results)
-    sort_lists(answer, lists)
+    finish(answer, finishing)
     write_stdout(render(answer, fmt or ("table" if sys.stdout.isatty() else "tsv")))
 
 

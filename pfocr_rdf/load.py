@@ -323,6 +323,8 @@ class StoreTarget(_Target):
             bulk, self._bulk = self._bulk, None
             bulk.finish(waiting)
             self._check_bulk()
+            if self.store.path is not None:  # a store on disk, loaded whole: compacted once, for its queries
+                self.store.compact()
         super().finish()
 
     def _check_bulk(self) -> None:

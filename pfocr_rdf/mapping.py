@@ -339,11 +339,35 @@ def _mentions(graph: RecordGraph, figure: str, figure_iri: str, mentions: Mentio
             _place(graph, _mention_subject(figure_iri, mention), build(figure, mention))
 
 
+_GENE_PREFIX = v.ncbigene_iri("")
+
+
+def gene_set_symbols(labels: Iterable[str]) -> str:
+    """A figure's gene symbols as one text, as the gene-sets query lists them: each distinct label's
+    space-separated parts, sorted (a label with a space gives two items, as its GMT line would)."""
+    return " ".join(sorted(part for label in set(labels) for part in label.split(" ") if part))
+
+
 def _shortcuts(graph: RecordGraph, figure: str, mentions: MentionSet) -> None:
     """The figure linked directly to the genes, chemicals and MeSH diseases its mentions point at
-    (pfocr:gene, pfocr:chemical, pfocr:diseaseMesh; DOIDs are pfocr:disease): additive, so that the
-    questions asked most are one pattern instead of a join over the mentions."""
-    genes = [_gene_term(mention.gene_id) for mention in mentions.genes if mention.gene_id]
+    (pfocr:gene, pfocr:chemical, pfocr:diseaseMesh; DOIDs are pfocr:disease), how many genes it shows
+    (pfocr:geneCount) and its gene set as PFOCR's GMT files write it (pfocr:geneIds, pfocr:geneSymbols):
+    additive, so that the questions asked most are one pattern instead of a join over the mentions."""
+    genes: list[str] = []
+    gene_ids: set[str] = set()
+    symbols: set[str] = set()
+    for mention in mentions.genes:
+        if mention.gene_id:
+            gene = _gene_term(mention.gene_id)
+            genes.append(gene)
+            gene_ids.add(gene[len(_GENE_PREFIX) + 1 : -1])
+            symbols.update(mention.labels)
+    if genes:  # as graph.add for each, in one pass
+        extend_unique(graph.nodes.setdefault(figure, {}).setdefault(v.PFOCR_GENE, []), genes)
+    if gene_ids:
+        graph.add(figure, v.PFOCR_GENE_COUNT, typed(str(len(gene_ids)), v.XSD_INTEGER))
+        graph.add(figure, v.PFOCR_GENE_IDS, plain(" ".join(sorted(gene_ids))))
+        graph.add(figure, v.PFOCR_GENE_SYMBOLS, plain(gene_set_symbols(symbols)))
     chemicals: list[str] = []
     for mention in mentions.chemicals:
         chemicals += _curie_iris("chebi", mention.chebi, mention.extra_chebi)
@@ -351,7 +375,7 @@ def _shortcuts(graph: RecordGraph, figure: str, mentions: MentionSet) -> None:
     diseases: list[str] = []
     for mention in mentions.diseases:
         diseases += _curie_iris("mesh", mention.mesh, mention.extra_mesh)
-    for predicate, objects in ((v.PFOCR_GENE, genes), (v.PFOCR_CHEMICAL, chemicals), (v.PFOCR_DISEASE_MESH, diseases)):
+    for predicate, objects in ((v.PFOCR_CHEMICAL, chemicals), (v.PFOCR_DISEASE_MESH, diseases)):
         if objects:  # as graph.add for each object, in one pass
             extend_unique(graph.nodes.setdefault(figure, {}).setdefault(predicate, []), objects)
 

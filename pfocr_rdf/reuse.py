@@ -41,8 +41,9 @@ _REPLAYS_AHEAD = 256  # reused records' replays fetched from the state in one qu
 # few records at about 20 ms each, and holds a worker per core for it.
 POOL_FROM_PER_WORKER = 50
 # The layout of a replay: part of every record's key, so a replay is only ever read by the code that wrote it
-# (2: the terms are named by the key of their set, the linkset counts are a list).
-REPLAY_FORMAT = 2
+# (2: the terms are named by the key of their set, the linkset counts are a list; 3: what the dataset
+# description's summaries count of the record's own nodes).
+REPLAY_FORMAT = 3
 
 
 def _digest() -> hashlib.blake2b:
@@ -136,6 +137,12 @@ def replay_of(packet: RecordPacket) -> tuple[bytes, tuple[str, str]]:
         "figure": packet.figure,
         "shared": packet.shared,
         "stats": [stats.triples, stats.entities, links, key, stats.example],
+        "summary": [
+            sorted(stats.organisms.items()),
+            sorted([list(papers), count] for papers, count in stats.figure_papers.items()),
+            sorted([subject, sorted(years)] for subject, years in stats.paper_years.items()),
+            sorted([subject, sorted(labels)] for subject, labels in stats.taxon_labels.items()),
+        ],
         "warnings": [[_other(w.source, outcome.source), w.kind, w.message, w.field, w.line, w.severity] for w in warnings],
         "repairs": outcome.repairs,
         "unmapped": list(outcome.unmapped),
@@ -166,6 +173,11 @@ def packet_from(replay: bytes, display: str, term_sets: dict[str, frozenset[str]
         organisms=Counter(data["organisms"]),
     )
     stats = DatasetStats(triples, entities, links, set(terms), example)
+    organisms, figure_papers, paper_years, taxon_labels = data["summary"]
+    stats.organisms.update(dict(organisms))
+    stats.figure_papers.update({tuple(papers): count for papers, count in figure_papers})
+    stats.paper_years.update({subject: set(years) for subject, years in paper_years})
+    stats.taxon_labels.update({subject: set(labels) for subject, labels in taxon_labels})
     shared = [(subject, properties) for subject, properties in data["shared"]]
     return RecordPacket(outcome, data["figure"], "", shared, stats)
 

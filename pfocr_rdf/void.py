@@ -8,15 +8,18 @@ each such copy counts. `void:entities` and the linksets count the data only, pap
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import __version__
 from . import vocab as v
 from .graph import NodeMap, RecordGraph, merge_nodes
-from .terms import plain, typed
+from .terms import plain, split_literal, typed
 from .vocabulary import vocabulary_nodes
 
 # Outward link predicate -> (target dataset key, title, URI space of the target).
@@ -26,6 +29,12 @@ LINK_TARGETS: dict[str, tuple[str, str, str]] = {
     v.PFOCR_MESH: ("mesh", "MeSH", "http://id.nlm.nih.gov/mesh/"),
     v.PFOCR_DOID: ("doid", "Disease Ontology", "http://purl.obolibrary.org/obo/DOID_"),
 }
+TAXON = "<http://purl.obolibrary.org/obo/NCBITaxon_"  # organisms (shared nodes: their labels name the summaries)
+ORGANISM_SUMMARY = f"<{v.NS_PFOCR}organismSummary>"
+YEAR_SUMMARY = f"<{v.NS_PFOCR}yearSummary>"
+FIGURE_COUNT = f"<{v.NS_PFOCR}figureCount>"
+PAPER_COUNT = f"<{v.NS_PFOCR}paperCount>"
+SUMMARY_YEAR = f"<{v.NS_PFOCR}year>"
 
 
 @dataclass
@@ -37,6 +46,12 @@ class DatasetStats:
     links: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LINK_TARGETS, 0))
     terms: set[str] = field(default_factory=set)  # predicates and classes used
     example: str | None = None
+    # What the summaries (figures per organism, papers and figures per year) are counted from, exactly as the
+    # plain queries count them over the union of the graphs:
+    organisms: Counter[str] = field(default_factory=Counter)  # organism -> figures naming it
+    figure_papers: Counter[tuple[str, ...]] = field(default_factory=Counter)  # a figure's papers -> figures
+    paper_years: dict[str, set[str]] = field(default_factory=dict)  # paper -> its publication years
+    taxon_labels: dict[str, set[str]] = field(default_factory=dict)  # organism -> its rdfs:labels
 
     def add(self, other: DatasetStats) -> None:
         self.triples += other.triples
@@ -46,6 +61,13 @@ class DatasetStats:
         self.terms |= other.terms
         if self.example is None:
             self.example = other.example
+        if other.organisms:
+            self.organisms.update(other.organisms)
+        if other.figure_papers:
+            self.figure_papers.update(other.figure_papers)
+        for found, into in ((other.paper_years, self.paper_years), (other.taxon_labels, self.taxon_labels)):
+            for subject, values in found.items():
+                into.setdefault(subject, set()).update(values)
 
 
 def stats_of(nodes: Iterable[tuple[str, dict[str, list[str]]]], example: str | None = None) -> DatasetStats:
@@ -63,6 +85,16 @@ def stats_of(nodes: Iterable[tuple[str, dict[str, list[str]]]], example: str | N
         types = properties.get(rdf_type)
         if types:
             update(types)
+            if v.PFOCR_FIGURE in types:
+                stats.organisms.update(set(properties.get(v.PFOCR_ORGANISM, ())))
+                papers = properties.get(v.DCT_IS_PART_OF)
+                if papers:
+                    stats.figure_papers[tuple(sorted(set(papers)))] += 1
+        years = properties.get(v.FABIO_YEAR)
+        if years:
+            stats.paper_years.setdefault(subject, set()).update(years)
+        if subject.startswith(TAXON) and v.RDFS_LABEL in properties:
+            stats.taxon_labels.setdefault(subject, set()).update(properties[v.RDFS_LABEL])
         for predicate in link_predicates:
             found = properties.get(predicate)
             if found:
@@ -135,6 +167,7 @@ def describe_dataset(stats: DatasetStats, dataset: str = v.DATASET) -> NodeMap:
         v.RDFS_LABEL: [plain("pfocr-rdf")],
         f"<{v.NS_PAV}version>": [plain(__version__)],
     }
+    add_summaries(nodes, stats, dataset)
     nodes[f"<{v.WIKIPATHWAYS_ORG}>"] = {
         v.RDF_TYPE: [v.SCHEMA_ORGANIZATION],
         v.SCHEMA_NAME: [plain("WikiPathways")],
@@ -146,6 +179,60 @@ def describe_dataset(stats: DatasetStats, dataset: str = v.DATASET) -> NodeMap:
     nodes[d][f"<{v.NS_VOID}vocabulary>"] = [f"<{ns}>" for ns in sorted({_namespace(t[1:-1]) for t in used})]
     set_statement_count(nodes, dataset, stats.triples)
     return nodes
+
+
+def _local(prefix: str, term: str, plain_part: str) -> str:
+    """A summary node's fragment: readable when the value is (a taxid, a year), else a digest of the term."""
+    if re.fullmatch(r"[0-9A-Za-z_.-]+", plain_part):
+        return f"{prefix}-{plain_part}"
+    return f"{prefix}-{hashlib.blake2b(term.encode('utf-8'), digest_size=8).hexdigest()}"
+
+
+def add_summaries(nodes: NodeMap, stats: DatasetStats, dataset: str) -> None:
+    """Figures per organism (with the organism's label), and papers and figures per publication year, as
+    pfocr:OrganismSummary / pfocr:YearSummary nodes of the description: the summary queries read these few
+    statements instead of every figure. Counted as the plain queries count over the union of the graphs: a
+    figure names each of its organisms once; a paper counts in each of its years, a figure in each year of
+    any of its papers."""
+    d, integer = "<" + dataset + ">", v.XSD_INTEGER
+    organisms = []
+    for organism in sorted(stats.organisms):
+        node = "<" + dataset + "#" + _local("organism", organism, organism.removeprefix(TAXON)[:-1]) + ">"
+        organisms.append(node)
+        nodes[node] = {
+            v.RDF_TYPE: [f"<{v.NS_PFOCR}OrganismSummary>"],
+            v.PFOCR_ORGANISM: [organism],
+            FIGURE_COUNT: [typed(str(stats.organisms[organism]), integer)],
+        }
+        labels = stats.taxon_labels.get(organism)
+        if labels:  # the organism's label, as MIN(?label) would pick it
+            nodes[node][v.RDFS_LABEL] = [min(labels, key=_lexical)]
+    figures: Counter[str] = Counter()
+    papers: set[str] = set()
+    for figure_papers, count in stats.figure_papers.items():
+        papers.update(figure_papers)
+        for year in set().union(*(stats.paper_years.get(paper, ()) for paper in figure_papers)):
+            figures[year] += count
+    paper_counts: Counter[str] = Counter(year for paper in papers for year in stats.paper_years.get(paper, ()))
+    years = []
+    for year in sorted(figures, key=lambda term: (_lexical(term), term)):
+        node = "<" + dataset + "#" + _local("year", year, _lexical(year) if year.endswith(f"^^{v.XSD_GYEAR}") else "") + ">"
+        years.append(node)
+        nodes[node] = {
+            v.RDF_TYPE: [f"<{v.NS_PFOCR}YearSummary>"],
+            SUMMARY_YEAR: [year],
+            PAPER_COUNT: [typed(str(paper_counts[year]), integer)],
+            FIGURE_COUNT: [typed(str(figures[year]), integer)],
+        }
+    if organisms:
+        nodes[d][ORGANISM_SUMMARY] = organisms
+    if years:
+        nodes[d][YEAR_SUMMARY] = years
+
+
+def _lexical(literal: str) -> str:
+    """The lexical form of a literal term, unescaped: labels compare as SPARQL's MIN compares strings."""
+    return split_literal(literal)[0]
 
 
 def set_statement_count(nodes: NodeMap, dataset: str, data_statements: int) -> int:

@@ -319,3 +319,45 @@ def test_changed_graphs_written_by_the_bulk_loader_or_a_transaction_are_the_same
     assert LoadState(str(store)).in_flight() == []
     loader(site, store)
     assert loader.converted == []
+
+
+def _summary_answers(store_dir: Path) -> dict[str, tuple[list[dict[str, str | None]], list[dict[str, str | None]]]]:
+    """The summary queries' answers, bundled (read from the description) and plain (counted over the figures)."""
+    from pfocr_rdf.queries import named_queries, parse_named_query
+    from pfocr_rdf.results import Results
+
+    plain_folder = Path(__file__).parent / "data" / "plain-queries"
+    store = EmbeddedStore(str(store_dir), read_only=True)
+    found = {}
+    for name in ("figures-per-species", "papers-per-year"):
+        plain = parse_named_query(name, (plain_folder / f"{name}.rq").read_text(encoding="utf-8"))
+        answers = [store.answer(named_queries()[name].text), store.answer(plain.text)]
+        assert all(isinstance(answer, Results) for answer in answers)
+        found[name] = (answers[0].rows, answers[1].rows)  # type: ignore[union-attr]
+    store.close()
+    return found
+
+
+def test_the_summaries_stay_exact_when_figures_are_replaced(site: Path, tmp_path: Path, loader: Loader) -> None:
+    """The description's figures-per-organism and per-year summaries count every record of the load, the
+    reused ones from their replays: after a record changes organism and year, they still equal the plain
+    counts over the store's figures, and a fresh load's."""
+    store = tmp_path / "store"
+    loader(site, store)
+    before = _summary_answers(store)
+    assert all(bundled == plain and bundled for bundled, plain in before.values())
+    record = site / "_figures" / f"{FIGIDS[1]}.md"
+    text = record.read_text(encoding="utf-8")
+    assert "\nyear: '2001'\n" in text and "\norganisms: Homo sapiens\n" in text
+    record.write_text(text.replace("\nyear: '2001'\n", "\nyear: '1999'\n").replace(
+        "\norganisms: Homo sapiens\n", "\norganisms: Mus musculus\n"), encoding="utf-8")  # fmt: skip
+    again = loader(site, store)
+    assert loader.converted == [FIGIDS[1]] and again.report.reused == 2
+    after = _summary_answers(store)
+    assert all(bundled == plain for bundled, plain in after.values())
+    assert after != before
+    years = {row["year"]: row for row in after["papers-per-year"][0]}
+    assert (
+        years['"1999"^^<http://www.w3.org/2001/XMLSchema#gYear>']["figures"] == '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    )
+    same_as_fresh(loader, site, store, tmp_path)

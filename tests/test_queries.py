@@ -309,3 +309,16 @@ def test_a_format_that_does_not_fit_the_query_is_refused_clearly(store: str) -> 
     assert rdf_for_select.returncode == 2 and "a SELECT query answers with a table" in rdf_for_select.stderr
     table_for_construct = run_cli("query", CONSTRUCT_TITLES, "--store", store, "-f", "csv")
     assert table_for_construct.returncode == 2 and "a CONSTRUCT query answers with RDF" in table_for_construct.stderr
+
+
+def test_the_command_line_imports_no_validator_until_it_validates() -> None:
+    """`query` never validates: importing the SHACL engine (its XSD patterns) cost 50-150 ms a query."""
+    import subprocess
+    import sys
+
+    from pfocr_rdf import cli, validate
+
+    assert cli.ENGINES == validate.ENGINES
+    check = "import sys, pfocr_rdf.cli; print(sorted(m for m in sys.modules if m in ('pfocr_rdf.validate', 'pfocr_rdf.shacl')))"
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -13,7 +13,7 @@ import pytest
 from pfocr_rdf.cli import memory_store
 from pfocr_rdf.endpoint import Endpoint
 from pfocr_rdf.queries import named_queries, resolve_query
-from pfocr_rdf.results import Results, sort_lists, to_json
+from pfocr_rdf.results import Results, finish, to_json
 from pfocr_rdf.store import EmbeddedStore
 
 from conftest import DATA, SAMPLE, SEED_FILES, SEEDS, run_cli
@@ -41,10 +41,10 @@ def answers(*where: str) -> dict[str, dict]:
     try:
         found = {}
         for name, query in named_queries().items():
-            text, lists = resolve_query(name, {p.name: p.example for p in query.parameters})
+            text, finishing = resolve_query(name, {p.name: p.example for p in query.parameters})
             answer = source.answer(text)
             assert isinstance(answer, Results), name
-            sort_lists(answer, lists)
+            finish(answer, finishing)
             found[name] = json.loads(to_json(answer))
     finally:
         source.close()

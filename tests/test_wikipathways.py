@@ -14,7 +14,7 @@ import pytest
 
 from pfocr_rdf.endpoint import Endpoint
 from pfocr_rdf.queries import resolve_query
-from pfocr_rdf.results import Results, to_csv
+from pfocr_rdf.results import Results, finish, to_csv
 from pfocr_rdf.store import EmbeddedStore
 
 from conftest import ROOT, SAMPLE, SAMPLE_FILES, SEED_FILES, run_cli
@@ -294,7 +294,10 @@ def answer(query: str, where: tuple[str, ...]) -> Results:
 
 def join_rows(name: str, param: str, *where: str, through_the_command: bool = False) -> list[dict[str, str]]:
     key, _, value = param.partition("=")
-    text = to_csv(answer(resolve_query(name, {key: value})[0], where))
+    query, finishing = resolve_query(name, {key: value})
+    found = answer(query, where)
+    finish(found, finishing)
+    text = to_csv(found)
     if through_the_command:
         result = run_cli("query", name, "-p", param, *where, "-f", "csv")
         assert result.returncode == 0, result.stderr
