@@ -102,9 +102,10 @@ class BulkWriter:
         self._parts: Counter[str] = Counter()  # graph -> its parts not yet in the store
         self._last: dict[str, BulkGraph] = {}  # graph -> its last part (what the graph holds once whole)
         self._lock = threading.Lock()
-        # Started with the first section, not here: a conversion's worker pool forks when its first record
-        # is asked for, and forking while another thread runs can deadlock the child (Python 3.12+ warns).
-        self._thread = threading.Thread(target=self._run, name="pfocr-rdf bulk loader", daemon=True)
+        # Made and started with the first section, not here: a conversion's worker pool forks when its first
+        # record is asked for, and forking while another thread runs can deadlock the child (Python 3.12+
+        # warns). A thread made and never started would also keep this writer, and the store, alive.
+        self._thread: threading.Thread | None = None
 
     def put(self, graph: BulkGraph) -> None:
         self._raise_failure()
@@ -151,7 +152,8 @@ class BulkWriter:
                     self._last[graph.name] = graph
         if self.state is not None and names:
             self.state.begin(names)  # committed before the loader can see a byte of them
-        if self._thread.ident is None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="pfocr-rdf bulk loader", daemon=True)
             self._thread.start()
         while True:  # the loader may be slow: wait for room, but fail at once if it has failed
             self._raise_failure()
@@ -164,7 +166,7 @@ class BulkWriter:
                     raise OSError("the bulk loader stopped") from None
 
     def _stop(self, waiting: Callable[[int, int], None] | None = None) -> None:
-        if not self._thread.is_alive():
+        if self._thread is None or not self._thread.is_alive():
             return
         self._queue.put(None)
         while self._thread.is_alive():

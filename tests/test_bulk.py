@@ -3,6 +3,8 @@ of them is in, nothing left in the store folder but the store and its state."""
 
 from __future__ import annotations
 
+import gc
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -51,3 +53,18 @@ def test_an_aborted_writer_loads_nothing_of_the_section_being_filled(tmp_path: P
     if state.in_flight():
         assert state.digests([f"<{g}>"]) == {}
     state.close()
+
+
+def test_a_writer_given_nothing_leaves_the_store_free_at_once(tmp_path: Path) -> None:
+    """A failed load in a long-lived process (the API, a notebook) must not keep the store locked until the
+    garbage collector runs: a writer that loaded nothing holds no thread, and nothing else holds the store."""
+    gc.disable()
+    try:
+        store = ox.Store(str(tmp_path))
+        writer = BulkWriter(store, None, folder=str(tmp_path))
+        writer.finish()
+        assert not any(t.name == "pfocr-rdf bulk loader" for t in threading.enumerate())
+        del writer, store
+        ox.Store(str(tmp_path))  # the lock is free: no collection was needed
+    finally:
+        gc.enable()
