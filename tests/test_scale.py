@@ -161,8 +161,7 @@ def test_progress_lines_over_rdf_files_for_load_and_validate_and_the_real_time(t
     assert len(checking) > 1 and len(loading) > 1 and lines.index(checking[-1]) < lines.index(loading[0])
     assert all(" MB read (" in line for line in checking + loading)
     assert all(" MB/s" not in line for line in (checking[0], loading[0]))  # each pass's rate starts at its first report
-    assert all(" MB/s" in line for line in checking[1:] + loading[1:])
-    assert any("left" in line for line in checking) and any("left" in line for line in loading)
+    # which later lines show a rate and time left depends on the clock: test_review_ux holds that rule with a fixed one
     assert checking[-1].startswith(f"pfocr-rdf: loading: checking RDF files: {last}")
     assert loading[-1].startswith(f"pfocr-rdf: loading: RDF files: {last}")
     seconds = lines[-1].rsplit("(", 1)[1]
