@@ -69,6 +69,22 @@ def split_front_matter(text: str, source: str) -> tuple[str, int]:
     return text[opening.end() : closing.start()], 2
 
 
+_ANOTHER_RECORD = re.compile(r"^---[ \t]*\r?\n(?:[^\n]*\n)*?figid:", re.MULTILINE)
+
+
+def another_record_line(text: str) -> int | None:
+    """The line where a second record's front matter opens after the first one's (records concatenated,
+    `cat a.md b.md`), or None. PFOCR records have no body, so a `---` line followed by a `figid:` field
+    after the front matter is another record, not text."""
+    start = 1 if text.startswith("\ufeff") else 0
+    opening = _OPENING.match(text, start)
+    closing = _CLOSING.search(text, opening.end()) if opening else None
+    if closing is None:
+        return None
+    found = _ANOTHER_RECORD.search(text, closing.end() + 1)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
+
+
 def parse_yaml(text: str, source: str, first_line: int = 1, limits: YamlLimits = DEFAULT_YAML_LIMITS) -> Any:
     """Parse one YAML document into plain Python values (see module docstring).
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Finding, RecordError
-from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits, has_front_matter, read_front_matter
+from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits, another_record_line, has_front_matter, read_front_matter
 from .graph import NodeMap, RecordGraph
 from .jsonld import FIELD as JSONLD_FIELD
 from .jsonld import expand_jsonld, expand_jsonld_reference, load_pyld, prepare_jsonld
@@ -167,6 +167,14 @@ def convert_source(source: RecordSource, options: ConvertOptions | None = None) 
         if not source.explicit and not has_front_matter(text):
             outcome.skipped = "empty file" if not text.strip() else "no front matter"
             return outcome
+        if source.text is not None and (line := another_record_line(text)) is not None:
+            raise RecordError(
+                source.display,
+                "several-records",
+                f"standard input holds more than one record (another opens at line {line}); "
+                "give the records as files or a folder",
+                line=line,
+            )
         record = record_from_text(text, source.display, options)
         outcome.graph = graph_from_record(record, source.table_dirs, source.stem, options, outcome)
     except RecordError as exc:

@@ -200,3 +200,16 @@ def test_a_gz_name_compresses_the_report_and_the_errors(tmp_path: Path) -> None:
     assert converted.returncode == 1
     lines = gzip.decompress(errors.read_bytes()).decode("utf-8").splitlines()
     assert lines and all(json.loads(line)["source"] == str(broken) for line in lines)
+
+
+def test_records_concatenated_on_stdin_are_refused_not_cut_to_the_first(tmp_path: Path) -> None:
+    first, second = (path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
+    both = run_cli("convert", "-", "-o", str(tmp_path / "both.nt"), input=first + second)
+    assert both.returncode == 1
+    line = first.count("\n") + 1
+    assert f"<stdin>:{line}: standard input holds more than one record (another opens at line {line})" in both.stderr
+    assert "[several-records]" in both.stderr
+    body = first + "\nNotes on the figure.\n---\nnot another record\n"  # a body with a rule is still one record
+    one = run_cli("convert", "-", "-o", str(tmp_path / "one.nt"), "-q", input=body)
+    assert one.returncode == 0, one.stderr
+    assert "PMC6459341__oncotarget-10-2068-g007" in (tmp_path / "one.nt").read_text(encoding="utf-8")
