@@ -520,7 +520,7 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
 
     rdf_files, found = _inputs(paths, table_dirs, input_format, max_file_size)
     outputs = [Output("the results", STDOUT), Output("--report", report_path)]
-    refuse_unsafe_outputs(outputs, [f for f in rdf_files if isinstance(f, str)], found.includes)
+    refuse_unsafe_outputs(outputs, rdf_files, found.includes)
     options, early = options_for(found, max_file_size, YamlLimits(max_yaml_depth, max_yaml_nodes), False,
                                  _validation(shapes_dir, engine), _taxonomy(taxonomy_path, quiet),
                                  max_table_rows)  # fmt: skip
@@ -629,7 +629,7 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     if (store_dir is None) == (endpoint is None):
         raise UsageError("give exactly one of --store DIR and --endpoint URL")
     rdf_files, found = _inputs(sources, table_dirs, input_format, max_file_size)
-    refuse_unsafe_outputs([Output("--errors", errors_path)], [f for f in rdf_files if isinstance(f, str)], found.includes)
+    refuse_unsafe_outputs([Output("--errors", errors_path)], rdf_files, found.includes)
     validation = None if no_validate else _validation(shapes_dir, engine)
     limits = YamlLimits(max_yaml_depth, max_yaml_nodes)
     taxonomy = _taxonomy(taxonomy_path, quiet)

@@ -11,9 +11,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
-from .outputs import STDOUT, is_stream_target
+from .outputs import STDOUT, is_stream_target, unwritable
+
+if TYPE_CHECKING:
+    from .rdfio import RdfInput
 
 
 @dataclass(frozen=True)
@@ -27,25 +31,29 @@ class Output:
 
 
 def refuse_unsafe_outputs(
-    outputs: Sequence[Output], inputs: Iterable[str] = (), is_input: Callable[[str], bool] | None = None
+    outputs: Sequence[Output], inputs: Iterable[str | RdfInput] = (), is_input: Callable[[str], bool] | None = None
 ) -> None:
     """Raise UsageError for the first output that has no safe place of its own (see the module).
 
-    `inputs` are paths the run reads (RDF files); `is_input` answers for a path among the records found.
-    Devices and named pipes (/dev/null, a FIFO) are written in place and may be shared.
+    `inputs` are the RDF files the run reads (paths, or inputs told by content); `is_input` answers for a
+    path among the records found. Devices and named pipes (/dev/null, a FIFO) are written in place and may
+    be shared.
     """
     named = [out for out in outputs if out.path]
     on_stdout = [out.option for out in named if out.path == STDOUT]
     if len(on_stdout) > 1:
         raise UsageError(f"{on_stdout[0]} and {on_stdout[1]} both write to standard output: give {on_stdout[1]} a file")
-    read = {_identity(path) for path in inputs if path != STDOUT}
+    paths = (item if isinstance(item, str) else item.path for item in inputs)
+    read = {_identity(path) for path in paths if path != STDOUT}
     places: dict[str, Output] = {}
     for out in named:
         path = out.path
         assert path is not None
         if path == STDOUT or is_stream_target(path):
             continue
-        _refuse_a_misplaced(out, path)
+        reason = unwritable(path, out.folder)
+        if reason is not None:
+            raise UsageError(f"cannot write {path} ({out.option}): {reason}")
         place = _identity(path)
         if place in read or (is_input is not None and is_input(path)):
             raise UsageError(f"{path} is also an input; refusing to overwrite it ({out.option})")
@@ -53,14 +61,6 @@ def refuse_unsafe_outputs(
         if earlier is not None:
             raise UsageError(f"{earlier.option} and {out.option} both name {path}: give each output a place of its own")
         places[place] = out
-
-
-def _refuse_a_misplaced(out: Output, path: str) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise UsageError(f"cannot write {path} ({out.option}): folder {folder} does not exist")
-    if not out.folder and (path.endswith(os.sep) or os.path.isdir(path)):
-        raise UsageError(f"cannot write {path} ({out.option}): it is a folder; give a file name")
 
 
 def _identity(path: str) -> str:

@@ -52,12 +52,10 @@ class AtomicOutput:
             except OSError as exc:
                 raise UsageError(f"cannot write {self.path}: {exc.strerror}") from None
         else:
+            reason = unwritable(self.path)
+            if reason is not None:
+                raise UsageError(f"cannot write {self.path}: {reason}")
             target = os.path.realpath(self.path)
-            folder = os.path.dirname(target)
-            if not os.path.isdir(folder):
-                raise UsageError(f"cannot write {self.path}: folder {folder} does not exist")
-            if os.path.isdir(target):
-                raise UsageError(f"cannot write {self.path}: it is a folder")
             try:
                 handle, self._temp = _temporary_file(target)
             except OSError as exc:
@@ -159,6 +157,18 @@ def write_stdout(text: str) -> None:
     """Text on standard output, through the same writer as every output (a closed pipe: BrokenPipeError)."""
     with AtomicOutput(STDOUT) as out:
         out.write(text)
+
+
+def unwritable(path: str, folder_output: bool = False) -> str | None:
+    """Why no output file (or, with `folder_output`, no folder of outputs) can be made at `path`, or None. A
+    link counts where it leads: its target is what gets replaced."""
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        return f"folder {folder} does not exist"
+    if not folder_output and (path.endswith(os.sep) or os.path.isdir(target)):
+        return "it is a folder; give a file name"
+    return None
 
 
 def _temporary_file(target: str) -> tuple[int, str | None]:

@@ -105,3 +105,10 @@ def test_inputs_that_hold_no_record_are_an_error_and_the_output_stays(tmp_path: 
     result = run_cli("convert", str(folder), "-o", str(out))
     refused(result, "no records found: all 2 files read were skipped", "no front matter")
     assert out.read_text() == "last release\n"
+
+
+def test_an_rdf_input_told_by_its_content_is_protected_too(tmp_path: Path, turtle: bytes) -> None:
+    data = tmp_path / "data"  # no extension: read as Turtle by its content
+    data.write_bytes(turtle)
+    refused(run_cli("validate", str(data), "--report", str(data)), "is also an input", "--report")
+    assert data.read_bytes() == turtle
