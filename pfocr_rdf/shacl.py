@@ -152,16 +152,17 @@ def blank_shape_name(
             return None
         holder, predicate = found[0]
         step = path(node) if predicate == f"<{SH}property>" else None
-        names.append(_local(step or predicate))
+        names.append(local_name(step or predicate))
         if holder in seen:
             return None
         seen.add(holder)
         node = holder
-    return "/".join([_local(node), *reversed(names)])
+    return "/".join([local_name(node), *reversed(names)])
 
 
-def _local(term: str) -> str:
-    """An IRI term's local name (after its last # or /); a path's Turtle text, as it is."""
+def local_name(term: str) -> str:
+    """An IRI term's local name (after its last # or /; `^` kept for an inverse path); any other term (a
+    blank node, a path's Turtle text) as it is."""
     inverse = term[:1] == "^"
     iri = term.lstrip("^")
     if iri[:1] != "<":

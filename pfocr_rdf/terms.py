@@ -90,7 +90,7 @@ class _PlainTerms(dict[str, str]):
     LIMIT = 8192
 
     def __missing__(self, text: str) -> str:
-        term = '"' + escape_literal(text) + '"'
+        term = plain(text)
         if len(text) <= SHORT_TEXT:
             if len(self) >= self.LIMIT:
                 self.clear()

@@ -21,7 +21,16 @@ import pyoxigraph as ox
 
 from .errors import ERROR, WARNING, Finding, UsageError
 from .graph import NodeMap
-from .shacl import SH, VIOLATION, ShapesError, ShapesGraph, ValidationResult, blank_shape_name, parse_shapes_file
+from .shacl import (
+    SH,
+    VIOLATION,
+    ShapesError,
+    ShapesGraph,
+    ValidationResult,
+    blank_shape_name,
+    local_name,
+    parse_shapes_file,
+)
 from .terms import escape_literal, split_literal
 
 
@@ -84,11 +93,6 @@ def _fast_or_reference(folder: str | None) -> Callable[[NodeMap], list[Validatio
         print(f"pfocr-rdf: the shapes use {exc}, which the fast validator does not evaluate: validating with pySHACL (slower)",
               file=sys.stderr)  # fmt: skip
         return _reference_validator(folder)
-
-
-def local_name(term: str) -> str:
-    iri = term[1:-1] if term[:1] == "<" else term
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def describe(result: ValidationResult) -> str:

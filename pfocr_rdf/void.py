@@ -29,12 +29,7 @@ LINK_TARGETS: dict[str, tuple[str, str, str]] = {
     v.PFOCR_MESH: ("mesh", "MeSH", "http://id.nlm.nih.gov/mesh/"),
     v.PFOCR_DOID: ("doid", "Disease Ontology", "http://purl.obolibrary.org/obo/DOID_"),
 }
-TAXON = "<http://purl.obolibrary.org/obo/NCBITaxon_"  # organisms (shared nodes: their labels name the summaries)
-ORGANISM_SUMMARY = f"<{v.NS_PFOCR}organismSummary>"
-YEAR_SUMMARY = f"<{v.NS_PFOCR}yearSummary>"
-FIGURE_COUNT = f"<{v.NS_PFOCR}figureCount>"
-PAPER_COUNT = f"<{v.NS_PFOCR}paperCount>"
-SUMMARY_YEAR = f"<{v.NS_PFOCR}year>"
+TAXON = "<" + v.taxon_iri("")  # organisms (shared nodes: their labels name the summaries)
 
 
 @dataclass
@@ -200,9 +195,9 @@ def add_summaries(nodes: NodeMap, stats: DatasetStats, dataset: str) -> None:
         node = "<" + dataset + "#" + _local("organism", organism, organism.removeprefix(TAXON)[:-1]) + ">"
         organisms.append(node)
         nodes[node] = {
-            v.RDF_TYPE: [f"<{v.NS_PFOCR}OrganismSummary>"],
+            v.RDF_TYPE: [v.PFOCR_ORGANISM_SUMMARY_CLASS],
             v.PFOCR_ORGANISM: [organism],
-            FIGURE_COUNT: [typed(str(stats.organisms[organism]), integer)],
+            v.PFOCR_FIGURE_COUNT: [typed(str(stats.organisms[organism]), integer)],
         }
         labels = stats.taxon_labels.get(organism)
         if labels:  # the organism's label, as MIN(?label) would pick it
@@ -219,15 +214,15 @@ def add_summaries(nodes: NodeMap, stats: DatasetStats, dataset: str) -> None:
         node = "<" + dataset + "#" + _local("year", year, _lexical(year) if year.endswith(f"^^{v.XSD_GYEAR}") else "") + ">"
         years.append(node)
         nodes[node] = {
-            v.RDF_TYPE: [f"<{v.NS_PFOCR}YearSummary>"],
-            SUMMARY_YEAR: [year],
-            PAPER_COUNT: [typed(str(paper_counts[year]), integer)],
-            FIGURE_COUNT: [typed(str(figures[year]), integer)],
+            v.RDF_TYPE: [v.PFOCR_YEAR_SUMMARY_CLASS],
+            v.PFOCR_YEAR: [year],
+            v.PFOCR_PAPER_COUNT: [typed(str(paper_counts[year]), integer)],
+            v.PFOCR_FIGURE_COUNT: [typed(str(figures[year]), integer)],
         }
     if organisms:
-        nodes[d][ORGANISM_SUMMARY] = organisms
+        nodes[d][v.PFOCR_ORGANISM_SUMMARY] = organisms
     if years:
-        nodes[d][YEAR_SUMMARY] = years
+        nodes[d][v.PFOCR_YEAR_SUMMARY] = years
 
 
 def _lexical(literal: str) -> str:
