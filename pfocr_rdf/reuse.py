@@ -258,7 +258,11 @@ def _plan(
 ) -> tuple[list[int], dict[int, tuple[bytes, str]], dict[int, bytes | None]]:
     """(indices to convert, reused index -> (key, graph), keys already taken of the others). A record whose
     graph an RDF file of this load names again is converted: the graph is the union of both, written anew."""
-    keys = [record_key(source, fingerprint) for source in sources]
+    keys: list[bytes | None] = []
+    table_dirs: list[tuple[str, ...]] = []
+    for source in sources:  # in one pass: a source list builds each item it is asked for
+        keys.append(record_key(source, fingerprint))
+        table_dirs.append(source.table_dirs)
     known = state.inputs([key for key in keys if key is not None])
     folders = TableFolders()
     convert: list[int] = []
@@ -269,7 +273,7 @@ def _plan(
         if (
             entry is not None
             and entry[0] not in written_again
-            and tables_digest(entry[1], sources[index].table_dirs, folders) == entry[2]
+            and tables_digest(entry[1], table_dirs[index], folders) == entry[2]
         ):
             reused[index] = (key, entry[0])  # type: ignore[assignment]
         else:
@@ -300,8 +304,7 @@ def packets_reusing(
         workers = 1
     converted: Iterator[RecordPacket] = packets(_Subset(sources, convert, keys, fingerprint), settings, workers)
     try:
-        for index in range(len(sources)):
-            source = sources[index]
+        for index, source in enumerate(sources):
             key, graph = reused.get(index, (None, ""))
             if key is not None and key not in replays:
                 ahead = [k[0] for i in range(index, min(index + _REPLAYS_AHEAD * 4, len(sources))) if (k := reused.get(i))]

@@ -361,3 +361,76 @@ def test_the_summaries_stay_exact_when_figures_are_replaced(site: Path, tmp_path
         years['"1999"^^<http://www.w3.org/2001/XMLSchema#gYear>']["figures"] == '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'
     )
     same_as_fresh(loader, site, store, tmp_path)
+
+
+def test_records_added_to_a_store_are_described_as_a_fresh_load_of_them_all(site: Path, tmp_path: Path, loader: Loader) -> None:
+    """Records added by a later load join the tally of those already there: the store and its description
+    equal a fresh load of all of them."""
+    later = tmp_path / "later"
+    later.mkdir()
+    moved = site / "_figures" / f"{FIGIDS[2]}.md"
+    moved.rename(later / moved.name)
+    store = tmp_path / "store"
+    loader(site, store)
+    (later / moved.name).rename(moved)
+    added = loader(site, store)
+    assert loader.converted == [FIGIDS[2]] and added.report.reused == 2
+    assert added.summary.described_earlier == 0
+    same_as_fresh(loader, site, store, tmp_path)
+
+
+def test_the_tally_of_a_fresh_load_gives_back_the_description_it_wrote(site: Path, tmp_path: Path, loader: Loader) -> None:
+    """A bulk load describes what it converted; the tally its records' rows add up to describes the same."""
+    from pfocr_rdf.formats import NQUADS as quads_format
+    from pfocr_rdf.serialize import chunk
+    from pfocr_rdf.tally import stats_from
+    from pfocr_rdf.void import describe_dataset
+
+    store = tmp_path / "store"
+    assert loader(site, store).report.bulk
+    written = description(store)
+    example = next(q for q in written if "#exampleResource>" in q).split(" ")[2]
+    state = LoadState(str(store))
+    try:
+        stats = stats_from(state.tally(), example)
+    finally:
+        state.close()
+    dataset = f"<{DATASET}>"
+    text = chunk(quads_format, describe_dataset(stats).items(), dataset)
+    assert sorted(str(q) for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)) == written
+
+
+def test_a_record_removed_by_a_repair_leaves_the_tally(site: Path, tmp_path: Path, loader: Loader) -> None:
+    """An interrupted load's graphs are removed with their records' shares of the counts: the next load
+    converts them again and the description equals a fresh load's."""
+    store = tmp_path / "store"
+    loader(site, store)
+    state = LoadState(str(store))
+    figures = [graph for (graph,) in state._db.execute("SELECT graph FROM input ORDER BY graph")]
+    records = state.tally()["r"]
+    state.begin(figures[:2])
+    state.close()
+    target = StoreTarget(EmbeddedStore(str(store)), None)  # the repair, and nothing loaded
+    try:
+        assert target.report.repaired == figures[:2] and target.state is not None
+        assert target.state.tally()["r"] == records - 2
+    finally:
+        target.release()
+        target.store.close()
+    again = loader(site, store)
+    assert len(loader.converted) == 2 and again.report.reused == 1
+    same_as_fresh(loader, site, store, tmp_path)
+
+
+def test_a_state_of_an_older_layout_is_dropped_not_misread(site: Path, tmp_path: Path, loader: Loader) -> None:
+    """Its records are converted again (their graphs' digests kept: unchanged ones are not rewritten)."""
+    store = tmp_path / "store"
+    loader(site, store)
+    state = LoadState(str(store))
+    state._db.execute("PRAGMA user_version = 1")
+    state.close()
+    again = loader(site, store)
+    assert sorted(loader.converted) == sorted(FIGIDS) and again.report.unchanged == 4  # and the description
+    same_as_fresh(loader, site, store, tmp_path)
+    loader(site, store)
+    assert loader.converted == []
