@@ -7,7 +7,8 @@ conversion's output as it comes (bulk.py); into a store that holds data, changed
 batches (removed, then written by the bulk loader too, in flight until counted) and graphs whose content
 digest matches the one recorded at their last load are skipped (loadstate.py); before that, records
 whose inputs (file, tables, tool version, options) did not change since their last load are not
-converted at all (reuse.py). A graph named twice in one load (in two files, say) gets the union of
+converted at all (reuse.py), and the dataset description counts every record the store holds from the
+state's tally, changed by the records written (tally.py). A graph named twice in one load (in two files, say) gets the union of
 its parts.
 
 Every load is checked by counting: each graph's distinct triples, as sent, against the store's count
@@ -39,6 +40,8 @@ from .run import PacketStream, RunOptions, RunSummary, run_conversion
 from .serialize import chunk
 from .sources import RecordSource
 from .store import EmbeddedStore
+from .tally import RECORDS, stats_from
+from .void import DatasetStats
 
 BATCH_TRIPLES = 50_000  # per store transaction / per chunked upload
 BULK_FROM_QUADS = 5_000  # a batch this big goes to a store that holds data through the bulk loader (store.py)
@@ -314,6 +317,16 @@ class StoreTarget(_Target):
 
     def _sizes(self, graphs: list[str]) -> dict[str, int]:
         return self.store.graph_sizes(graphs)
+
+    def tallied(self, example: str | None) -> tuple[DatasetStats, int] | None:
+        """The description's counts over every record the store holds, this load's written ones included,
+        from the state's tally (its rows hold for the graphs as they are, tally.py); None into an empty
+        store (the run's own counts are the store's) or into one graph (--graph)."""
+        if self._bulk is not None or self.state is None or self.single is not None:
+            return None
+        self._flush()  # the records of this load that wait in the batch: their rows join the tally
+        counts = self.state.tally()
+        return stats_from(counts, example), counts.get(RECORDS, 0)
 
     # -- ending
 

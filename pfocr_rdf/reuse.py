@@ -7,14 +7,16 @@ found by figid, which only the record says, so the load state keeps each loaded 
 the digest of its tables (their bytes, not where they are: a release checked out in another folder is
 the same input), and reads those tables again to compare. A record is
 reused when both match and the store still holds its graph with the content recorded then: its graph
-is left alone, and what the run needs of it (figid for the duplicate check, shared nodes and counts
-for the dataset description, warnings for the summary) comes from the state instead of a worker.
+is left alone, and what the run needs of it (figid for the duplicate check, warnings for the summary)
+comes from the state instead of a worker. Its share of the dataset description's counts stays in the
+state's tally (tally.py), so an unchanged record costs reading its files and one small row.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import zlib
 from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
@@ -24,11 +26,11 @@ from typing import TYPE_CHECKING, overload
 
 from . import __version__
 from .errors import Finding
-from .mentions import KINDS, find_table
+from .mentions import KINDS, TABLE_SUFFIX, find_table
 from .pipeline import ConvertOptions, RecordOutcome
 from .run import RecordPacket, WorkerSettings, packets
+from .tally import contribution
 from .validate import shapes_text
-from .void import LINK_TARGETS, DatasetStats
 
 if TYPE_CHECKING:
     from .loadstate import LoadState
@@ -42,8 +44,9 @@ _REPLAYS_AHEAD = 256  # reused records' replays fetched from the state in one qu
 POOL_FROM_PER_WORKER = 50
 # The layout of a replay: part of every record's key, so a replay is only ever read by the code that wrote it
 # (2: the terms are named by the key of their set, the linkset counts are a list; 3: what the dataset
-# description's summaries count of the record's own nodes).
-REPLAY_FORMAT = 3
+# description's summaries count of the record's own nodes; 4: the counts are a share of the state's tally,
+# the replay only what the summary reports).
+REPLAY_FORMAT = 4
 
 
 def _digest() -> hashlib.blake2b:
@@ -88,12 +91,37 @@ def record_key(source: RecordSource, fingerprint: bytes) -> bytes | None:
     return found.digest()
 
 
-def tables_digest(figid: str, table_dirs: tuple[str, ...]) -> bytes | None:
+class TableFolders:
+    """The names in each table folder, listed once: a load checks every record's tables, and a listing
+    costs less than a look-up of each kind of table of each record in each folder."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, frozenset[str]] = {}
+
+    def find(self, figid: str, kind: str, folders: tuple[str, ...]) -> str | None:
+        """The path `find_table` finds (a folder that cannot be listed is asked as it does)."""
+        name = figid + TABLE_SUFFIX[kind]
+        for folder in folders:
+            names = self._names.get(folder)
+            if names is None:
+                try:
+                    names = self._names[folder] = frozenset(os.listdir(folder))
+                except OSError:
+                    found = find_table(figid, kind, (folder,))
+                    if found is not None:
+                        return found
+                    continue
+            if name in names:
+                return os.path.join(folder, name)
+        return None
+
+
+def tables_digest(figid: str, table_dirs: tuple[str, ...], folders: TableFolders | None = None) -> bytes | None:
     """The digest of the sidecar tables the conversion of `figid` reads: which kinds exist, and their bytes
     (not where they are: a release checked out in another folder is the same input)."""
     found = _digest()
     for kind in KINDS:
-        path = find_table(figid, kind, table_dirs)
+        path = folders.find(figid, kind, table_dirs) if folders is not None else find_table(figid, kind, table_dirs)
         found.update(repr((kind, path is not None)).encode("utf-8"))
         if path is None:
             continue
@@ -114,55 +142,46 @@ class InputEntry:
     graph: str
     figid: str
     tables: bytes
-    replay: bytes  # what the run needs of the record besides its graph, compressed JSON
-    terms: tuple[str, str] | None = None  # (key, JSON list) of the terms the record uses, kept once per set
+    replay: bytes  # what the summary reports of the record (its warnings...), compressed JSON
+    terms: tuple[str, str]  # (key, JSON list) of the terms the record uses, kept once per set
+    tally: bytes  # its share of the description's counts but its terms, compressed JSON (tally.py)
+    counts: Counter[str]  # its whole share, terms included
 
 
 def terms_key(terms: str) -> str:
     return hashlib.blake2b(terms.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def replay_of(packet: RecordPacket) -> tuple[bytes, tuple[str, str]]:
-    """The record's replay, and its set of terms (predicates and classes). The set is half of what a
-    replay would hold and a corpus has few different ones: the replay names it by key, the state keeps
-    each set once, and a later load decodes each once."""
+def entry_for(packet: RecordPacket, key: bytes, tables: bytes) -> InputEntry:
+    """The state's entry of a converted record. Its terms (predicates and classes) are most of its share of
+    the counts and a corpus has few different sets of them: the state keeps each set once, by key."""
     outcome, stats = packet.outcome, packet.stats
-    warnings = outcome.warnings
     assert stats is not None
-    terms = json.dumps(sorted(stats.terms), separators=(",", ":"))
-    key = terms_key(terms)
-    links = [stats.links.get(predicate, 0) for predicate in LINK_TARGETS]
+    counts = contribution(stats, packet.shared)
+    terms = json.dumps(sorted(k[1:] for k in counts if k[0] == "t"), separators=(",", ":"))
+    tally = zlib.compress(json.dumps({k: n for k, n in counts.items() if k[0] != "t"}).encode("utf-8"), 1)
     data = {
         "figid": outcome.figid,
-        "figure": packet.figure,
-        "shared": packet.shared,
-        "stats": [stats.triples, stats.entities, links, key, stats.example],
-        "summary": [
-            sorted(stats.organisms.items()),
-            sorted([list(papers), count] for papers, count in stats.figure_papers.items()),
-            sorted([subject, sorted(years)] for subject, years in stats.paper_years.items()),
-            sorted([subject, sorted(labels)] for subject, labels in stats.taxon_labels.items()),
-        ],
-        "warnings": [[_other(w.source, outcome.source), w.kind, w.message, w.field, w.line, w.severity] for w in warnings],
+        "warnings": [_finding_row(finding, outcome.source) for finding in outcome.warnings],
         "repairs": outcome.repairs,
         "unmapped": list(outcome.unmapped),
         "organisms": dict(outcome.organisms),
     }
-    return zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 1), (key, terms)
+    replay = zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 1)
+    return InputEntry(key, packet.figure, outcome.figid or "", tables, replay, (terms_key(terms), terms), tally, counts)
 
 
-def _other(source: str, record: str) -> str | None:
-    """A finding's file when it is not the record's own (a table's): the record's is its display next time."""
-    return None if source == record else source
+def _finding_row(finding: Finding, record: str) -> list[object]:
+    """A finding of the record as the replay keeps it: its file only when not the record's own (a table's),
+    the record's being its display next time."""
+    where = None if finding.source == record else finding.source
+    return [where, finding.kind, finding.message, finding.field, finding.line, finding.severity]
 
 
-def packet_from(replay: bytes, display: str, term_sets: dict[str, frozenset[str]]) -> RecordPacket:
-    """The packet of a reused record (`display`: its file): everything but its text (its graph stays in the
-    store as it is). `term_sets`: the sets of terms the state holds, by key."""
+def packet_from(replay: bytes, display: str, graph: str) -> RecordPacket:
+    """The packet of a reused record (`display`: its file; `graph`: its figure): what the summary reports of
+    it, no text (its graph stays in the store as it is) and no counts (the state's tally holds them)."""
     data = json.loads(zlib.decompress(replay))
-    triples, entities, link_counts, terms_named, example = data["stats"]
-    terms = term_sets[terms_named]
-    links = dict(zip(LINK_TARGETS, link_counts, strict=True))
     warnings = [Finding(where or display, *finding) for where, *finding in data["warnings"]]
     outcome = RecordOutcome(
         display,
@@ -172,23 +191,7 @@ def packet_from(replay: bytes, display: str, term_sets: dict[str, frozenset[str]
         unmapped=tuple(data["unmapped"]),
         organisms=Counter(data["organisms"]),
     )
-    stats = DatasetStats(triples, entities, links, set(terms), example)
-    organisms, figure_papers, paper_years, taxon_labels = data["summary"]
-    stats.organisms.update(dict(organisms))
-    stats.figure_papers.update({tuple(papers): count for papers, count in figure_papers})
-    stats.paper_years.update({subject: set(years) for subject, years in paper_years})
-    stats.taxon_labels.update({subject: set(labels) for subject, labels in taxon_labels})
-    shared = [(subject, properties) for subject, properties in data["shared"]]
-    return RecordPacket(outcome, data["figure"], "", shared, stats)
-
-
-def described_earlier(state: LoadState, graphs: set[str], term_sets: dict[str, frozenset[str]]) -> Iterator[RecordPacket]:
-    """Packets of the records an earlier load put in the store and this one did not name (`graphs`: this
-    load's), for the dataset description only: it describes the store, not the last load's subset."""
-    for graph, replay in state.records_held(graphs):
-        packet = packet_from(replay, graph, term_sets)
-        packet.described_only = True
-        yield packet
+    return RecordPacket(outcome, graph)
 
 
 class Pending:
@@ -212,12 +215,10 @@ class Pending:
             return None
         key, source, packet = self._make
         self.clear()
-        figid = packet.outcome.figid or ""
-        tables = tables_digest(figid, source.table_dirs)
+        tables = tables_digest(packet.outcome.figid or "", source.table_dirs)
         if tables is None:
             return None
-        replay, terms = replay_of(packet)
-        return InputEntry(key, graph, figid, tables, replay, terms)
+        return entry_for(packet, key, tables)
 
 
 class _Subset(Sequence["RecordSource"]):
@@ -254,18 +255,27 @@ class Reuse:
 
 def _plan(
     sources: Sequence[RecordSource], state: LoadState, fingerprint: bytes, written_again: set[str]
-) -> tuple[list[int], dict[int, bytes], dict[int, bytes | None]]:
-    """(indices to convert, reused index -> key, keys already taken of the others). A record whose graph
-    an RDF file of this load names again is converted: the graph is the union of both, written anew."""
-    keys = [record_key(source, fingerprint) for source in sources]
+) -> tuple[list[int], dict[int, tuple[bytes, str]], dict[int, bytes | None]]:
+    """(indices to convert, reused index -> (key, graph), keys already taken of the others). A record whose
+    graph an RDF file of this load names again is converted: the graph is the union of both, written anew."""
+    keys: list[bytes | None] = []
+    table_dirs: list[tuple[str, ...]] = []
+    for source in sources:  # in one pass: a source list builds each item it is asked for
+        keys.append(record_key(source, fingerprint))
+        table_dirs.append(source.table_dirs)
     known = state.inputs([key for key in keys if key is not None])
+    folders = TableFolders()
     convert: list[int] = []
-    reused: dict[int, bytes] = {}
+    reused: dict[int, tuple[bytes, str]] = {}
     taken: dict[int, bytes | None] = {}
     for index, key in enumerate(keys):
         entry = known.get(key) if key is not None else None
-        if entry is not None and entry[0] not in written_again and tables_digest(entry[1], sources[index].table_dirs) == entry[2]:
-            reused[index] = key  # type: ignore[assignment]
+        if (
+            entry is not None
+            and entry[0] not in written_again
+            and tables_digest(entry[1], table_dirs[index], folders) == entry[2]
+        ):
+            reused[index] = (key, entry[0])  # type: ignore[assignment]
         else:
             convert.append(index)
             taken[index] = key
@@ -290,36 +300,28 @@ def packets_reusing(
     else:
         convert, reused, keys = list(range(len(sources))), {}, {}
     replays: dict[bytes, bytes] = {}
-    term_sets = state.term_sets() if look_up else {}
-    graphs: set[str] = set()  # the graphs of this load's records
     if len(convert) < POOL_FROM_PER_WORKER * workers:
         workers = 1
     converted: Iterator[RecordPacket] = packets(_Subset(sources, convert, keys, fingerprint), settings, workers)
     try:
-        for index in range(len(sources)):
-            source = sources[index]
-            key = reused.get(index)
+        for index, source in enumerate(sources):
+            key, graph = reused.get(index, (None, ""))
             if key is not None and key not in replays:
-                ahead = [k for i in range(index, min(index + _REPLAYS_AHEAD * 4, len(sources))) if (k := reused.get(i))]
+                ahead = [k[0] for i in range(index, min(index + _REPLAYS_AHEAD * 4, len(sources))) if (k := reused.get(i))]
                 replays = state.replays(ahead[:_REPLAYS_AHEAD])  # a few hundred at a time: memory stays flat
             replay = replays.pop(key, None) if key is not None else None
             if replay is not None:
                 pending.clear()
                 counts.reused += 1
-                packet = packet_from(replay, source.display, term_sets)
-                graphs.add(packet.figure)
-                yield packet
+                yield packet_from(replay, source.display, graph)
                 continue
             if key is not None:  # gone from the state since the plan: cannot happen in one process
                 raise AssertionError(f"the load state lost the record {source.display}")
             packet = next(converted)
             counts.converted += 1
             pending.set(keys.pop(index, None), source, packet)
-            graphs.add(packet.figure)
             yield packet
         pending.clear()
-        if look_up:
-            yield from described_earlier(state, graphs, term_sets)
     finally:
         pending.clear()
         closer = getattr(converted, "close", None)

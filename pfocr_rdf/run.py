@@ -43,7 +43,6 @@ class RecordPacket:
     shared: list[Node] = field(default_factory=list)
     stats: DatasetStats | None = None
     rejected_text: str = ""  # the whole record, for the rejects file
-    described_only: bool = False  # a record an earlier load put in the store: counted in the description only
 
 
 @dataclass(frozen=True)
@@ -189,7 +188,9 @@ class Sink(Protocol):
     """Where a run's RDF goes, in the run's format: a file, the embedded store, a remote store.
 
     A sink whose `takes_bytes` is true is given each record's text as the UTF-8 bytes a worker wrote
-    (copied to a file as they are); any other gets it decoded.
+    (copied to a file as they are); any other gets it decoded. A sink with a `tallied(example)` method
+    may answer, before the dataset description is made, (the counts of every record it holds, how many
+    records those are) to describe instead of the run's (a store that holds earlier loads' records).
     """
 
     def graph(self, name: str, text: str) -> None:
@@ -280,10 +281,6 @@ def run_conversion(
         for done, item in enumerate(stream, 1):
             # (packet, UTF-8 bytes) from the workers; a whole packet (text inside) from another stream (reuse)
             packet, payload = item if isinstance(item, tuple) else (item, item.text)
-            if packet.described_only:
-                _account(packet, shared, stats, options.rdf_format)
-                summary.described_earlier += 1
-                continue
             outcome = packet.outcome
             if outcome.skipped:
                 summary.skipped.append((outcome.source, outcome.skipped))
@@ -331,6 +328,11 @@ def run_conversion(
         for name, (count, first) in sorted(summary.unmapped.items()):  # one warning per field, for the run
             note(unmapped_field(name, count, first))
         if options.void and summary.records:
+            tallied = getattr(document, "tallied", None)  # a store's own counts of every record it holds
+            held = tallied(stats.example) if tallied is not None else None
+            if held is not None:
+                stats, records = held
+                summary.described_earlier = max(records - summary.records, 0)
             description = describe_dataset(stats, options.dataset_iri)
             # in triple formats, what the data has already written (the creator) is not written twice
             written = description if options.rdf_format.quads else _unwritten(description, shared)
@@ -373,7 +375,10 @@ def _write_record(
     note: Callable[[Finding], None],
 ) -> None:
     document.graph(packet.figure, text)  # type: ignore[arg-type]  # bytes only to a sink that takes them
-    _account(packet, shared, stats, rdf_format, document, note)
+    if packet.stats is not None:
+        _account(packet, shared, stats, rdf_format, document, note)
+    elif stats.example is None:  # a record the store holds as it was: its counts are in the store's tally
+        stats.example = packet.figure
     summary.records += 1
 
 
@@ -386,8 +391,7 @@ def _account(
     note: Callable[[Finding], None] | None = None,
 ) -> None:
     """Count a record in the dataset's statistics, its shared nodes (papers) once each; in triple formats the
-    shared triples not yet written go to `document`. Without `document` (a record already in the store)
-    nothing is written and nothing reported."""
+    shared triples not yet written go to `document`."""
     assert packet.stats is not None
     stats.add(packet.stats)
     for subject, properties in packet.shared:

@@ -16,9 +16,11 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from pfocr_rdf.loadstate import STATE_FILE
+from pfocr_rdf.vocab import DATASET
 
 from conftest import ROOT, child_pids, run_cli
 
@@ -34,12 +36,35 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Counter[str]:
-    """Triples per graph, as `convert` writes them."""
+def converted(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus as `convert` writes it, in N-Quads."""
     out = tmp_path_factory.mktemp("reference") / "all.nq"
-    result = run_cli("convert", str(corpus), "-o", str(out), "-q")
+    # (module-scoped: made before the autouse fixture fixes the creation time, so it is given here)
+    result = run_cli("convert", str(corpus), "-o", str(out), "-q", env={"SOURCE_DATE_EPOCH": "1700000000"})
     assert result.returncode == 0, result.stderr
-    return graph_counts_of_nquads(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference(converted: Path) -> Counter[str]:
+    """Triples per graph, as `convert` writes them."""
+    return graph_counts_of_nquads(converted)
+
+
+def description_of_nquads(path: Path) -> list[str]:
+    """The dataset description's quads in a file `convert` wrote."""
+    graph = f" <{DATASET}>"
+    with path.open(encoding="utf-8") as handle:
+        text = "".join(line for line in handle if line.endswith(graph + " .\n"))
+    return sorted(str(quad) for quad in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+
+
+def description_in_store(store: Path) -> list[str]:
+    opened = ox.Store.read_only(str(store))
+    try:
+        return sorted(str(quad) for quad in opened.quads_for_pattern(None, None, None, ox.NamedNode(DATASET)))
+    finally:
+        del opened
 
 
 def graph_counts_of_nquads(path: Path) -> Counter[str]:
@@ -127,7 +152,7 @@ def test_workers_end_when_their_parent_is_killed(command: str, corpus: Path, tmp
 
 
 def test_a_killed_bulk_load_is_repaired_by_the_next_load(
-    corpus: Path, reference: Counter, tmp_path: Path, processes: list
+    corpus: Path, converted: Path, reference: Counter, tmp_path: Path, processes: list
 ) -> None:
     store = tmp_path / "store"
     loading = start("load", str(corpus), "--store", str(store), "-j", "2", "-q")
@@ -142,11 +167,15 @@ def test_a_killed_bulk_load_is_repaired_by_the_next_load(
     assert f"an earlier load was interrupted: removed {len(left):,} graph" in again.stderr
     assert store_counts(store) == reference
     assert in_flight(store) == []
+    assert description_in_store(store) == description_of_nquads(converted)
 
 
-def test_a_killed_update_is_repaired_by_the_next_load(corpus: Path, reference: Counter, tmp_path: Path, processes: list) -> None:
+def test_a_killed_update_is_repaired_by_the_next_load(
+    corpus: Path, converted: Path, reference: Counter, tmp_path: Path, processes: list
+) -> None:
     """Into a store that holds data, graphs are replaced in batches; a kill between batches' writes and their
-    confirmation leaves them in flight, and the next load removes and rewrites them."""
+    confirmation leaves them in flight, and the next load removes and rewrites them. The description (from
+    the load state's tally, changed with every batch confirmed) is the one `convert` writes."""
     store, changed = tmp_path / "store", tmp_path / "changed"
     assert run_cli("load", str(corpus), "--store", str(store), "-q").returncode == 0
     # Every record changed (its title), so every graph is replaced in the second load.
@@ -172,6 +201,7 @@ def test_a_killed_update_is_repaired_by_the_next_load(corpus: Path, reference: C
     assert again.returncode == 0, again.stderr
     assert "an earlier load was interrupted: removed" in again.stderr
     assert store_counts(store) == reference  # the original records again: every graph whole
+    assert description_in_store(store) == description_of_nquads(converted)
 
 
 def test_an_interrupted_load_removes_what_it_had_in_flight_and_says_so(

@@ -3,6 +3,7 @@ version or option is. Every load's store is compared with a fresh load of the sa
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -87,7 +88,19 @@ def fresh_load(loader: Loader, site: Path, tmp_path: Path, **changes: object) ->
 
 
 def same_as_fresh(loader: Loader, site: Path, store_dir: Path, tmp_path: Path, **changes: object) -> None:
-    assert quads(store_dir) == quads(fresh_load(loader, site, tmp_path, **changes))
+    """The same quads as a fresh load, and the same tally of the description's counts in the load state
+    (a term or a paper a record no longer names is out of it, even where the description does not show it)."""
+    fresh = fresh_load(loader, site, tmp_path, **changes)
+    assert quads(store_dir) == quads(fresh)
+    assert tally(store_dir) == tally(fresh)
+
+
+def tally(store_dir: Path) -> dict[str, int]:
+    state = LoadState(str(store_dir))
+    try:
+        return {key: count for key, count in state.tally().items() if count}
+    finally:
+        state.close()
 
 
 def revise_title(site: Path, figid: str) -> str:
@@ -361,3 +374,120 @@ def test_the_summaries_stay_exact_when_figures_are_replaced(site: Path, tmp_path
         years['"1999"^^<http://www.w3.org/2001/XMLSchema#gYear>']["figures"] == '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'
     )
     same_as_fresh(loader, site, store, tmp_path)
+
+
+def test_records_added_to_a_store_are_described_as_a_fresh_load_of_them_all(site: Path, tmp_path: Path, loader: Loader) -> None:
+    """Records added by a later load join the tally of those already there: the store and its description
+    equal a fresh load of all of them."""
+    later = tmp_path / "later"
+    later.mkdir()
+    moved = site / "_figures" / f"{FIGIDS[2]}.md"
+    moved.rename(later / moved.name)
+    store = tmp_path / "store"
+    loader(site, store)
+    (later / moved.name).rename(moved)
+    added = loader(site, store)
+    assert loader.converted == [FIGIDS[2]] and added.report.reused == 2
+    assert added.summary.described_earlier == 0
+    same_as_fresh(loader, site, store, tmp_path)
+
+
+def test_the_tally_of_a_fresh_load_gives_back_the_description_it_wrote(site: Path, tmp_path: Path, loader: Loader) -> None:
+    """A bulk load describes what it converted; the tally its records' rows add up to describes the same."""
+    from pfocr_rdf.formats import NQUADS as quads_format
+    from pfocr_rdf.serialize import chunk
+    from pfocr_rdf.tally import stats_from
+    from pfocr_rdf.void import describe_dataset
+
+    store = tmp_path / "store"
+    assert loader(site, store).report.bulk
+    written = description(store)
+    example = next(q for q in written if "#exampleResource>" in q).split(" ")[2]
+    state = LoadState(str(store))
+    try:
+        stats = stats_from(state.tally(), example)
+    finally:
+        state.close()
+    dataset = f"<{DATASET}>"
+    text = chunk(quads_format, describe_dataset(stats).items(), dataset)
+    assert sorted(str(q) for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)) == written
+
+
+def test_a_record_removed_by_a_repair_leaves_the_tally(site: Path, tmp_path: Path, loader: Loader) -> None:
+    """An interrupted load's graphs are removed with their records' shares of the counts: the next load
+    converts them again and the description equals a fresh load's."""
+    store = tmp_path / "store"
+    loader(site, store)
+    state = LoadState(str(store))
+    figures = [graph for (graph,) in state._db.execute("SELECT graph FROM input ORDER BY graph")]
+    records = state.tally()["r"]
+    state.begin(figures[:2])
+    state.close()
+    target = StoreTarget(EmbeddedStore(str(store)), None)  # the repair, and nothing loaded
+    try:
+        assert target.report.repaired == figures[:2] and target.state is not None
+        assert target.state.tally()["r"] == records - 2
+    finally:
+        target.release()
+        target.store.close()
+    again = loader(site, store)
+    assert len(loader.converted) == 2 and again.report.reused == 1
+    same_as_fresh(loader, site, store, tmp_path)
+
+
+def test_a_state_of_an_older_layout_is_dropped_not_misread(site: Path, tmp_path: Path, loader: Loader) -> None:
+    """Its records are converted again (their graphs' digests kept: unchanged ones are not rewritten)."""
+    store = tmp_path / "store"
+    loader(site, store)
+    state = LoadState(str(store))
+    state._db.execute("PRAGMA user_version = 1")
+    state.close()
+    again = loader(site, store)
+    assert sorted(loader.converted) == sorted(FIGIDS) and again.report.unchanged == 4  # and the description
+    same_as_fresh(loader, site, store, tmp_path)
+    loader(site, store)
+    assert loader.converted == []
+
+
+@pytest.fixture
+def generated(tmp_path: Path) -> Path:
+    """A generated corpus where papers are shared by figures (bench/generate.py)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "generated"
+    generator = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
+    command = [sys.executable, str(generator), "--records", "80", "--out", str(out), "--seed", "7"]
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+    return out
+
+
+def _sharing(site: Path) -> tuple[Path, Path]:
+    """Two records of one paper."""
+    by_paper: dict[str, list[Path]] = {}
+    for record in sorted((site / "_figures").glob("*.md")):
+        by_paper.setdefault(record.name.split("__")[0], []).append(record)
+    first, second, *_ = next(records for records in by_paper.values() if len(records) > 1)
+    return first, second
+
+
+def test_shared_papers_stay_counted_while_any_record_names_them(generated: Path, tmp_path: Path, loader: Loader) -> None:
+    """A paper two figures share is one entity, its years and links counted once, while either names it:
+    one figure moved to another paper (and a year changed) leaves the paper's counts to the other; moved
+    back, it shares them again. Each time the store and its description equal a fresh load's."""
+    store = tmp_path / "store"
+    loader(generated, store)
+    first, second = _sharing(generated)
+    paper = first.name.split("__")[0]
+    original = first.read_text(encoding="utf-8")
+    moved = original.replace(f"pmcid: {paper}\n", "pmcid: PMC29999999\n")
+    assert moved != original
+    first.write_text(re.sub(r"\nyear: '\d+'", "\nyear: '1999'", moved), encoding="utf-8")
+    revise_title(generated, second.stem)
+    again = loader(generated, store)
+    assert sorted(loader.converted) == sorted([first.stem, second.stem]) and again.report.reused == 78
+    same_as_fresh(loader, generated, store, tmp_path)
+    first.write_text(original, encoding="utf-8")
+    back = loader(generated, store)
+    assert loader.converted == [first.stem] and back.report.reused == 79
+    same_as_fresh(loader, generated, store, tmp_path)
