@@ -18,10 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pfocr_rdf.pipeline as pipeline
-import pfocr_rdf.run as run
-from pfocr_rdf.formats import format_named
-from pfocr_rdf.sources import find_sources
+import pfocr_rdf.run.conversion as run
+import pfocr_rdf.run.pipeline as pipeline
+from pfocr_rdf.rdf.formats import format_named
+from pfocr_rdf.read.sources import find_sources
 
 STAGES = [
     (pipeline, "read_text", "read the record file"),

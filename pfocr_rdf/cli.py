@@ -14,18 +14,18 @@ import click
 
 from . import __version__, interrupts
 from .errors import Finding, UsageError, WorkerLost
-from .formats import FORMATS, RdfFormat, format_for_path, format_named, split_gzip
-from .frontmatter import DEFAULT_YAML_LIMITS, YamlLimits
-from .gmt import SET_KINDS, GmtSink
-from .mentions import DEFAULT_MAX_TABLE_ROWS
-from .output_paths import Output, refuse_unsafe_outputs
-from .outputs import STDOUT, write_stdout
-from .report import plural
-from .results import FORMATS as RESULT_FORMATS
-from .sources import DEFAULT_MAX_FILE_BYTES, RECORD_SUFFIXES, SourceSet, find_sources
+from .query.results import FORMATS as RESULT_FORMATS
+from .rdf.formats import FORMATS, RdfFormat, format_for_path, format_named, split_gzip
+from .read.frontmatter import DEFAULT_YAML_LIMITS, YamlLimits
+from .read.mentions import DEFAULT_MAX_TABLE_ROWS
+from .read.sources import DEFAULT_MAX_FILE_BYTES, RECORD_SUFFIXES, SourceSet, find_sources
+from .run.report import plural
+from .write.gmt import SET_KINDS, GmtSink
+from .write.output_paths import Output, refuse_unsafe_outputs
+from .write.outputs import STDOUT, write_stdout
 
 if TYPE_CHECKING:
-    from .validate import ValidationSettings
+    from .check.validate import ValidationSettings
 
 # validate.ENGINES (a test keeps them equal), not imported here: the validator's modules take 50-150 ms to
 # import, which `query` and `vocabulary` never need.
@@ -89,7 +89,7 @@ def _exit_at_once(code: int) -> NoReturn:
     """Exit after an interrupt, a closed pipe or a timeout without the interpreter's exit hooks. Outputs are
     already discarded by then; what is left are threads that may never end (a process pool's manager, a
     query the engine is still running), which the interpreter would wait for."""
-    from .stdin_input import discard_spooled
+    from .read.stdin_input import discard_spooled
 
     discard_spooled()
     for stream in (sys.stdout, sys.stderr):
@@ -141,7 +141,7 @@ def _inputs(
     """The RDF files among `paths` (a file with an RDF extension, or named otherwise whose content shows RDF,
     and those found in folders), and the records found in the rest; stdin (`-`) is read once, here: RDF
     (--input-format, or sniffed) or one record. Nothing found at all is a usage error."""
-    from .stdin_input import content_format, read_stdin
+    from .read.stdin_input import content_format, read_stdin
 
     rdf_files: list[Any] = []
     record_paths: list[str] = []
@@ -187,13 +187,13 @@ def input_format_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _progress(quiet: bool, label: str, interval: float) -> Any:
-    from .report import progress_for
+    from .run.report import progress_for
 
     return None if quiet else progress_for(sys.stderr, label, interval)
 
 
 def progress_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    from .report import DEFAULT_PROGRESS_INTERVAL
+    from .run.report import DEFAULT_PROGRESS_INTERVAL
 
     return click.option(
         "--progress-interval",
@@ -206,7 +206,7 @@ def progress_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _validation(shapes_dir: str | None, engine: str) -> ValidationSettings:
-    from .validate import ValidationSettings
+    from .check.validate import ValidationSettings
 
     return ValidationSettings(shapes_dir, engine)
 
@@ -243,7 +243,7 @@ def _taxonomy(path: str | None, quiet: bool) -> Any:
     """The opened taxonomy (its index built on first use, which takes a while: say so), or None."""
     if not path:
         return None
-    from .taxonomy import cached_index, open_taxonomy
+    from .read.taxonomy import cached_index, open_taxonomy
 
     if not quiet and cached_index(path) is None:
         click.echo(f"pfocr-rdf: indexing {path} (once; later runs read the index from the cache)", err=True)
@@ -332,9 +332,9 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     Exit status: 0 all records converted, 1 some failed or were rejected, 2 usage or output error,
     130 interrupted (Ctrl-C), 141 the reader of stdout went away (as cat), 143 stopped (SIGTERM).
     """
-    from .parallel import default_workers
-    from .pipeline import options_for
-    from .run import RunOptions, run_conversion
+    from .run.conversion import RunOptions, run_conversion
+    from .run.parallel import default_workers
+    from .run.pipeline import options_for
 
     gmt = format_name == "gmt" or (format_name is None and split_gzip(output)[0].lower().endswith(".gmt"))
     if (split_by or set_kind != "genes") and not gmt:
@@ -374,7 +374,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
     if gmt:
         sink = GmtSink(output, rdf_format, split_by == "organism", compress or force_gzip)
     elif shard_size is not None:
-        from .shards import ShardSink
+        from .run.shards import ShardSink
 
         sink = ShardSink(output, rdf_format, shard_size, "<" + run_options.dataset_iri + ">")
     try:
@@ -402,7 +402,7 @@ def convert(sources: tuple[str, ...], output: str, format_name: str | None, forc
 def _records(sources: tuple[str, ...], table_dirs: tuple[str, ...], max_bytes: int) -> SourceSet:
     """convert's records (stdin read as a record file is: gzip, --max-file-size); none at all is a usage
     error, before any output is opened, so an existing -o file stays as it was."""
-    from .stdin_input import read_stdin_record
+    from .read.stdin_input import read_stdin_record
 
     stdin_text = read_stdin_record(max_bytes) if "-" in sources else None
     found = find_sources(sources, table_dirs, stdin_text)
@@ -420,7 +420,7 @@ def _where(output: str) -> str:
 def _reported_run(run: Callable[[Any, Callable[[Finding], None]], Any], label: str, early: list[Finding],
                   errors_path: str | None, quiet: bool, verbose: bool, interval: float) -> Any:  # fmt: skip
     """Run a conversion with a progress bar, streaming findings to --errors / -v, then summarise them."""
-    from .report import FindingStream, print_findings
+    from .run.report import FindingStream, print_findings
 
     stream = FindingStream(errors_path, verbose and not quiet, sys.stderr)  # today's stderr, not the one at import
     for finding in early:
@@ -513,10 +513,10 @@ def validate(paths: tuple[str, ...], report_format: str, report_path: str | None
     Exit status: 0 conforms (warnings allowed), 1 violations, 2 an input could not be read or usage
     error, 130 interrupted (Ctrl-C), 141 the reader of stdout went away (as cat), 143 stopped (SIGTERM).
     """
-    from .outputs import AtomicOutput
-    from .pipeline import options_for
-    from .validate import report_turtle
-    from .validate_files import EXIT_UNREADABLE, exit_status, json_report, run_warnings, text_report, validate_paths
+    from .check.validate import report_turtle
+    from .run.pipeline import options_for
+    from .run.validate_files import EXIT_UNREADABLE, exit_status, json_report, run_warnings, text_report, validate_paths
+    from .write.outputs import AtomicOutput
 
     rdf_files, found = _inputs(paths, table_dirs, input_format, max_file_size)
     outputs = [Output("the results", STDOUT), Output("--report", report_path)]
@@ -570,7 +570,7 @@ def endpoint_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _open_endpoint(url: str, user: str | None, password_env: str, query_url: str | None = None) -> Any:
-    from .endpoint import Endpoint, EndpointError
+    from .store.endpoint import Endpoint, EndpointError
 
     try:
         return Endpoint(url, user, _password(user, password_env), query_url)
@@ -618,13 +618,13 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     upload or failed count check, 130 interrupted (Ctrl-C), 143 stopped (SIGTERM); either way no graph is
     left half written.
     """
-    from .endpoint import EndpointError
-    from .load import EndpointTarget, LoadCheckError, StoreTarget
-    from .load import load as run_load
-    from .parallel import default_workers
-    from .pipeline import options_for
-    from .run import RunOptions
-    from .store import EmbeddedStore
+    from .run.conversion import RunOptions
+    from .run.parallel import default_workers
+    from .run.pipeline import options_for
+    from .store.endpoint import EndpointError
+    from .store.load import EndpointTarget, LoadCheckError, StoreTarget
+    from .store.load import load as run_load
+    from .store.store import EmbeddedStore
 
     if (store_dir is None) == (endpoint is None):
         raise UsageError("give exactly one of --store DIR and --endpoint URL")
@@ -691,7 +691,7 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
 
 def _say_repaired(graphs: list[str], where: str, quiet: bool, what: str) -> None:
     """Name the graphs a load had in flight and that were removed, so the user knows to load them again."""
-    from .report import plural
+    from .run.report import plural
 
     if not graphs or quiet:
         return
@@ -741,11 +741,11 @@ def query(query: str | None, files: tuple[str, ...], store_dir: str | None, endp
     Exit status: 0 answered (ASK: true), 1 ASK answered false, 2 usage or query error, 124 stopped by
     --timeout, 130 interrupted (Ctrl-C), 143 stopped (SIGTERM); a stopped query prints no answer.
     """
-    from .endpoint import EndpointError
-    from .queries import named_queries, resolve_query
-    from .results import Results, Triples, boolean_text, finish, query_form, render
-    from .stoppable import TimeLimitExceeded, run_stoppable
-    from .store import EmbeddedStore
+    from .query.queries import named_queries, resolve_query
+    from .query.results import Results, Triples, boolean_text, finish, query_form, render
+    from .query.stoppable import TimeLimitExceeded, run_stoppable
+    from .store.endpoint import EndpointError
+    from .store.store import EmbeddedStore
 
     if list_queries:
         write_stdout(_list_queries(named_queries()))
@@ -801,7 +801,7 @@ def _check_answer_format(form: str, fmt: str | None) -> None:
 
 def _rdf_text(answer: Any, rdf_format: RdfFormat) -> str:
     """CONSTRUCT/DESCRIBE triples as one RDF document (in the default graph for quad formats)."""
-    from .serialize import chunk, document_end, document_start
+    from .write.serialize import chunk, document_end, document_start
 
     nodes: dict[str, dict[str, list[str]]] = {}
     for subject, predicate, obj in sorted(answer.triples):  # stores answer in their own order
@@ -823,7 +823,7 @@ def vocabulary(output: str, format_name: str | None, force_gzip: bool) -> None:
 
     Every converted dataset carries it too (in quad formats, in the dataset-description graph).
     """
-    from .vocabulary import write_vocabulary
+    from .write.vocabulary import write_vocabulary
 
     rdf_format, compress = output_format(output, format_name or ("ttl" if output == STDOUT else None))
     _refuse_gzip_under_a_plain_name(output, compress, force_gzip)
@@ -834,10 +834,10 @@ def vocabulary(output: str, format_name: str | None, force_gzip: bool) -> None:
 def memory_store(files: tuple[str, ...], input_format: str | None = None) -> Any:
     """RDF files and records, read into an in-memory store (records converted without validation); a
     file that cannot be read or converted is an error, not a silently smaller answer."""
-    from .load import StoreTarget, load
-    from .pipeline import options_for
-    from .run import RunOptions
-    from .store import EmbeddedStore
+    from .run.conversion import RunOptions
+    from .run.pipeline import options_for
+    from .store.load import StoreTarget, load
+    from .store.store import EmbeddedStore
 
     rdf_files, found = _inputs(files, input_format=input_format)
     options, _ = options_for(found, validation=None)

@@ -255,7 +255,8 @@ def _fresh_caches(user_shapes: bool) -> Iterator[None]:
     """A process starts with no shapes read from a user's folder (and says once that it falls back to
     pySHACL), and deletes its copies of stdin at exit. The bundled shapes, read from the package, are
     kept: they cannot change between runs."""
-    from pfocr_rdf import stdin_input, validate
+    from pfocr_rdf.check import validate
+    from pfocr_rdf.read import stdin_input
 
     caches = (validate.load_shapes, validate._fast_or_reference, validate._reference_shapes) if user_shapes else ()
     for cache in caches:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from pfocr_rdf.bulk import BulkGraph, BulkWriter
-from pfocr_rdf.loadstate import LoadState, content_digest
+from pfocr_rdf.store.bulk import BulkGraph, BulkWriter
+from pfocr_rdf.store.loadstate import LoadState, content_digest
 
 
 def quads(graph: str, *objects: str) -> bytes:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-import pfocr_rdf.frontmatter as frontmatter
+import pfocr_rdf.read.frontmatter as frontmatter
 from pfocr_rdf.errors import RecordError
-from pfocr_rdf.frontmatter import YamlLimits, parse_yaml, read_front_matter, split_front_matter
+from pfocr_rdf.read.frontmatter import YamlLimits, parse_yaml, read_front_matter, split_front_matter
 
 from conftest import SAMPLE_FILES, SEED_FILES
 

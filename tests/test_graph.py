@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pfocr_rdf.graph import RecordGraph, extend_unique, merge_nodes
+from pfocr_rdf.rdf.graph import RecordGraph, extend_unique, merge_nodes
 
 S, P = "<s>", "<p>"
 

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from pfocr_rdf.api import read_record
-from pfocr_rdf.jsonld import (
+from pfocr_rdf.map.jsonld import (
     CC0_IRI,
     _signature,
     expand_jsonld,
@@ -16,7 +16,7 @@ from pfocr_rdf.jsonld import (
     is_schema_org_context,
     prepare_jsonld,
 )
-from pfocr_rdf.vocab import WIKIPATHWAYS_ORG, figure_iri
+from pfocr_rdf.map.vocab import WIKIPATHWAYS_ORG, figure_iri
 
 from conftest import SAMPLE_FILES, SEED_FILES
 

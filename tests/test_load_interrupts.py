@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pfocr_rdf.loadstate import STATE_FILE
+from pfocr_rdf.store.loadstate import STATE_FILE
 
 from conftest import ROOT, child_pids, run_cli
 

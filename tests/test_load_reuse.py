@@ -10,18 +10,19 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from pfocr_rdf import load as load_module
-from pfocr_rdf import reuse, run
-from pfocr_rdf.formats import NQUADS
-from pfocr_rdf.load import LoadOutcome, StoreTarget, load
-from pfocr_rdf.loadstate import LoadState
-from pfocr_rdf.organisms import OrganismTable
-from pfocr_rdf.pipeline import ConvertOptions, convert_source, options_for
-from pfocr_rdf.run import RunOptions
-from pfocr_rdf.seen import SeenStore
-from pfocr_rdf.sources import RecordSource, find_sources
-from pfocr_rdf.store import EmbeddedStore
-from pfocr_rdf.vocab import DATASET
+from pfocr_rdf.map.vocab import DATASET
+from pfocr_rdf.rdf.formats import NQUADS
+from pfocr_rdf.read.organisms import OrganismTable
+from pfocr_rdf.read.sources import RecordSource, find_sources
+from pfocr_rdf.run import conversion as run
+from pfocr_rdf.run.conversion import RunOptions
+from pfocr_rdf.run.pipeline import ConvertOptions, convert_source, options_for
+from pfocr_rdf.run.seen import SeenStore
+from pfocr_rdf.store import load as load_module
+from pfocr_rdf.store import reuse
+from pfocr_rdf.store.load import LoadOutcome, StoreTarget, load
+from pfocr_rdf.store.loadstate import LoadState
+from pfocr_rdf.store.store import EmbeddedStore
 
 from conftest import SAMPLE
 
@@ -323,8 +324,8 @@ def test_changed_graphs_written_by_the_bulk_loader_or_a_transaction_are_the_same
 
 def _summary_answers(store_dir: Path) -> dict[str, tuple[list[dict[str, str | None]], list[dict[str, str | None]]]]:
     """The summary queries' answers, bundled (read from the description) and plain (counted over the figures)."""
-    from pfocr_rdf.queries import named_queries, parse_named_query
-    from pfocr_rdf.results import Results
+    from pfocr_rdf.query.queries import named_queries, parse_named_query
+    from pfocr_rdf.query.results import Results
 
     plain_folder = Path(__file__).parent / "data" / "plain-queries"
     store = EmbeddedStore(str(store_dir), read_only=True)

@@ -6,7 +6,7 @@ import re
 from importlib import resources
 
 from pfocr_rdf.api import read_record
-from pfocr_rdf.organisms import bundled_table
+from pfocr_rdf.read.organisms import bundled_table
 
 from conftest import SAMPLE_FILES, SEED_FILES
 

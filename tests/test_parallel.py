@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pfocr_rdf.errors import RecordError
-from pfocr_rdf.parallel import PIECE_BYTES, WorkerLost, ordered_map
+from pfocr_rdf.run.parallel import PIECE_BYTES, WorkerLost, ordered_map
 
 from conftest import ROOT, SAMPLE_FILES, blocked_writing_to_a_pipe, child_pids, run_cli, writing_a_temporary_file
 

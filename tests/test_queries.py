@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pfocr_rdf import __version__
-from pfocr_rdf.queries import bind_parameters, named_queries, parse_named_query, sparql_string
+from pfocr_rdf.query.queries import bind_parameters, named_queries, parse_named_query, sparql_string
 
 from conftest import SAMPLE, SEEDS, TABLES, run_cli
 
@@ -316,9 +316,10 @@ def test_the_command_line_imports_no_validator_until_it_validates() -> None:
     import subprocess
     import sys
 
-    from pfocr_rdf import cli, validate
+    from pfocr_rdf import cli
+    from pfocr_rdf.check import validate
 
     assert cli.ENGINES == validate.ENGINES
-    check = "import sys, pfocr_rdf.cli; print(sorted(m for m in sys.modules if m in ('pfocr_rdf.validate', 'pfocr_rdf.shacl')))"
+    check = "import sys, pfocr_rdf.cli; print(sorted(m for m in sys.modules if m in ('pfocr_rdf.check.validate', 'pfocr_rdf.check.shacl')))"
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

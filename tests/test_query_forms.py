@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from pfocr_rdf.queries import Finishing, bind_parameters, named_queries, parse_named_query
-from pfocr_rdf.results import Results, finish
-from pfocr_rdf.store import EmbeddedStore
+from pfocr_rdf.query.queries import Finishing, bind_parameters, named_queries, parse_named_query
+from pfocr_rdf.query.results import Results, finish
+from pfocr_rdf.store.store import EmbeddedStore
 
 from conftest import DATA, SAMPLE, SEEDS, run_cli
 

@@ -6,7 +6,7 @@ import pytest
 
 from pfocr_rdf.api import read_record
 from pfocr_rdf.errors import RecordError
-from pfocr_rdf.record import MISSING_TEXT, is_missing, normalise_record
+from pfocr_rdf.read.record import MISSING_TEXT, is_missing, normalise_record
 
 from conftest import FIGURES, SAMPLE_FILES, SEED_FILES
 

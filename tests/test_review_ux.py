@@ -230,7 +230,7 @@ def test_an_unknown_output_extension_names_gmt_among_the_formats(tmp_path: Path)
 
 
 def test_a_log_gives_no_time_left_before_it_knows_a_rate(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pfocr_rdf import report
+    from pfocr_rdf.run import report
 
     clock = iter([0.0, 1.5, 1.6, 5.01])  # started; the first record after the workers' start; then the run's pace
     monkeypatch.setattr(report.time, "monotonic", lambda: next(clock))

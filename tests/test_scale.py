@@ -15,9 +15,9 @@ import pyoxigraph as ox
 import pytest
 
 from pfocr_rdf.api import record_graph
-from pfocr_rdf.report import LogProgress
-from pfocr_rdf.shacl import DataGraph
-from pfocr_rdf.validate import load_shapes
+from pfocr_rdf.check.shacl import DataGraph
+from pfocr_rdf.check.validate import load_shapes
+from pfocr_rdf.run.report import LogProgress
 
 from conftest import ROOT, SAMPLE, SEEDS, run_cli
 

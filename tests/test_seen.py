@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pfocr_rdf.seen import SeenStore, digest32, digest64
+from pfocr_rdf.run.seen import SeenStore, digest32, digest64
 
 names = st.text(min_size=1, max_size=40)
 

@@ -15,10 +15,10 @@ import rdflib
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from pfocr_rdf.graph import NodeMap
-from pfocr_rdf.shacl import ShapesError, ShapesGraph, ValidationResult
-from pfocr_rdf.terms import literal, split_literal
-from pfocr_rdf.validate import ValidationSettings, reference_results, validator_for
+from pfocr_rdf.check.shacl import ShapesError, ShapesGraph, ValidationResult
+from pfocr_rdf.check.validate import ValidationSettings, reference_results, validator_for
+from pfocr_rdf.rdf.graph import NodeMap
+from pfocr_rdf.rdf.terms import literal, split_literal
 
 from conftest import SEED_FILES, run_cli
 

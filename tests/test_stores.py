@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from pfocr_rdf.cli import memory_store
-from pfocr_rdf.endpoint import Endpoint
-from pfocr_rdf.queries import named_queries, resolve_query
-from pfocr_rdf.results import Results, finish, to_json
-from pfocr_rdf.store import EmbeddedStore
+from pfocr_rdf.query.queries import named_queries, resolve_query
+from pfocr_rdf.query.results import Results, finish, to_json
+from pfocr_rdf.store.endpoint import Endpoint
+from pfocr_rdf.store.store import EmbeddedStore
 
 from conftest import DATA, SAMPLE, SEED_FILES, SEEDS, run_cli
 from servers import OXIGRAPH_MISSING, Virtuoso, oxigraph_binary, oxigraph_server
@@ -261,7 +261,7 @@ def test_a_file_refused_half_way_writes_nothing(tmp_path: Path) -> None:
 
 def test_the_store_is_used_by_one_writer_at_a_time(embedded: Path) -> None:
     from pfocr_rdf.errors import UsageError
-    from pfocr_rdf.store import EmbeddedStore
+    from pfocr_rdf.store.store import EmbeddedStore
 
     first = EmbeddedStore(str(embedded))
     try:

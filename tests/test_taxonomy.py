@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from pfocr_rdf import taxonomy as taxonomy_module
 from pfocr_rdf.api import read_record
 from pfocr_rdf.errors import UsageError
-from pfocr_rdf.organisms import bundled_table, name_key
-from pfocr_rdf.taxonomy import cached_index, open_taxonomy
+from pfocr_rdf.read import taxonomy as taxonomy_module
+from pfocr_rdf.read.organisms import bundled_table, name_key
+from pfocr_rdf.read.taxonomy import cached_index, open_taxonomy
 
 from conftest import SAMPLE, SAMPLE_FILES, SEED_FILES, run_cli
 

@@ -15,10 +15,10 @@ import pytest
 import rdflib
 
 from pfocr_rdf.api import record_graph
-from pfocr_rdf.graph import NodeMap, merge_nodes
-from pfocr_rdf.rdfio import read_merged
-from pfocr_rdf.shacl import ShapesError, ShapesGraph
-from pfocr_rdf.validate import load_shapes, reference_results
+from pfocr_rdf.check.shacl import ShapesError, ShapesGraph
+from pfocr_rdf.check.validate import load_shapes, reference_results
+from pfocr_rdf.rdf.graph import NodeMap, merge_nodes
+from pfocr_rdf.read.rdfio import read_merged
 
 from conftest import FIGURES, ROOT, SAMPLE, SAMPLE_FILES, SEED_FILES, SEEDS, TABLES, run_cli
 
@@ -557,7 +557,7 @@ def test_severities_are_violation_or_warning() -> None:
 
 
 def test_shapes_load_from_the_package() -> None:
-    from pfocr_rdf.validate import shapes_dir
+    from pfocr_rdf.check.validate import shapes_dir
 
     assert (shapes_dir() / "pfocr.ttl").is_file()
     assert load_shapes().top

@@ -12,10 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from pfocr_rdf.endpoint import Endpoint
-from pfocr_rdf.queries import resolve_query
-from pfocr_rdf.results import Results, finish, to_csv
-from pfocr_rdf.store import EmbeddedStore
+from pfocr_rdf.query.queries import resolve_query
+from pfocr_rdf.query.results import Results, finish, to_csv
+from pfocr_rdf.store.endpoint import Endpoint
+from pfocr_rdf.store.store import EmbeddedStore
 
 from conftest import ROOT, SAMPLE, SAMPLE_FILES, SEED_FILES, run_cli
 from sample_oracle import expected_ids

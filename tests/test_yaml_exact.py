@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from pfocr_rdf.frontmatter import parse_yaml, split_front_matter
+from pfocr_rdf.read.frontmatter import parse_yaml, split_front_matter
 
 from conftest import FIGURES, ROOT, SEED_FILES
 
