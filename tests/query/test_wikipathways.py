@@ -27,9 +27,9 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 OWL = "http://www.w3.org/2002/07/owl#"
-FIXTURE = Path(__file__).parent / "data" / "wikipathways" / "wikipathways.ttl"
+FIXTURE = Path(__file__).parent.parent / "data" / "wikipathways" / "wikipathways.ttl"
 WP_GRAPH = "http://rdf.wikipathways.org/"
-VOCABULARY = Path(__file__).parent.parent / "pfocr_rdf" / "data" / "pfocr-vocab.ttl"
+VOCABULARY = Path(__file__).parent.parent.parent / "pfocr_rdf" / "data" / "pfocr-vocab.ttl"
 FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
     "nt": ox.RdfFormat.N_TRIPLES,

@@ -327,7 +327,7 @@ def _summary_answers(store_dir: Path) -> dict[str, tuple[list[dict[str, str | No
     from pfocr_rdf.query.queries import named_queries, parse_named_query
     from pfocr_rdf.query.results import Results
 
-    plain_folder = Path(__file__).parent / "data" / "plain-queries"
+    plain_folder = Path(__file__).parent.parent / "data" / "plain-queries"
     store = EmbeddedStore(str(store_dir), read_only=True)
     found = {}
     for name in ("figures-per-species", "papers-per-year"):
