@@ -121,14 +121,14 @@ def run_cli(
 
 def _call_main(args: list[str]) -> int:
     """The exit status the interpreter would give for this run of the click command."""
-    from pfocr_rdf import cli
+    from pfocr_rdf.cli import exits, main
 
     def refuse(code: int) -> NoReturn:
         raise NeedsItsOwnProcess(f"pfocr-rdf {' '.join(args)} ended with os._exit({code}): run it with run_cli_process")
 
-    real_exit, cli._exit_at_once = cli._exit_at_once, refuse  # type: ignore[assignment]
+    real_exit, exits.exit_at_once = exits.exit_at_once, refuse  # type: ignore[assignment]
     try:
-        cli.main.main(args=args, prog_name="pfocr-rdf", standalone_mode=True)
+        main.main(args=args, prog_name="pfocr-rdf", standalone_mode=True)
         code: Any = 0
     except SystemExit as exc:
         code = exc.code
@@ -138,7 +138,7 @@ def _call_main(args: list[str]) -> int:
         traceback.print_exc()  # as the interpreter prints an uncaught exception, exit status 1
         code = 1
     finally:
-        cli._exit_at_once = real_exit  # type: ignore[assignment]
+        exits.exit_at_once = real_exit  # type: ignore[assignment]
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
     if code is None:

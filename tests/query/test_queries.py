@@ -316,8 +316,8 @@ def test_the_command_line_imports_no_validator_until_it_validates() -> None:
     import subprocess
     import sys
 
-    from pfocr_rdf import cli
     from pfocr_rdf.check import validate
+    from pfocr_rdf.cli import options as cli
 
     assert cli.ENGINES == validate.ENGINES
     check = "import sys, pfocr_rdf.cli; print(sorted(m for m in sys.modules if m in ('pfocr_rdf.check.validate', 'pfocr_rdf.check.shacl')))"

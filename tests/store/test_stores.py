@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pfocr_rdf.cli import memory_store
+from pfocr_rdf.cli.query import memory_store
 from pfocr_rdf.query.queries import named_queries, resolve_query
 from pfocr_rdf.query.results import Results, finish, to_json
 from pfocr_rdf.store.endpoint import Endpoint
