@@ -20,15 +20,20 @@ from .group import main
 from .options import (
     FORMAT_HELP,
     POSITIVE,
+    errors_option,
+    fail_fast_option,
     limit_options,
     opened_taxonomy,
     output_format,
     paths_named,
     progress_option,
     refuse_gzip_under_a_plain_name,
+    tables_option,
     taxonomy_option,
     validation_options,
     validation_settings,
+    verbose_option,
+    workers_option,
 )
 from .reporting import reported_run
 
@@ -62,20 +67,20 @@ from .reporting import reported_run
     type=click.Choice(["organism"]),
     help="GMT: write -o as a folder with one file per organism (pfocr-Homo_sapiens.gmt, ...).",
 )
-@click.option("--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable).")
-@click.option("-j", "--workers", type=POSITIVE, help="Worker processes [default: all cores].")
+@tables_option
+@workers_option
 @click.option("--no-validate", is_flag=True, help="Do not validate against the SHACL shapes.")
 @click.option("--rejects", "rejects_path", help="Write the records that violate a shape, whole, to this RDF file.")
 @validation_options
-@click.option("--errors", "errors_path", help="Write every failure and warning as JSON lines to this file ('.gz' compresses).")
-@click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
+@errors_option
+@fail_fast_option
 @click.option("--no-void", is_flag=True, help="Do not append the VoID dataset description.")
 @click.option("--reference", is_flag=True, help="Run pyld on every record (slow; the reference the fast path is tested against).")
 @taxonomy_option
 @limit_options
 @progress_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors that stop the run.")
-@click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary by kind.")
+@verbose_option
 @handle_errors
 def convert(sources: tuple[str, ...], output: str, format_name: str | None, force_gzip: bool, shard_size: int | None,
             set_kind: str, split_by: str | None, table_dirs: tuple[str, ...],

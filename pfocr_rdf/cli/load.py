@@ -16,17 +16,21 @@ from ..write.output_paths import Output, refuse_unsafe_outputs
 from .exits import handle_errors
 from .group import main
 from .options import (
-    POSITIVE,
     endpoint_options,
+    errors_option,
+    fail_fast_option,
     find_inputs,
     input_format_option,
     limit_options,
     open_endpoint,
     opened_taxonomy,
     progress_option,
+    tables_option,
     taxonomy_option,
     validation_options,
     validation_settings,
+    verbose_option,
+    workers_option,
 )
 from .reporting import reported_run
 
@@ -38,19 +42,19 @@ from .reporting import reported_run
 @click.option("--query-endpoint", help="Its SPARQL query endpoint, for the count check [default: derived from --endpoint].")
 @click.option("--graph", "graph_iri", help="Load everything into this one graph instead of one graph per figure.")
 @endpoint_options
-@click.option("--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable).")
-@click.option("-j", "--workers", type=POSITIVE, help="Worker processes [default: all cores].")
+@tables_option
+@workers_option
 @click.option("--no-validate", is_flag=True, help="Do not validate records against the SHACL shapes.")
 @validation_options
-@click.option("--errors", "errors_path", help="Write every failure and warning as JSON lines to this file ('.gz' compresses).")
-@click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
+@errors_option
+@fail_fast_option
 @click.option("--no-void", is_flag=True, help="Do not load the VoID dataset description.")
 @taxonomy_option
 @limit_options
 @input_format_option
 @progress_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on stderr but errors.")
-@click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary by kind.")
+@verbose_option
 @handle_errors
 def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, query_endpoint: str | None,
          graph_iri: str | None, user: str | None, password_env: str, table_dirs: tuple[str, ...], workers: int | None,

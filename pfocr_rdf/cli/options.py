@@ -31,6 +31,18 @@ FORMAT_HELP = (
 )
 
 
+# Options more than one command takes, each defined once (a click.option decorator can be applied again).
+tables_option = click.option(
+    "--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable)."
+)
+workers_option = click.option("-j", "--workers", type=POSITIVE, help="Worker processes [default: all cores].")
+errors_option = click.option(
+    "--errors", "errors_path", help="Write every failure and warning as JSON lines to this file ('.gz' compresses)."
+)
+fail_fast_option = click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="List every warning, not a summary by kind.")
+
+
 def output_format(path: str, name: str | None, others: tuple[str, ...] = ()) -> tuple[RdfFormat, bool]:
     """The format and gzip flag for an output path and an optional --format (`others`: more names the
     option takes, for the message)."""

@@ -18,6 +18,7 @@ from .options import (
     opened_taxonomy,
     progress_bar,
     progress_option,
+    tables_option,
     taxonomy_option,
     validation_options,
     validation_settings,
@@ -39,7 +40,7 @@ from .options import (
     "report_path",
     help="Write the standard SHACL validation report (sh:ValidationReport) as Turtle ('.gz' compresses).",
 )
-@click.option("--tables", "table_dirs", multiple=True, type=click.Path(), help="Folder holding the sidecar TSVs (repeatable).")
+@tables_option
 @validation_options
 @taxonomy_option
 @limit_options
