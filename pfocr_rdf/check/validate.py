@@ -22,16 +22,8 @@ import pyoxigraph as ox
 from ..errors import ERROR, WARNING, Finding, UsageError
 from ..rdf.graph import NodeMap
 from ..rdf.terms import escape_literal, split_literal
-from .shacl import (
-    SH,
-    VIOLATION,
-    ShapesError,
-    ShapesGraph,
-    ValidationResult,
-    blank_shape_name,
-    local_name,
-    parse_shapes_file,
-)
+from .compiler import ShapesGraph, parse_shapes_file
+from .report import SH, VIOLATION, ShapesError, ValidationResult, blank_shape_name, local_name
 
 
 def shapes_dir() -> Path:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..check.shacl import ValidationResult
+from ..check.report import ValidationResult
 from ..check.validate import ValidationSettings, as_finding, local_name, validator_for
 from ..errors import Finding, RecordError
 from ..map.jsonld import FIELD as JSONLD_FIELD

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..check.shacl import ValidationResult
+from ..check.report import ValidationResult
 from ..check.validate import as_finding, local_name, validator_for
 from ..errors import Finding, RecordError, unmapped_field
 from ..rdf.terms import split_literal, term_value

@@ -15,7 +15,8 @@ import rdflib
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from pfocr_rdf.check.shacl import ShapesError, ShapesGraph, ValidationResult
+from pfocr_rdf.check.compiler import ShapesGraph
+from pfocr_rdf.check.report import ShapesError, ValidationResult
 from pfocr_rdf.check.validate import ValidationSettings, reference_results, validator_for
 from pfocr_rdf.rdf.graph import NodeMap
 from pfocr_rdf.rdf.terms import literal, split_literal

@@ -15,7 +15,8 @@ import pytest
 import rdflib
 
 from pfocr_rdf.api import record_graph
-from pfocr_rdf.check.shacl import ShapesError, ShapesGraph
+from pfocr_rdf.check.compiler import ShapesGraph
+from pfocr_rdf.check.report import ShapesError
 from pfocr_rdf.check.validate import load_shapes, reference_results
 from pfocr_rdf.rdf.graph import NodeMap, merge_nodes
 from pfocr_rdf.read.rdfio import read_merged

@@ -320,6 +320,6 @@ def test_the_command_line_imports_no_validator_until_it_validates() -> None:
     from pfocr_rdf.cli import options as cli
 
     assert cli.ENGINES == validate.ENGINES
-    check = "import sys, pfocr_rdf.cli; print(sorted(m for m in sys.modules if m in ('pfocr_rdf.check.validate', 'pfocr_rdf.check.shacl')))"
+    check = "import sys, pfocr_rdf.cli; print(sorted(m for m in sys.modules if m in ('pfocr_rdf.check.validate', 'pfocr_rdf.check.compiler')))"
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from pfocr_rdf.api import record_graph
-from pfocr_rdf.check.shacl import DataGraph
+from pfocr_rdf.check.datagraph import DataGraph
 from pfocr_rdf.check.validate import load_shapes
 from pfocr_rdf.run.report import LogProgress
 
