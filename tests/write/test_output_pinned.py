@@ -3,7 +3,7 @@ one worker and two (each with its own hash seed) write the same file, and that f
 committed in tests/data/golden/pinned-output.json. A speed-up must leave them alone; a change of the data
 model changes them on purpose: rewrite the digests with
 
-    PFOCR_RDF_PIN_OUTPUT=write pytest tests/test_output_pinned.py -n 0
+    PFOCR_RDF_PIN_OUTPUT=write pytest tests/write/test_output_pinned.py -n 0
 
 and review the diff of the outputs themselves before committing the new digests.
 """
