@@ -10,12 +10,11 @@ import pytest
 from pfocr_rdf.api import read_record
 from pfocr_rdf.map.jsonld import (
     CC0_IRI,
-    _signature,
-    expand_jsonld,
     expand_jsonld_reference,
     is_schema_org_context,
     prepare_jsonld,
 )
+from pfocr_rdf.map.jsonld_templates import _signature, expand_jsonld
 from pfocr_rdf.map.vocab import WIKIPATHWAYS_ORG, figure_iri
 
 from conftest import SAMPLE_FILES, SEED_FILES
