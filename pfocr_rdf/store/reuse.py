@@ -26,8 +26,8 @@ from .. import __version__
 from ..check.validate import shapes_text
 from ..errors import Finding
 from ..read.mentions import KINDS, find_table
-from ..run.conversion import RecordPacket, WorkerSettings, packets
 from ..run.pipeline import ConvertOptions, RecordOutcome
+from ..run.worker import RecordPacket, WorkerSettings, packets
 from ..write.void import LINK_TARGETS, DatasetStats
 
 if TYPE_CHECKING:

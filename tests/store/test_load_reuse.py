@@ -15,6 +15,7 @@ from pfocr_rdf.rdf.formats import NQUADS
 from pfocr_rdf.read.organisms import OrganismTable
 from pfocr_rdf.read.sources import RecordSource, find_sources
 from pfocr_rdf.run import conversion as run
+from pfocr_rdf.run import worker
 from pfocr_rdf.run.conversion import RunOptions
 from pfocr_rdf.run.pipeline import ConvertOptions, convert_source, options_for
 from pfocr_rdf.run.seen import SeenStore
@@ -52,7 +53,7 @@ class Loader:
             self.converted.append(Path(source.path).stem)
             return convert_source(source, options)
 
-        monkeypatch.setattr(run, "convert_source", converting)
+        monkeypatch.setattr(worker, "convert_source", converting)  # where a worker converts a record
 
     def __call__(self, site: Path, store_dir: Path, workers: int = 1, **changes: object) -> LoadOutcome:
         self.converted = []
