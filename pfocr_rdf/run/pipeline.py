@@ -18,7 +18,8 @@ from ..map.jsonld import FIELD as JSONLD_FIELD
 from ..map.jsonld import expand_jsonld_reference, load_pyld, prepare_jsonld
 from ..map.jsonld_scope import figure_statements_only
 from ..map.jsonld_templates import expand_jsonld
-from ..map.mapping import figure_iri_for, map_record, organism_resolver
+from ..map.mapping import figure_iri_for, map_record
+from ..map.taxa import organism_resolver
 from ..map.vocab import prefix_converter
 from ..rdf.graph import NodeMap, RecordGraph
 from ..rdf.terms import split_literal
