@@ -23,7 +23,7 @@ from ..write.outputs import AtomicOutput
 from ..write.serialize import chunk, document_end, document_start
 from ..write.void import DatasetStats, describe_dataset, set_statement_count, stats_of
 from .heap import HeapTrimmer
-from .parallel import Payload
+from .parallel_worker import Payload
 from .pipeline import ConvertOptions
 from .seen import SeenStore, digest32
 from .worker import RecordPacket, WorkerSettings, packet_payloads

@@ -20,7 +20,7 @@ from ..errors import UsageError
 from ..rdf.formats import RdfFormat
 from ..write.outputs import AtomicOutput, current_umask
 from .conversion import FileSink
-from .parallel import Payload
+from .parallel_worker import Payload
 
 MANIFEST = "manifest.json"
 PREFIX = "pfocr"

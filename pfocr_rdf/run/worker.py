@@ -13,7 +13,8 @@ from ..read.sources import RecordSource
 from ..write.gmt import SET_KINDS, record_sets
 from ..write.serialize import Node, chunk, chunk_pieces
 from ..write.void import DatasetStats, own_nodes, stats_of
-from .parallel import Payload, ordered_map
+from .parallel import ordered_map
+from .parallel_worker import Payload
 from .pipeline import ConvertOptions, RecordOutcome, convert_source, warm_up
 
 GMT_KINDS = tuple(SET_KINDS.values())

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from pfocr_rdf.errors import RecordError
-from pfocr_rdf.run.parallel import PIECE_BYTES, WorkerLost, ordered_map
+from pfocr_rdf.run.parallel import WorkerLost, ordered_map
+from pfocr_rdf.run.parallel_worker import PIECE_BYTES
 
 from conftest import ROOT, SAMPLE_FILES, blocked_writing_to_a_pipe, child_pids, run_cli, writing_a_temporary_file
 
