@@ -24,7 +24,8 @@ from ..map.vocab import prefix_converter
 from ..rdf.graph import NodeMap, RecordGraph
 from ..rdf.terms import split_literal
 from ..read.frontmatter import DEFAULT_YAML_LIMITS, YamlLimits, another_record_line, has_front_matter, read_front_matter
-from ..read.mentions import CHEMICAL, DEFAULT_MAX_TABLE_ROWS, DISEASE, GENE, MentionSet, read_mentions
+from ..read.mention_tables import read_mentions
+from ..read.mentions import CHEMICAL, DEFAULT_MAX_TABLE_ROWS, DISEASE, GENE, MentionSet
 from ..read.organisms import OrganismTable, bundled_table, site_table
 from ..read.record import FigureRecord, normalise_record
 from ..read.sources import DEFAULT_MAX_FILE_BYTES, RecordSource, SourceSet, read_text

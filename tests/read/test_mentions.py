@@ -11,7 +11,8 @@ import pytest
 
 from pfocr_rdf.api import record_graph
 from pfocr_rdf.errors import RecordError
-from pfocr_rdf.read.mentions import read_mentions, split_curie
+from pfocr_rdf.read.mention_tables import read_mentions
+from pfocr_rdf.read.mentions import split_curie
 
 from conftest import FIGURES, SAMPLE, SAMPLE_FILES, TABLES, run_cli
 from sample_oracle import expected_ids
