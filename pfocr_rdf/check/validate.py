@@ -1,6 +1,6 @@
 """Validation against the bundled SHACL shapes, and reports a person (or a program) can act on.
 
-The fast engine (shacl.py) validates one record's graph at a time; `reference_results` runs pySHACL
+The fast engine (compiler.py, runner.py) validates one record's graph at a time; `reference_results` runs pySHACL
 on a whole graph, the definition the fast engine is tested against. Results become `Finding`s that
 name the file and the front-matter field (from the shapes' `pfocr:sourceField`), and can be written
 as the standard sh:ValidationReport.

@@ -117,7 +117,7 @@ class GmtSink:
             found = self.files[organism] = AtomicOutput(os.path.join(self.output, name), self.compress).__enter__()
         return found
 
-    # -- the Sink protocol (see run.py)
+    # -- the Sink protocol (see run/conversion.py)
 
     def graph(self, name: str, text: str) -> None:
         if not text:
