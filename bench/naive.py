@@ -21,11 +21,11 @@ import rdflib
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pfocr_rdf.formats import NTRIPLES  # noqa: E402
-from pfocr_rdf.pipeline import ConvertOptions, convert_source  # noqa: E402
-from pfocr_rdf.serialize import chunk  # noqa: E402
-from pfocr_rdf.sources import find_sources  # noqa: E402
-from pfocr_rdf.validate import shapes_text  # noqa: E402
+from pfocr_rdf.check.validate import shapes_text  # noqa: E402
+from pfocr_rdf.rdf.formats import NTRIPLES  # noqa: E402
+from pfocr_rdf.read.sources import find_sources  # noqa: E402
+from pfocr_rdf.run.pipeline import ConvertOptions, convert_source  # noqa: E402
+from pfocr_rdf.write.serialize import chunk  # noqa: E402
 
 
 def main() -> None:

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from run import machine  # noqa: E402
 
-from pfocr_rdf.queries import bind_parameters, named_queries, parse_named_query  # noqa: E402
+from pfocr_rdf.query.queries import bind_parameters, named_queries, parse_named_query  # noqa: E402
 
 from servers import virtuoso  # noqa: E402
 

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pfocr_rdf.pipeline as pipeline
-import pfocr_rdf.run as run
-from pfocr_rdf.formats import format_named
-from pfocr_rdf.sources import find_sources
+import pfocr_rdf.run.conversion as run
+import pfocr_rdf.run.pipeline as pipeline
+import pfocr_rdf.run.worker as worker_side
+from pfocr_rdf.rdf.formats import format_named
+from pfocr_rdf.read.sources import find_sources
 
 STAGES = [
     (pipeline, "read_text", "read the record file"),
@@ -33,7 +34,8 @@ STAGES = [
     (pipeline, "figure_statements_only", "schema.org JSON-LD"),
     (pipeline, "map_record", "mapping to triples"),
     (pipeline, "validate_outcome", "SHACL validation"),
-    (run, "serialise_record", "serialising (N-Triples)"),
+    (worker_side, "serialise_record", "serialising (N-Triples)"),
+    (worker_side, "stats_of", "VoID counts per record"),
     (run, "stats_of", "VoID counts per record"),
 ]
 
@@ -55,17 +57,17 @@ def main() -> None:
 
         return wrapper
 
-    lazy_serialise = run.serialise_record
+    lazy_serialise = worker_side.serialise_record
 
     def serialise_now(*positional: Any, **named: Any) -> Any:
         """The record's text is made as the writer takes it; made here instead, so that it is timed."""
         pieces, shared = lazy_serialise(*positional, **named)
         return iter(list(pieces)), shared
 
-    run.serialise_record = serialise_now
+    worker_side.serialise_record = serialise_now
     for module, name, label in STAGES:
         setattr(module, name, timed(getattr(module, name), label))
-    run.process_source = timed(run.process_source, "worker")
+    worker_side.process_source = timed(worker_side.process_source, "worker")
     found = find_sources([str(args.corpus)], ())
     options, _ = pipeline.options_for(found)
     pipeline.warm_up()  # pyld and the curies converter: start-up (a run loads them once), not per record

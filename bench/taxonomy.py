@@ -49,7 +49,9 @@ def timed_open(dmp: Path, cache: Path, source: Path) -> tuple[float, float, floa
     """(seconds, CPU seconds, peak MB) of opening the taxonomy and looking 1,000 names up, in a fresh
     process importing pfocr_rdf from `source`."""
     code = (
-        "import resource, time; from pfocr_rdf.taxonomy import open_taxonomy;"
+        "import importlib.util, resource, time;"  # the module's place before the layout of 0.2 too (a --baseline)
+        "open_taxonomy = getattr(importlib.import_module('pfocr_rdf.read.taxonomy' if importlib.util.find_spec("
+        "'pfocr_rdf.read') else 'pfocr_rdf.taxonomy'), 'open_taxonomy');"
         "cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2]); c = cpu(); t = time.monotonic();"
         f"tax = open_taxonomy({str(dmp)!r}, {str(cache)!r});"
         "[tax.match(f'name {i}') for i in range(1000)]; tax.match('x');"

@@ -26,7 +26,10 @@ TIMER = """
 import json, sys, time
 from pathlib import Path
 from pfocr_rdf.api import record_graph
-from pfocr_rdf.validate import load_shapes
+try:
+    from pfocr_rdf.check.validate import load_shapes
+except ImportError:  # a baseline from before the layout of 0.2
+    from pfocr_rdf.validate import load_shapes
 graphs = [record_graph(p).nodes for p in sorted(Path(sys.argv[1]).glob("*.md"))]
 shapes = load_shapes()
 for nodes in graphs:  # warm the memo tables, as a long conversion run does

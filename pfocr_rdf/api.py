@@ -13,14 +13,14 @@ from collections.abc import Iterable, Sequence
 
 import rdflib
 
-from .formats import NTRIPLES, format_for_path, format_named, split_gzip
-from .graph import RecordGraph
-from .pipeline import RecordOutcome, graph_from_record, options_for, record_from_text
-from .record import FigureRecord
-from .run import RunOptions, RunSummary, run_conversion
-from .serialize import chunk
-from .sources import find_sources, read_text
-from .taxonomy import open_taxonomy
+from .rdf.formats import NTRIPLES, format_for_path, format_named, split_gzip
+from .rdf.graph import RecordGraph
+from .read.record import FigureRecord
+from .read.sources import find_sources, read_text
+from .read.taxonomy import open_taxonomy
+from .run.conversion import RunOptions, RunSummary, run_conversion
+from .run.pipeline import RecordOutcome, graph_from_record, options_for, record_from_text
+from .write.serialize import chunk
 
 ConvertResult = RunSummary
 

@@ -121,14 +121,14 @@ def run_cli(
 
 def _call_main(args: list[str]) -> int:
     """The exit status the interpreter would give for this run of the click command."""
-    from pfocr_rdf import cli
+    from pfocr_rdf.cli import exits, main
 
     def refuse(code: int) -> NoReturn:
         raise NeedsItsOwnProcess(f"pfocr-rdf {' '.join(args)} ended with os._exit({code}): run it with run_cli_process")
 
-    real_exit, cli._exit_at_once = cli._exit_at_once, refuse  # type: ignore[assignment]
+    real_exit, exits.exit_at_once = exits.exit_at_once, refuse  # type: ignore[assignment]
     try:
-        cli.main.main(args=args, prog_name="pfocr-rdf", standalone_mode=True)
+        main.main(args=args, prog_name="pfocr-rdf", standalone_mode=True)
         code: Any = 0
     except SystemExit as exc:
         code = exc.code
@@ -138,7 +138,7 @@ def _call_main(args: list[str]) -> int:
         traceback.print_exc()  # as the interpreter prints an uncaught exception, exit status 1
         code = 1
     finally:
-        cli._exit_at_once = real_exit  # type: ignore[assignment]
+        exits.exit_at_once = real_exit  # type: ignore[assignment]
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
     if code is None:
@@ -255,7 +255,8 @@ def _fresh_caches(user_shapes: bool) -> Iterator[None]:
     """A process starts with no shapes read from a user's folder (and says once that it falls back to
     pySHACL), and deletes its copies of stdin at exit. The bundled shapes, read from the package, are
     kept: they cannot change between runs."""
-    from pfocr_rdf import stdin_input, validate
+    from pfocr_rdf.check import validate
+    from pfocr_rdf.read import stdin_input
 
     caches = (validate.load_shapes, validate._fast_or_reference, validate._reference_shapes) if user_shapes else ()
     for cache in caches:

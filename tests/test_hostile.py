@@ -18,13 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pfocr_rdf import interrupts
-from pfocr_rdf.formats import FORMATS
-from pfocr_rdf.outputs import AtomicOutput
-from pfocr_rdf.pipeline import ConvertOptions, convert_source
-from pfocr_rdf.rdfio import ox_format
-from pfocr_rdf.record import KNOWN_FIELDS, MISSING_TEXT
-from pfocr_rdf.serialize import chunk, document_end, document_start
-from pfocr_rdf.sources import RecordSource
+from pfocr_rdf.rdf.formats import FORMATS
+from pfocr_rdf.read.rdfio import ox_format
+from pfocr_rdf.read.record import KNOWN_FIELDS, MISSING_TEXT
+from pfocr_rdf.read.sources import RecordSource
+from pfocr_rdf.run.pipeline import ConvertOptions, convert_source
+from pfocr_rdf.write.outputs import AtomicOutput
+from pfocr_rdf.write.serialize import chunk, document_end, document_start
 
 from conftest import FIGURES, ROOT, SAMPLE_FILES, SEED_FILES, TABLES, run_cli, run_cli_process, writing_a_temporary_file
 
