@@ -11,17 +11,18 @@ Written for the stores users run, Virtuoso first (WikiPathways' endpoint), and i
   first, so a large body is uploaded once, not twice as a retry-on-401 client would.
 
 HTTP and its authentication are `requests` (security code we should not own): `HTTPDigestAuth` answers
-the challenge and, once it has a nonce, signs every later request up front (so after the probe a body
-goes once), `HTTPBasicAuth` where the server asks for basic. requests rather than httpx: the one most
-installs already have (bioinformatics stacks pull it in), four small pure-Python dependencies against
-httpx's six (anyio, httpcore, h11, ...), a 2.x API stable for a decade; httpx's extras (async,
-HTTP/2) are nothing a Graph Store upload needs. What requests does by default and this module must not
-is turned off: no proxies, .netrc credentials or CA bundles from the environment, no redirects
-followed, no credentials from a URL's user part, so nothing but the given URLs is ever contacted and
-credentials go unasked only to the Graph Store endpoint. HTTPS trusts the system's certificates, as
-Python's http.client (used here before) did. Bodies are bytes sent with Content-Length, never chunked:
-Virtuoso 7.2's Graph Store answers 201 to a chunked PUT and stores nothing (tried), and a load holds
-each graph's text in memory anyway.
+the challenge (MD5, MD5-sess, SHA, SHA-256, SHA-512) and, once it holds a nonce, signs every later
+request up front, so after the probe a body goes once; `HTTPBasicAuth` where the challenge asks for
+basic. requests rather than httpx: a 2.x API stable for a decade, already in most Python environments
+(gseapy, in our test extra, needs it too), and four dependencies (urllib3, idna, certifi,
+charset-normalizer) where httpx brings anyio, httpcore, h11 and on Python 3.10 two more; httpx's
+extras (async, HTTP/2) are nothing a Graph Store upload needs. What requests does by default and this
+module must not is turned off: proxies, .netrc credentials and CA bundles from the environment, redirects
+followed, credentials from a URL's user part; so nothing but the given URLs is ever contacted, and
+credentials go unasked only to the Graph Store endpoint. HTTPS trusts the system's certificate store as
+Python's http.client (used here before) did, plus certifi's bundle, which requests adds. Bodies are
+bytes sent with Content-Length, never chunked: Virtuoso 7.2's Graph Store answers 201 to a chunked PUT
+and stores nothing (tried), and a load holds each graph's text in memory anyway.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from requests.structures import CaseInsensitiveDict
+from urllib3.util.ssl_ import create_urllib3_context
 
 from . import __version__
 from .results import Answer, Results, Triples, from_sparql_json, query_form
@@ -75,19 +77,23 @@ class _SystemTrust(HTTPAdapter):
     alone trusts certifi's bundle, which lacks a site's own certificate authority)."""
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["ssl_context"] = ssl.create_default_context()
+        context = create_urllib3_context()  # urllib3's own: it checks host names itself in 1.26
+        context.minimum_version = ssl.TLSVersion.TLSv1_2  # as Python's default context (urllib3 1.26 allows 1.0)
+        context.load_default_certs()
+        kwargs["ssl_context"] = context
         super().init_poolmanager(*args, **kwargs)
 
 
 def _root_cause(exc: BaseException) -> BaseException:
-    """The error under requests' and urllib3's wrappers: '[Errno 111] Connection refused', 'timed out'."""
-    seen = {id(exc)}
-    while True:
-        inner = exc.__cause__ or exc.__context__
-        if inner is None or id(inner) in seen:
-            return exc
-        seen.add(id(inner))
-        exc = inner
+    """The system's error under requests' and urllib3's wrappers ('[Errno 111] Connection refused',
+    'timed out'): the innermost OSError of the chain that is not requests' own."""
+    found, seen, current = exc, set(), exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and not isinstance(current, requests.RequestException):
+            found = current
+        current = current.__cause__ or current.__context__
+    return found
 
 
 class Endpoint:

@@ -167,10 +167,13 @@ def test_https_trusts_the_systems_certificates(tmp_path: Path) -> None:
         # OpenSSL's system store, pointed at our certificate: trusted, as by Python's own http.client
         trusted = run_cli_process("query", "ASK {}", "--endpoint", f"{base}/sparql", env={"SSL_CERT_FILE": str(cert)})
         unknown = run_cli_process("query", "ASK {}", "--endpoint", f"{base}/sparql")
+        elsewhere = base.replace("127.0.0.1", "localhost")  # the certificate names 127.0.0.1 only
+        misnamed = run_cli_process("query", "ASK {}", "--endpoint", f"{elsewhere}/sparql", env={"SSL_CERT_FILE": str(cert)})
     finally:
         server.shutdown()
     assert (trusted.returncode, trusted.stdout) == (0, "true\n"), trusted.stderr
     assert unknown.returncode == 2 and "certificate verify failed" in unknown.stderr
+    assert misnamed.returncode == 2 and "localhost" in misnamed.stderr and "Traceback" not in misnamed.stderr
 
 
 def stop_while_waiting(listener: socket.socket, signum: int, *args: str) -> subprocess.CompletedProcess[str]:
