@@ -31,18 +31,18 @@ import http.client
 import json
 import re
 import ssl
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
-import requests
-from requests.adapters import HTTPAdapter
-from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
-from requests.structures import CaseInsensitiveDict
-from urllib3.util.ssl_ import create_urllib3_context
 
 from . import __version__
 from .results import Answer, Results, Triples, from_sparql_json, query_form
+
+if TYPE_CHECKING:  # requests is imported when an Endpoint is made: `load --store` and `query --store` never pay for it
+    import requests
+    from requests.auth import AuthBase
+    from requests.structures import CaseInsensitiveDict
 
 TURTLE = "text/turtle; charset=utf-8"
 # CONSTRUCT and DESCRIBE answers: N-Triples first (Virtuoso also knows it as text/plain), then Turtle.
@@ -65,28 +65,41 @@ def server_message(body: bytes, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-class _NoAuth(AuthBase):
-    """No credentials, not even those of a URL's user part (requests would send them as basic, unasked)."""
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        return request
+def _no_credentials(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """An auth that adds nothing: not even a URL's user part, which requests would send as basic, unasked."""
+    return request
 
 
-class _SystemTrust(HTTPAdapter):
-    """HTTPS verified against the system's certificate store, as Python's own http.client does (requests
-    alone trusts certifi's bundle, which lacks a site's own certificate authority)."""
+def _session() -> requests.Session:
+    """A session that contacts the given URLs only, as they are given."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from requests.structures import CaseInsensitiveDict
+    from urllib3.util.ssl_ import create_urllib3_context
 
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        context = create_urllib3_context()  # urllib3's own: it checks host names itself in 1.26
-        context.minimum_version = ssl.TLSVersion.TLSv1_2  # as Python's default context (urllib3 1.26 allows 1.0)
-        context.load_default_certs()
-        kwargs["ssl_context"] = context
-        super().init_poolmanager(*args, **kwargs)
+    class SystemTrust(HTTPAdapter):
+        """HTTPS verified against the system's certificate store, as Python's own http.client does (requests
+        alone trusts certifi's bundle, which lacks a site's own certificate authority)."""
+
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            context = create_urllib3_context()  # urllib3's own: it checks host names itself in 1.26
+            context.minimum_version = ssl.TLSVersion.TLSv1_2  # as Python's default context (urllib3 1.26 allows 1.0)
+            context.load_default_certs()
+            kwargs["ssl_context"] = context
+            super().init_poolmanager(*args, **kwargs)
+
+    session = requests.Session()
+    session.trust_env = False  # no proxy, .netrc or CA bundle from the environment
+    session.headers = CaseInsensitiveDict({"User-Agent": f"pfocr-rdf/{__version__}", "Accept-Encoding": "identity"})
+    session.mount("https://", SystemTrust())
+    return session
 
 
 def _root_cause(exc: BaseException) -> BaseException:
     """The system's error under requests' and urllib3's wrappers ('[Errno 111] Connection refused',
     'timed out'): the innermost OSError of the chain that is not requests' own."""
+    import requests
+
     found, seen, current = exc, set(), exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
@@ -101,22 +114,23 @@ class Endpoint:
 
     def __init__(self, url: str, user: str | None = None, password: str | None = None, query_url: str | None = None,
                  timeout: float = 600.0) -> None:  # fmt: skip
+        from requests.auth import HTTPDigestAuth
+
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise EndpointError(f"{url}: not an http(s) URL")
         self.url = url
         self.query_url = query_url or derive_query_url(url)
         self.user, self.password, self.timeout = user, password, timeout
-        self._session = requests.Session()
-        self._session.trust_env = False  # no proxy, .netrc or CA bundle from the environment
-        self._session.headers = CaseInsensitiveDict({"User-Agent": f"pfocr-rdf/{__version__}", "Accept-Encoding": "identity"})
-        self._session.mount("https://", _SystemTrust())
+        self._session = _session()
         # Digest first: it sends nothing before the server's challenge; basic only when a challenge asks for it.
-        self._auth: AuthBase = HTTPDigestAuth(user, password or "") if user is not None else _NoAuth()
+        self._auth: AuthBase | Any = HTTPDigestAuth(user, password or "") if user is not None else _no_credentials
 
     # -- HTTP plumbing
 
-    def _http(self, method: str, url: str, body: bytes | None, headers: dict[str, str], auth: AuthBase) -> requests.Response:
+    def _http(self, method: str, url: str, body: bytes | None, headers: dict[str, str], auth: Any) -> requests.Response:
+        import requests
+
         for attempt in (1, 2):
             try:
                 return self._session.request(
@@ -133,8 +147,10 @@ class Endpoint:
                 headers: dict[str, str] | None = None) -> tuple[int, CaseInsensitiveDict[str], bytes]:  # fmt: skip
         """(status, headers, body) of one request; credentials go unasked only to the Graph Store endpoint,
         elsewhere only after a 401."""
+        from requests.auth import HTTPBasicAuth
+
         to_store = url.startswith(self.url.split("?")[0])
-        response = self._http(method, url, body, headers or {}, self._auth if to_store else _NoAuth())
+        response = self._http(method, url, body, headers or {}, self._auth if to_store else _no_credentials)
         if response.status_code == 401:
             if self.user is None:
                 raise EndpointError(
