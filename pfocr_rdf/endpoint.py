@@ -50,6 +50,8 @@ RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, text/plain;q=0.5"
 _TAGS = re.compile(r"<[^>]+>")
 MAX_GET_URL = 4000
 VIRTUOSO_ASK = "__ASK_RETVAL"
+DIGEST_ALGORITHMS = ("MD5", "MD5-SESS", "SHA", "SHA-256", "SHA-512")  # those requests' HTTPDigestAuth answers
+_DIGEST_ALGORITHM = re.compile(r'^\s*digest\b.*?\balgorithm\s*=\s*"?([^",\s]+)', re.IGNORECASE)
 # A kept-alive connection the server closed as it was reused: the request is sent again once.
 _DROPPED = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
 
@@ -163,6 +165,9 @@ class Endpoint:
             elif not to_store:
                 response = self._http(method, url, body, headers or {}, self._auth)
         if response.status_code == 401:
+            algorithm = _DIGEST_ALGORITHM.search(response.headers.get("WWW-Authenticate", ""))
+            if algorithm and algorithm.group(1).upper() not in DIGEST_ALGORITHMS:
+                raise EndpointError(f"{self.url}: unsupported digest algorithm {algorithm.group(1)}")
             raise EndpointError(f"{url}: the server refused the user name or password (401)")
         return response.status_code, response.headers, response.content
 

@@ -40,7 +40,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         server: _Server = self.server  # type: ignore[assignment]
         server.seen.append((self.command, self.path.split("?")[0], self.headers.get("Authorization")))
         if server.credentials and self.headers.get("Authorization") != server.credentials:
-            self._send(401, b"", {"WWW-Authenticate": 'Basic realm="test"'})
+            self._send(401, b"", {"WWW-Authenticate": server.challenge})
         elif self.command == "GET" and "query=" in self.path:
             self._send(
                 200, json.dumps({"head": {}, "boolean": True}).encode(), {"Content-Type": "application/sparql-results+json"}
@@ -64,6 +64,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     credentials: str | None = None
+    challenge = 'Basic realm="test"'
     seen: list[tuple[str, str, str | None]]
 
 
@@ -128,6 +129,18 @@ def test_basic_credentials_go_only_where_asked() -> None:
         ("GET", "/query", False),  # elsewhere only after a 401
         ("GET", "/query", True),
     ]
+
+
+def test_a_digest_algorithm_requests_does_not_answer_is_named() -> None:
+    server, base = serve("never")
+    server.challenge = 'Digest realm="test", nonce="abc", qop="auth", algorithm=SHA-512-256'
+    endpoint = Endpoint(f"{base}/store", "u", "p")
+    try:
+        with pytest.raises(EndpointError, match=r"/store: unsupported digest algorithm SHA-512-256$"):
+            endpoint.authenticate()
+    finally:
+        endpoint.close()
+        server.shutdown()
 
 
 def test_no_credentials_from_a_urls_user_part() -> None:
