@@ -51,7 +51,6 @@ _TAGS = re.compile(r"<[^>]+>")
 MAX_GET_URL = 4000
 VIRTUOSO_ASK = "__ASK_RETVAL"
 DIGEST_ALGORITHMS = ("MD5", "MD5-SESS", "SHA", "SHA-256", "SHA-512")  # those requests' HTTPDigestAuth answers
-_DIGEST_ALGORITHM = re.compile(r'^\s*digest\b.*?\balgorithm\s*=\s*"?([^",\s]+)', re.IGNORECASE)
 # A kept-alive connection the server closed as it was reused: the request is sent again once.
 _DROPPED = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
 
@@ -97,6 +96,25 @@ def _session() -> requests.Session:
     return session
 
 
+def _digest(where: str, user: str, password: str) -> AuthBase:
+    """requests' digest authentication, which says so when it cannot answer a challenge (an algorithm or
+    qop it lacks): before 2.34, requests then sent a header it could not build and failed with a TypeError."""
+    from requests.auth import HTTPDigestAuth
+
+    class Digest(HTTPDigestAuth):
+        def build_digest_header(self, method: str, url: str) -> str | None:
+            header = super().build_digest_header(method, url)
+            if header is None:
+                challenge = self._thread_local.chal  # the challenge requests parsed (an attribute since 2.8)
+                algorithm = challenge.get("algorithm") or "MD5"
+                if algorithm.upper() in DIGEST_ALGORITHMS:
+                    raise EndpointError(f"{where}: unsupported digest qop {challenge.get('qop')}")
+                raise EndpointError(f"{where}: unsupported digest algorithm {algorithm}")
+            return header
+
+    return Digest(user, password)
+
+
 def _root_cause(exc: BaseException) -> BaseException:
     """The system's error under requests' and urllib3's wrappers ('[Errno 111] Connection refused',
     'timed out'): the innermost OSError of the chain that is not requests' own."""
@@ -116,8 +134,6 @@ class Endpoint:
 
     def __init__(self, url: str, user: str | None = None, password: str | None = None, query_url: str | None = None,
                  timeout: float = 600.0) -> None:  # fmt: skip
-        from requests.auth import HTTPDigestAuth
-
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise EndpointError(f"{url}: not an http(s) URL")
@@ -126,7 +142,7 @@ class Endpoint:
         self.user, self.password, self.timeout = user, password, timeout
         self._session = _session()
         # Digest first: it sends nothing before the server's challenge; basic only when a challenge asks for it.
-        self._auth: AuthBase | Any = HTTPDigestAuth(user, password or "") if user is not None else _no_credentials
+        self._auth: AuthBase | Any = _digest(url, user, password or "") if user is not None else _no_credentials
 
     # -- HTTP plumbing
 
@@ -165,9 +181,6 @@ class Endpoint:
             elif not to_store:
                 response = self._http(method, url, body, headers or {}, self._auth)
         if response.status_code == 401:
-            algorithm = _DIGEST_ALGORITHM.search(response.headers.get("WWW-Authenticate", ""))
-            if algorithm and algorithm.group(1).upper() not in DIGEST_ALGORITHMS:
-                raise EndpointError(f"{self.url}: unsupported digest algorithm {algorithm.group(1)}")
             raise EndpointError(f"{url}: the server refused the user name or password (401)")
         return response.status_code, response.headers, response.content
 
