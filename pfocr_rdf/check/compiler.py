@@ -14,6 +14,14 @@ lessThan, lessThanOrEquals, closed (+ ignoredProperties); severity, message, dea
 reachable from a target, and any constraint component declared in the shapes graph, raises ShapesError
 when the shapes are compiled, and the caller validates that shapes graph with pySHACL instead: never a
 shape skipped, never a silent "conforms".
+
+Why ours and not a library's: pySHACL is the one well-kept SHACL engine for Python, and it stays, as the
+reference (the suite checks that every record's results equal pySHACL's, tests/check/test_shacl_spec.py
+and tests/check/test_validation.py) and as `--engine pyshacl`. But it validates an rdflib graph: each
+record would be copied into rdflib and walked through rdflib's triple index, where this runs closures over
+the map the record already is. Measured (farm-bench, whole `pfocr-rdf validate` of the 45-record sample,
+paired runs): 1.7 s with this engine, 8.2 s with `--engine pyshacl`, 4.8 times as long, start-up and
+conversion included in both.
 """
 
 from __future__ import annotations

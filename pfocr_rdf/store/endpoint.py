@@ -9,19 +9,29 @@ Written for the stores users run, Virtuoso first (WikiPathways' endpoint), and i
   ASK as a one-column table (`__ASK_RETVAL`, a row holding 1 or no row), read here as the boolean;
 - HTTP digest authentication (its `-auth` endpoints): the challenge is fetched with a small request
   first, so a large body is uploaded once, not twice as a retry-on-401 client would.
-Connections are kept alive; nothing but the given URLs is ever contacted.
+
+HTTP and its authentication are `requests` (security code we should not own): `HTTPDigestAuth` answers
+the challenge (MD5, MD5-sess, SHA, SHA-256, SHA-512) and, once it holds a nonce, signs every later
+request up front, so after the probe a body goes once; `HTTPBasicAuth` where the challenge asks for
+basic. requests rather than httpx: a 2.x API stable for a decade, already in most Python environments
+(gseapy, in our test extra, needs it too), and four dependencies (urllib3, idna, certifi,
+charset-normalizer) where httpx brings anyio, httpcore, h11 and on Python 3.10 two more; httpx's
+extras (async, HTTP/2) are nothing a Graph Store upload needs. What requests does by default and this
+module must not is turned off: proxies, .netrc credentials and CA bundles from the environment, redirects
+followed, credentials from a URL's user part; so nothing but the given URLs is ever contacted, and
+credentials go unasked only to the Graph Store endpoint. HTTPS trusts the system's certificate store as
+Python's http.client (used here before) did, plus certifi's bundle, which requests adds. Bodies are
+bytes sent with Content-Length, never chunked: Virtuoso 7.2's Graph Store answers 201 to a chunked PUT
+and stores nothing (tried), and a load holds each graph's text in memory anyway.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import http.client
 import json
-import os
 import re
-from dataclasses import dataclass
-from typing import Any
+import ssl
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
@@ -29,33 +39,24 @@ import pyoxigraph as ox
 from .. import __version__
 from ..query.results import Answer, Results, Triples, from_sparql_json, query_form
 
+if TYPE_CHECKING:  # requests is imported when an Endpoint is made: `load --store` and `query --store` never pay for it
+    import requests
+    from requests.auth import AuthBase
+    from requests.structures import CaseInsensitiveDict
+
 TURTLE = "text/turtle; charset=utf-8"
 # CONSTRUCT and DESCRIBE answers: N-Triples first (Virtuoso also knows it as text/plain), then Turtle.
 RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, text/plain;q=0.5"
-_CHALLENGE_PARAM = re.compile(r'(\w+)\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]+)')
 _TAGS = re.compile(r"<[^>]+>")
 MAX_GET_URL = 4000
 VIRTUOSO_ASK = "__ASK_RETVAL"
+DIGEST_ALGORITHMS = ("MD5", "MD5-SESS", "SHA", "SHA-256", "SHA-512")  # those requests' HTTPDigestAuth answers
+# A kept-alive connection the server closed as it was reused: the request is sent again once.
+_DROPPED = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
 
 
 class EndpointError(Exception):
     """The server refused or failed; the message carries its own words."""
-
-
-@dataclass
-class _Digest:
-    realm: str
-    nonce: str
-    qop: str | None
-    opaque: str | None
-    algorithm: str
-    count: int = 0
-
-
-def _parse_challenge(header: str) -> tuple[str, dict[str, str]]:
-    scheme, _, rest = header.strip().partition(" ")
-    params = {key.lower(): value.strip('"') for key, value in _CHALLENGE_PARAM.findall(rest)}
-    return scheme.lower(), params
 
 
 def server_message(body: bytes, limit: int = 400) -> str:
@@ -63,6 +64,71 @@ def server_message(body: bytes, limit: int = 400) -> str:
     text = _TAGS.sub(" ", body.decode("utf-8", "replace"))
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _no_credentials(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """An auth that adds nothing: not even a URL's user part, which requests would send as basic, unasked."""
+    return request
+
+
+def _session(https: bool) -> requests.Session:
+    """A session that contacts the given URLs only, as they are given; `https`: some of them are HTTPS (the
+    system's certificates take 20 ms to load, which plain HTTP does not pay)."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from requests.structures import CaseInsensitiveDict
+    from urllib3.util.ssl_ import create_urllib3_context
+
+    class SystemTrust(HTTPAdapter):
+        """HTTPS verified against the system's certificate store, as Python's own http.client does (requests
+        alone trusts certifi's bundle, which lacks a site's own certificate authority)."""
+
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            context = create_urllib3_context()  # urllib3's own: it checks host names itself in 1.26
+            context.minimum_version = ssl.TLSVersion.TLSv1_2  # as Python's default context (urllib3 1.26 allows 1.0)
+            context.load_default_certs()
+            kwargs["ssl_context"] = context
+            super().init_poolmanager(*args, **kwargs)
+
+    session = requests.Session()
+    session.trust_env = False  # no proxy, .netrc or CA bundle from the environment
+    session.headers = CaseInsensitiveDict({"User-Agent": f"pfocr-rdf/{__version__}", "Accept-Encoding": "identity"})
+    if https:
+        session.mount("https://", SystemTrust())
+    return session
+
+
+def _digest(where: str, user: str, password: str) -> AuthBase:
+    """requests' digest authentication, which says so when it cannot answer a challenge (an algorithm or
+    qop it lacks): before 2.34, requests then sent a header it could not build and failed with a TypeError."""
+    from requests.auth import HTTPDigestAuth
+
+    class Digest(HTTPDigestAuth):
+        def build_digest_header(self, method: str, url: str) -> str | None:
+            header = super().build_digest_header(method, url)
+            if header is None:
+                challenge = self._thread_local.chal  # the challenge requests parsed (an attribute since 2.8)
+                algorithm = challenge.get("algorithm") or "MD5"
+                if algorithm.upper() in DIGEST_ALGORITHMS:
+                    raise EndpointError(f"{where}: unsupported digest qop {challenge.get('qop')}")
+                raise EndpointError(f"{where}: unsupported digest algorithm {algorithm}")
+            return header
+
+    return Digest(user, password)
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The system's error under requests' and urllib3's wrappers ('[Errno 111] Connection refused',
+    'timed out'): the innermost OSError of the chain that is not requests' own."""
+    import requests
+
+    found, seen, current = exc, set(), exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and not isinstance(current, requests.RequestException):
+            found = current
+        current = current.__cause__ or current.__context__
+    return found
 
 
 class Endpoint:
@@ -76,113 +142,57 @@ class Endpoint:
         self.url = url
         self.query_url = query_url or derive_query_url(url)
         self.user, self.password, self.timeout = user, password, timeout
-        self._connections: dict[tuple[str, str, int], http.client.HTTPConnection] = {}
-        self._digest: _Digest | None = None
-        self._basic = False
+        self._session = _session(any(u.lower().startswith("https:") for u in (self.url, self.query_url)))
+        # Digest first: it sends nothing before the server's challenge; basic only when a challenge asks for it.
+        self._auth: AuthBase | Any = _digest(url, user, password or "") if user is not None else _no_credentials
 
     # -- HTTP plumbing
 
-    def _connection(self, url: str) -> tuple[http.client.HTTPConnection, str]:
-        parts = urlsplit(url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        key = (parts.scheme, parts.hostname or "", port)
-        connection = self._connections.get(key)
-        if connection is None:
-            cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-            connection = cls(parts.hostname or "", port, timeout=self.timeout)
-            self._connections[key] = connection
-        path = parts.path or "/"
-        return connection, path + ("?" + parts.query if parts.query else "")
+    def _http(self, method: str, url: str, body: bytes | None, headers: dict[str, str], auth: Any) -> requests.Response:
+        import requests
 
-    def _authorization(self, method: str, path: str) -> str | None:
-        if self.user is None:
-            return None
-        if self._basic:
-            token = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode()
-            return "Basic " + token
-        digest = self._digest
-        if digest is None:
-            return None
-        digest.count += 1
-        hasher = {"md5": hashlib.md5, "md5-sess": hashlib.md5, "sha-256": hashlib.sha256}.get(digest.algorithm.lower())
-        if hasher is None:
-            raise EndpointError(f"{self.url}: unsupported digest algorithm {digest.algorithm}")
-
-        def h(text: str) -> str:
-            return hasher(text.encode("utf-8")).hexdigest()
-
-        cnonce = os.urandom(8).hex()
-        ha1 = h(f"{self.user}:{digest.realm}:{self.password or ''}")
-        if digest.algorithm.lower() == "md5-sess":
-            ha1 = h(f"{ha1}:{digest.nonce}:{cnonce}")
-        ha2 = h(f"{method}:{path}")
-        nc = f"{digest.count:08x}"
-        response = h(f"{ha1}:{digest.nonce}:{nc}:{cnonce}:auth:{ha2}") if digest.qop else h(f"{ha1}:{digest.nonce}:{ha2}")
-        fields = [f'username="{self.user}"', f'realm="{digest.realm}"', f'nonce="{digest.nonce}"', f'uri="{path}"',
-                  f'response="{response}"', f"algorithm={digest.algorithm}"]  # fmt: skip
-        if digest.qop:
-            fields += ["qop=auth", f"nc={nc}", f'cnonce="{cnonce}"']
-        if digest.opaque:
-            fields.append(f'opaque="{digest.opaque}"')
-        return "Digest " + ", ".join(fields)
-
-    def _learn_challenge(self, header: str | None) -> bool:
-        """Take the server's WWW-Authenticate; True if a retry can now succeed."""
-        if not header or self.user is None:
-            return False
-        scheme, params = _parse_challenge(header)
-        if scheme == "basic":
-            self._basic = True
-            return True
-        if scheme == "digest" and "nonce" in params:
-            qop = params.get("qop")
-            self._digest = _Digest(params.get("realm", ""), params["nonce"], "auth" if qop and "auth" in qop.split(",") else None,
-                                   params.get("opaque"), params.get("algorithm", "MD5"))  # fmt: skip
-            return True
-        return False
-
-    def request(self, method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None,
-                retry_auth: bool = True) -> tuple[int, http.client.HTTPMessage, bytes]:  # fmt: skip
-        connection, path = self._connection(url)
-        all_headers = {"User-Agent": f"pfocr-rdf/{__version__}", **(headers or {})}
-        # Credentials go unasked only to the Graph Store endpoint; elsewhere only after a 401.
-        if url.startswith(self.url.split("?")[0]) or not retry_auth:
-            authorization = self._authorization(method, path)
-            if authorization:
-                all_headers["Authorization"] = authorization
         for attempt in (1, 2):
             try:
-                connection.request(method, path, body=body, headers=all_headers)
-                response = connection.getresponse()
-                data = response.read()
-                break
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError, http.client.CannotSendRequest):
-                connection.close()  # a kept-alive connection the server closed: reconnect once
-                if attempt == 2:
-                    raise
-            except OSError as exc:
-                connection.close()
-                raise EndpointError(f"cannot reach {url}: {exc}") from None
-        if response.status == 401 and retry_auth:
+                return self._session.request(
+                    method, url, data=body, headers=headers, auth=auth, timeout=self.timeout, allow_redirects=False
+                )
+            except requests.RequestException as exc:
+                cause = _root_cause(exc)
+                if attempt == 1 and isinstance(cause, _DROPPED):
+                    continue
+                raise EndpointError(f"cannot reach {url}: {cause}") from None
+        raise AssertionError("unreachable")
+
+    def request(self, method: str, url: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, CaseInsensitiveDict[str], bytes]:  # fmt: skip
+        """(status, headers, body) of one request; credentials go unasked only to the Graph Store endpoint,
+        elsewhere only after a 401."""
+        from requests.auth import HTTPBasicAuth
+
+        to_store = url.startswith(self.url.split("?")[0])
+        response = self._http(method, url, body, headers or {}, self._auth if to_store else _no_credentials)
+        if response.status_code == 401:
             if self.user is None:
                 raise EndpointError(
                     f"{url} needs a user and password (--user, and the password from the environment or a prompt)"
                 )
-            if self._learn_challenge(response.headers.get("WWW-Authenticate")):
-                return self.request(method, url, body, headers, retry_auth=False)
-        if response.status == 401:
+            challenge = response.headers.get("WWW-Authenticate", "").strip().lower()
+            if challenge.startswith("basic") and not isinstance(self._auth, HTTPBasicAuth):
+                self._auth = HTTPBasicAuth(self.user, self.password or "")
+                response = self._http(method, url, body, headers or {}, self._auth)
+            elif not to_store:
+                response = self._http(method, url, body, headers or {}, self._auth)
+        if response.status_code == 401:
             raise EndpointError(f"{url}: the server refused the user name or password (401)")
-        return response.status, response.headers, data
+        return response.status_code, response.headers, response.content
 
     def authenticate(self) -> None:
         """Learn the auth challenge with a bodiless request, so big uploads are sent only once."""
-        if self.user is not None and self._digest is None and not self._basic:
+        if self.user is not None:
             self.request("GET", self._graph_url("urn:x-pfocr-rdf:probe"), headers={"Accept": "text/turtle"})
 
     def close(self) -> None:
-        for connection in self._connections.values():
-            connection.close()
-        self._connections.clear()
+        self._session.close()
 
     # -- Graph Store Protocol
 

@@ -3,6 +3,18 @@
 `document_start`, then any number of `chunk`s (one per record, one for the dataset description),
 then `document_end`. Terms arrive as canonical N-Triples (terms.py), so N-Triples and N-Quads are a
 join; Turtle, TriG and JSON-LD add prefixes and grouping on top of the same terms.
+
+Why ours and not pyoxigraph's or rdflib's serialisers (bench/serializers.py: one run, the same nodes in,
+ratios of median times to ours; on the sample, 23,219 statements, and on 1,001 generated records, 517,762):
+- Same bytes? Only pyoxigraph's N-Triples and N-Quads equal ours (and so the pinned outputs). Its Turtle
+  and TriG indent with tabs, write `a , b` and `14449` for an xsd:integer, put the prefixes in an order of
+  their own and never one object per line; its JSON-LD is expanded, without our @context. rdflib's differ
+  in every format, starting with the order of statements.
+- Speed: pyoxigraph's writer alone takes 0.2-0.6x our time, but it writes its own term objects, and ours
+  are canonical N-Triples strings from end to end (terms.py). Making the objects (timed as parsing our
+  N-Quads, their cheapest source) brings it to 2.2-4.0x our time for N-Triples and N-Quads, 1.0-3.9x for
+  Turtle and TriG, 1.1-1.7x for JSON-LD. rdflib's writer takes 4-136x our time, 26-173x with its graph.
+So nothing here is replaced: where a library writes the same bytes, it is slower once it has its terms.
 """
 
 from __future__ import annotations
