@@ -5,6 +5,7 @@ from __future__ import annotations
 import compileall
 import os
 import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,6 +87,11 @@ def pytest_configure(config: pytest.Config) -> None:
     pytest_collection_modifyitems gives them (pytest-xdist 3.7 and later can be told so; earlier ones order
     the modules by their number of tests)."""
     compileall.compile_dir(str(ROOT / "pfocr_rdf"), quiet=1)
+    # A script that starts the suite as a background job (`.ci/run &`, nohup, some CI runners) hands it
+    # SIGINT ignored, and every process a test starts would inherit that: the tool rightly leaves an ignored
+    # SIGINT ignored, so the tests of Ctrl-C would see nothing stop. The tests play a user at a terminal.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if hasattr(config.option, "loadscopereorder"):
         config.option.loadscopereorder = False
 
