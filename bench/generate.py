@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-# libyaml's emitter writes the same text as PyYAML's pure-Python one (tests/test_output_pinned.py would see a
+# libyaml's emitter writes the same text as PyYAML's pure-Python one (tests/write/test_output_pinned.py would see a
 # difference in the generated corpus), six times faster: 100,000 records take minutes, not an hour.
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 ROOT = Path(__file__).resolve().parent.parent

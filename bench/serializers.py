@@ -1,10 +1,10 @@
-"""Our writer (pfocr_rdf/serialize.py) against pyoxigraph's and rdflib's serialisers, side by side in one run.
+"""Our writer (pfocr_rdf/write/serialize.py) against pyoxigraph's and rdflib's serialisers, side by side in one run.
 
 The input is what our writer is given in a run: each figure's nodes (subject, predicate -> objects, terms as
 canonical N-Triples strings). They are rebuilt from `convert`'s N-Quads output of CORPUS, grouped as they
 were written; our N-Quads text from them must equal that file byte for byte, or the harness is wrong.
 For each format the question is: is a library's text the same bytes as ours (the pinned outputs,
-tests/test_output_pinned.py, are ours), and how long does it take, as a ratio to ours:
+tests/write/test_output_pinned.py, are ours), and how long does it take, as a ratio to ours:
 - "serialise": the library's serialiser alone, given its own term objects built beforehand (its best case);
 - "+ terms": with building those objects from our term strings too, which replacing ours would cost.
 Each timing is the median of --repeat runs.
