@@ -20,11 +20,11 @@ from pfocr_rdf.run import worker
 from pfocr_rdf.run.conversion import RunOptions
 from pfocr_rdf.run.pipeline import ConvertOptions, convert_source, options_for
 from pfocr_rdf.run.seen import SeenStore
-from pfocr_rdf.store import load as load_module
-from pfocr_rdf.store import reuse
-from pfocr_rdf.store.load import LoadOutcome, StoreTarget, load
+from pfocr_rdf.store import reuse, store_target
+from pfocr_rdf.store.load import LoadOutcome, load
 from pfocr_rdf.store.loadstate import LoadState
 from pfocr_rdf.store.store import EmbeddedStore
+from pfocr_rdf.store.store_target import StoreTarget
 
 from conftest import ROOT, SAMPLE
 
@@ -323,7 +323,7 @@ def test_changed_graphs_written_by_the_bulk_loader_or_a_transaction_are_the_same
 ) -> None:
     """A batch of changed graphs goes through the bulk loader from BULK_FROM_QUADS quads on, else a
     transaction: the store, its description and the load state's records end the same either way."""
-    monkeypatch.setattr(load_module, "BULK_FROM_QUADS", bulk_from)
+    monkeypatch.setattr(store_target, "BULK_FROM_QUADS", bulk_from)
     store = tmp_path / "store"
     loader(site, store)
     for figid in FIGIDS[:2]:
