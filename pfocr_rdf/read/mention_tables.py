@@ -29,7 +29,7 @@ from .mentions import (
     split_curie,
 )
 from .record import MISSING_TEXT
-from .sources import DEFAULT_MAX_FILE_BYTES, read_text, text_lines
+from .text_files import DEFAULT_MAX_FILE_BYTES, read_text, text_lines
 
 
 def _may_be_padded(text: str) -> bool:
