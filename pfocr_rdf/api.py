@@ -16,8 +16,9 @@ import rdflib
 from .rdf.formats import NTRIPLES, format_for_path, format_named, split_gzip
 from .rdf.graph import RecordGraph
 from .read.record import FigureRecord
-from .read.sources import find_sources, read_text
+from .read.sources import find_sources
 from .read.taxonomy import open_taxonomy
+from .read.text_files import read_text
 from .run.conversion import RunOptions, RunSummary, run_conversion
 from .run.pipeline import RecordOutcome, graph_from_record, options_for, record_from_text
 from .write.serialize import chunk

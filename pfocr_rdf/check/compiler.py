@@ -1,5 +1,9 @@
 """SHACL Core shapes compiled to Python checks over a record's node map.
 
+It stays whole past 300 lines: it is one class, whose `_shape` compiles a shape by compiling the shapes it
+names (property, qualified, nested, logical) through one memo of compiled shapes over one shapes graph; the
+constraint tests, the runner, the report, XPath and XSD are already modules of their own.
+
 pySHACL is the definition of correct (a differential test holds this engine to it), but it costs
 milliseconds per record. The shapes are therefore compiled once into small closures that run over
 the `subject -> predicate -> objects` map each record already is, one record at a time.

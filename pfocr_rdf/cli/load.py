@@ -79,9 +79,10 @@ def load(sources: tuple[str, ...], store_dir: str | None, endpoint: str | None, 
     from ..run.parallel import default_workers
     from ..run.pipeline import options_for
     from ..store.endpoint import EndpointError
-    from ..store.load import EndpointTarget, LoadCheckError, StoreTarget
     from ..store.load import load as run_load
     from ..store.store import EmbeddedStore
+    from ..store.store_target import StoreTarget
+    from ..store.target import EndpointTarget, LoadCheckError
 
     if (store_dir is None) == (endpoint is None):
         raise UsageError("give exactly one of --store DIR and --endpoint URL")

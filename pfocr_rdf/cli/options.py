@@ -14,7 +14,8 @@ from ..errors import UsageError
 from ..rdf.formats import FORMATS, RdfFormat, format_for_path, format_named, split_gzip
 from ..read.frontmatter import DEFAULT_YAML_LIMITS
 from ..read.mentions import DEFAULT_MAX_TABLE_ROWS
-from ..read.sources import DEFAULT_MAX_FILE_BYTES, RECORD_SUFFIXES, SourceSet, find_sources
+from ..read.sources import RECORD_SUFFIXES, SourceSet, find_sources
+from ..read.text_files import DEFAULT_MAX_FILE_BYTES
 from ..write.outputs import STDOUT
 
 if TYPE_CHECKING:

@@ -135,8 +135,9 @@ def memory_store(files: tuple[str, ...], input_format: str | None = None) -> Any
     file that cannot be read or converted is an error, not a silently smaller answer."""
     from ..run.conversion import RunOptions
     from ..run.pipeline import options_for
-    from ..store.load import StoreTarget, load
+    from ..store.load import load
     from ..store.store import EmbeddedStore
+    from ..store.store_target import StoreTarget
 
     rdf_files, found = find_inputs(files, input_format=input_format)
     options, _ = options_for(found, validation=None)

@@ -32,7 +32,7 @@ from importlib import resources
 
 from ..errors import UsageError
 from ..rdf.terms import escape_literal
-from ..read.sources import text_lines
+from ..read.text_files import text_lines
 
 _META = re.compile(r"#\s*(title|description|param|sorted-lists|order-by|iri):\s*(.*)")
 _ORDER_KEY = re.compile(r"(?:(ASC|DESC)\(\s*[?$]?(\w+)\s*\)|[?$]?(\w+))", re.IGNORECASE)

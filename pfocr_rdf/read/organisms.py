@@ -17,7 +17,7 @@ from importlib import resources
 
 from ..errors import Finding, RecordError
 from .frontmatter import read_front_matter
-from .sources import read_text, text_lines
+from .text_files import read_text, text_lines
 
 _TAXID = re.compile(r"[0-9]+")
 

@@ -23,7 +23,8 @@ from typing import BinaryIO
 from ..errors import RecordError, UsageError
 from ..rdf.formats import GZIP_MAGIC, JSONLD, NQUADS, TRIG, RdfFormat, format_named
 from .rdfio import RdfInput
-from .sources import DEFAULT_MAX_FILE_BYTES, STDIN_NAME, read_text
+from .sources import STDIN_NAME
+from .text_files import DEFAULT_MAX_FILE_BYTES, read_text
 
 SNIFF_BYTES = 64 * 1024
 _NQUADS_STATEMENT = re.compile(r"(<[^<>\s]*>|_:\S+)\s+<[^<>\s]*>\s+.*\.\s*$")

@@ -1,5 +1,8 @@
 """Convert many records: in parallel, in order, streamed to one output, summarised at the end.
 
+It stays whole past 300 lines because it is the one place a run is put together (issue 20 asks for that),
+and its options, summary, sink and shared papers are what `run_conversion` reads and writes.
+
 Workers convert records (pure, per record) and serialise each one's own triples; the main process
 writes them in input order, so the output is byte-identical whatever the number of workers. Papers
 shared by several figures are de-duplicated here, which also keeps the VoID counts exact.

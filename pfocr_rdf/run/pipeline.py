@@ -28,8 +28,9 @@ from ..read.mention_tables import read_mentions
 from ..read.mentions import CHEMICAL, DEFAULT_MAX_TABLE_ROWS, DISEASE, GENE, MentionSet
 from ..read.organisms import OrganismTable, bundled_table, site_table
 from ..read.record import FigureRecord, normalise_record
-from ..read.sources import DEFAULT_MAX_FILE_BYTES, RecordSource, SourceSet, read_text
+from ..read.sources import RecordSource, SourceSet
 from ..read.taxonomy import Taxonomy
+from ..read.text_files import DEFAULT_MAX_FILE_BYTES, read_text
 
 DEFAULT_VALIDATION = ValidationSettings()
 JsonLdExpander = Callable[[dict[str, Any], str, str], NodeMap]

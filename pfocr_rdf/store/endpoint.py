@@ -1,5 +1,8 @@
 """A remote SPARQL 1.1 store: Graph Store HTTP Protocol uploads and SPARQL queries over HTTP.
 
+It stays whole just past 300 lines: some thirty of them are this note on the servers' traps, and the session, its
+authentication and the `Endpoint` that uses them are one piece of security-minded code, best read together.
+
 Written for the stores users run, Virtuoso first (WikiPathways' endpoint), and its known traps:
 - a Graph Store POST with the wrong Content-Type answers 201 and stores nothing: bodies always go as
   `text/turtle; charset=utf-8` (N-Triples is Turtle), and every load is followed by a count check;

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from pfocr_rdf.errors import UsageError
-from pfocr_rdf.read.sources import RecordSource, SourceList, find_sources, text_lines
+from pfocr_rdf.read.sources import RecordSource, SourceList, find_sources
+from pfocr_rdf.read.text_files import text_lines
 
 from conftest import SEED_FILES, run_cli
 

@@ -20,11 +20,11 @@ from pfocr_rdf.run import worker
 from pfocr_rdf.run.conversion import RunOptions
 from pfocr_rdf.run.pipeline import ConvertOptions, convert_source, options_for
 from pfocr_rdf.run.seen import SeenStore
-from pfocr_rdf.store import load as load_module
-from pfocr_rdf.store import reuse
-from pfocr_rdf.store.load import LoadOutcome, StoreTarget, load
+from pfocr_rdf.store import input_keys, store_target
+from pfocr_rdf.store.load import LoadOutcome, load
 from pfocr_rdf.store.loadstate import LoadState
 from pfocr_rdf.store.store import EmbeddedStore
+from pfocr_rdf.store.store_target import StoreTarget
 
 from conftest import ROOT, SAMPLE
 
@@ -176,7 +176,7 @@ def test_another_tool_version_converts_everything(
 ) -> None:
     store = tmp_path / "store"
     loader(site, store)
-    monkeypatch.setattr(reuse, "__version__", "999.0")
+    monkeypatch.setattr(input_keys, "__version__", "999.0")
     again = loader(site, store)
     assert sorted(loader.converted) == sorted(FIGIDS) and again.report.reused == 0
     assert again.report.unchanged == 4  # the same output: nothing written, the new inputs recorded
@@ -308,7 +308,7 @@ def test_a_state_written_with_another_replay_layout_converts_everything(
     """A replay is read only by the code that wrote it: its layout is part of every record's key."""
     store = tmp_path / "store"
     loader(site, store)
-    monkeypatch.setattr(reuse, "REPLAY_FORMAT", reuse.REPLAY_FORMAT + 1)
+    monkeypatch.setattr(input_keys, "REPLAY_FORMAT", input_keys.REPLAY_FORMAT + 1)
     again = loader(site, store)
     assert sorted(loader.converted) == sorted(FIGIDS) and again.report.reused == 0
     assert again.report.unchanged == 4  # the same output: nothing written, the new inputs recorded
@@ -323,7 +323,7 @@ def test_changed_graphs_written_by_the_bulk_loader_or_a_transaction_are_the_same
 ) -> None:
     """A batch of changed graphs goes through the bulk loader from BULK_FROM_QUADS quads on, else a
     transaction: the store, its description and the load state's records end the same either way."""
-    monkeypatch.setattr(load_module, "BULK_FROM_QUADS", bulk_from)
+    monkeypatch.setattr(store_target, "BULK_FROM_QUADS", bulk_from)
     store = tmp_path / "store"
     loader(site, store)
     for figid in FIGIDS[:2]:
