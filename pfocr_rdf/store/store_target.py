@@ -27,7 +27,7 @@ class StoreTarget(Target):
     def __init__(self, store: EmbeddedStore, graph: str | None, compact: bool = True) -> None:
         super().__init__(graph)
         self.store = store
-        self.compact = compact  # after a bulk load: queries' lookups at about half the CPU, 1.5-2x the disk
+        self.compact_after_bulk = compact  # after a bulk load: queries' lookups at about half the CPU, 1.5-2x the disk
         self.state = LoadState(store.path) if store.path is not None else None
         self.report.repaired = self._repair()
         self._bulk: BulkWriter | None = None
@@ -130,7 +130,7 @@ class StoreTarget(Target):
             bulk, self._bulk = self._bulk, None
             bulk.finish(waiting)
             self._check_bulk()
-            if self.compact and self.store.path is not None:  # a store on disk, loaded whole: compacted once, for its queries
+            if self.compact_after_bulk and self.store.path is not None:  # on disk, loaded whole: compacted once
                 self.store.compact()
         super().finish()
 
